@@ -1,0 +1,42 @@
+import { MjmlColumn, MjmlSection, MjmlText } from '@faire/mjml-react';
+import { palette } from './theme.ts';
+
+export interface FooterProps {
+  /** Why this reader gets this email, in one sentence. */
+  reason: string;
+  unsubscribeUrl: string;
+  preferencesUrl?: string;
+  archiveUrl?: string;
+  postalAddress: string;
+}
+
+/** Unsubscribe, preferences, view in browser and the postal address (CAN-SPAM, Gmail bulk-sender rules). */
+export function Footer({ reason, unsubscribeUrl, preferencesUrl, archiveUrl, postalAddress }: FooterProps) {
+  const link = { display: 'inline-block', padding: '12px 8px' };
+  return (
+    <MjmlSection padding="20px 36px 36px" cssClass="pad dm-muted">
+      <MjmlColumn>
+        <MjmlText align="center" fontSize="14px" lineHeight="1.6" color={palette.light.muted}>
+          <p style={{ margin: '0 0 4px' }}>{reason}</p>
+          <p className="foot" style={{ margin: '0 0 4px' }}>
+            <a href={unsubscribeUrl} style={link}>
+              Unsubscribe
+            </a>
+            {preferencesUrl ? (
+              <a href={preferencesUrl} style={link}>
+                Choose your topics
+              </a>
+            ) : null}
+            {archiveUrl ? (
+              <a href={archiveUrl} style={link}>
+                View this issue in your browser
+              </a>
+            ) : null}
+          </p>
+          <p style={{ margin: 0 }}>{postalAddress}</p>
+          <p style={{ margin: '4px 0 0' }}>No tracking pixels, no click tracking: we do not watch what you read.</p>
+        </MjmlText>
+      </MjmlColumn>
+    </MjmlSection>
+  );
+}

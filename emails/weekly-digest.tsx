@@ -1,0 +1,141 @@
+import { MjmlText } from '@faire/mjml-react';
+import type { DigestArticle } from './components/article-card.tsx';
+import { CategorySection, type DigestSection } from './components/category-section.tsx';
+import { CardSection, EmailLayout, Gap } from './components/email-layout.tsx';
+import { Footer } from './components/footer.tsx';
+import { Header } from './components/header.tsx';
+import { TableOfContents } from './components/table-of-contents.tsx';
+
+/** Per-recipient values; at compile time these are slot placeholders, filled per subscriber. */
+export interface DigestRecipient {
+  /** `Hi Ada,` or `Hello,` */
+  greeting: string;
+  email: string;
+  unsubscribeUrl: string;
+  preferencesUrl: string;
+}
+
+export interface WeeklyDigestProps {
+  publication: { name: string; homeUrl: string; postalAddress: string };
+  week: { id: string; number: number; range: string };
+  subject: string;
+  preheader: string;
+  sections: DigestSection[];
+  archiveUrl: string;
+  recipient: DigestRecipient;
+}
+
+/** More than this many stories and the digest opens with a table of contents. */
+export const TOC_THRESHOLD = 5;
+
+export function countArticles(sections: DigestSection[]): number {
+  return sections.reduce((sum, section) => sum + section.articles.length, 0);
+}
+
+export function introLine(sections: DigestSection[]): string {
+  const stories = countArticles(sections);
+  const topics = sections.length;
+  const what = stories === 1 ? 'the one story' : `the ${stories} stories`;
+  return `here ${stories === 1 ? 'is' : 'are'} ${what} we published this week on the harms and risks of AI, across ${topics} ${topics === 1 ? 'topic' : 'topics'}: what happened, and why it matters.`;
+}
+
+export default function WeeklyDigest(props: WeeklyDigestProps) {
+  const { publication, week, sections, recipient } = props;
+  return (
+    <EmailLayout title={props.subject} preheader={props.preheader}>
+      <Gap height={24} />
+      <Header
+        publicationName={publication.name}
+        homeUrl={publication.homeUrl}
+        kicker={`Weekly digest · Week ${week.number} · ${week.range}`}
+      />
+      <CardSection padding="0 36px 24px">
+        <MjmlText>
+          <p style={{ margin: 0 }}>{`${recipient.greeting} ${introLine(sections)}`}</p>
+        </MjmlText>
+      </CardSection>
+      {countArticles(sections) > TOC_THRESHOLD ? (
+        <>
+          <Gap />
+          <TableOfContents sections={sections} />
+        </>
+      ) : null}
+      {sections.map((section) => (
+        <SectionWithGap key={section.category} section={section} />
+      ))}
+      <Footer
+        reason={`You are receiving this because ${recipient.email} subscribed to the weekly digest of ${publication.name}.`}
+        unsubscribeUrl={recipient.unsubscribeUrl}
+        preferencesUrl={recipient.preferencesUrl}
+        archiveUrl={props.archiveUrl}
+        postalAddress={publication.postalAddress}
+      />
+    </EmailLayout>
+  );
+}
+
+function SectionWithGap({ section }: { section: DigestSection }) {
+  return (
+    <>
+      <Gap />
+      <CategorySection section={section} />
+    </>
+  );
+}
+
+const sample = (id: number, category: string, title: string, summary: string, why: string): DigestArticle => ({
+  id,
+  url: `https://harmledger.example/2026/11/18/sample-${id}`,
+  title,
+  category,
+  date: 'Wed 18 Nov',
+  isoDate: '2026-11-18',
+  summary,
+  whyItMatters: why,
+  source: { title: 'Original report', name: 'Civic Data Review', url: 'https://review.example.org/report' },
+});
+
+export const PreviewProps: WeeklyDigestProps = {
+  publication: {
+    name: 'The Harm Ledger',
+    homeUrl: 'https://harmledger.example',
+    postalAddress: 'The Harm Ledger, 42 Example Street, Springfield 01234',
+  },
+  week: { id: '2026-W47', number: 47, range: '16–22 November 2026' },
+  subject: 'The Harm Ledger · Week 47: Exam-proctoring software flagged darker-skinned students',
+  preheader: 'Exam-proctoring software flagged darker-skinned students · A delivery app cut pay by algorithm — and 1 more',
+  archiveUrl: 'https://harmledger.example/archive/2026-W47',
+  recipient: {
+    greeting: 'Hi Ada,',
+    email: 'ada@example.com',
+    unsubscribeUrl: 'https://harmledger.example/unsubscribe?token=preview',
+    preferencesUrl: 'https://harmledger.example/preferences?token=preview',
+  },
+  sections: [
+    {
+      category: 'Bias',
+      articles: [
+        sample(
+          1,
+          'Bias',
+          'Exam-proctoring software flagged darker-skinned students three times as often',
+          'An audit of **12,000** remote exams found the tool raised "suspicious behaviour" flags far more often for students with darker skin.',
+          'Flags trigger manual reviews that can delay grades and scholarships.',
+        ),
+      ],
+    },
+    {
+      category: 'Labor',
+      articles: [
+        sample(
+          2,
+          'Labor',
+          'A delivery app cut pay by algorithm, couriers say',
+          'Couriers in three cities compared payslips and found per-trip pay fell after a *routing update*.',
+          'Opaque pay formulas leave workers unable to check what they are owed.',
+        ),
+        sample(3, 'Labor', 'Call-centre staff scored by an emotion model', 'A union survey describes targets set by software that rates tone of voice.', ''),
+      ],
+    },
+  ],
+};

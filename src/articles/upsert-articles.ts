@@ -1,0 +1,74 @@
+import type { Db } from '../db/connect.ts';
+import type { NewArticleRow } from '../db/schema.ts';
+import type { ArticleInput } from './article-input.ts';
+
+export interface UpsertCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** Collapses CR/LF and runs of white space: titles are one line everywhere they appear. */
+function oneLine(value: string): string {
+  return value.replace(/\s+/g, ' ').trim();
+}
+
+function toRow(input: ArticleInput, now: string): NewArticleRow {
+  return {
+    url: input.url,
+    title: oneLine(input.title),
+    category: oneLine(input.category),
+    topics: JSON.stringify(input.topics),
+    summary: input.summary,
+    why_it_matters: input.whyItMatters,
+    source_title: oneLine(input.source.title),
+    source_name: oneLine(input.source.name),
+    source_url: input.source.url,
+    image_url: input.imageUrl ?? null,
+    // Normalised to UTC with milliseconds so that text comparison orders instants.
+    published_at: new Date(input.publishedAt).toISOString(),
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+const CONTENT_COLUMNS = [
+  'title',
+  'category',
+  'topics',
+  'summary',
+  'why_it_matters',
+  'source_title',
+  'source_name',
+  'source_url',
+  'image_url',
+  'published_at',
+] as const;
+
+/**
+ * Inserts new articles and updates changed ones, keyed by URL, in one transaction.
+ *
+ * @example
+ * const counts = await upsertArticles(db, articles); // { created: 3, updated: 1, unchanged: 40 }
+ */
+export async function upsertArticles(db: Db, articles: ArticleInput[], now = new Date()): Promise<UpsertCounts> {
+  const stamp = now.toISOString();
+  const counts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
+  await db.transaction().execute(async (trx) => {
+    for (const input of articles) {
+      const row = toRow(input, stamp);
+      const existing = await trx.selectFrom('articles').selectAll().where('url', '=', row.url).executeTakeFirst();
+      if (!existing) {
+        await trx.insertInto('articles').values(row).execute();
+        counts.created++;
+      } else if (CONTENT_COLUMNS.every((column) => existing[column] === row[column])) {
+        counts.unchanged++;
+      } else {
+        const { created_at: _created, url: _url, ...changes } = row;
+        await trx.updateTable('articles').set(changes).where('id', '=', existing.id).execute();
+        counts.updated++;
+      }
+    }
+  });
+  return counts;
+}

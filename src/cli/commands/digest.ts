@@ -1,0 +1,180 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { listArticlesInWeek } from '../../articles/list-articles.ts';
+import { type Week, formatWeekRange, resolveWeek, weekOf } from '../../articles/week.ts';
+import type { Db } from '../../db/connect.ts';
+import type { Config } from '../../config.ts';
+import { type BuildResult, SAMPLE_RECIPIENT, buildDigest } from '../../digests/build-digest.ts';
+import { findDigest, loadDigestContent } from '../../digests/find-digest.ts';
+import { digestSubject, digestPreheader } from '../../digests/subject.ts';
+import { countDeliveries } from '../../delivery/delivery-store.ts';
+import { recipientValues } from '../../delivery/recipient-values.ts';
+import { type SendSummary, sendDigest } from '../../delivery/send-digest.ts';
+import { type DigestContent, orderArticles, personalize, renderDigest } from '../../render/render-digest.ts';
+import { HTML_BUDGET_BYTES, formatKb, htmlBytes } from '../../render/size-budget.ts';
+import { createConfiguredTransport } from '../../transport/create-transport.ts';
+import type { DigestRow } from '../../db/schema.ts';
+import { withContext } from '../context.ts';
+import { plural, printJson } from '../output.ts';
+
+const WEEK_HELP = 'ISO week, e.g. 2026-W48 (default: the last completed week)';
+
+/** Prints what a build did; used by `build`, `send` and `demo`. */
+export function reportBuild(result: BuildResult): void {
+  if (result.outcome === 'empty') {
+    console.log(`${result.week.id} (${formatWeekRange(result.week)}) has no articles: no digest built.`);
+    return;
+  }
+  const { digest, content } = result;
+  console.log(`digest ${digest.week} ${result.outcome}: ${plural(content.articles.length, 'article')}`);
+  console.log(`  subject:   ${digest.subject}`);
+  console.log(`  preheader: ${digest.preheader}`);
+  const over = digest.html_bytes > HTML_BUDGET_BYTES;
+  console.log(`  HTML size: ${formatKb(digest.html_bytes)} of the ${formatKb(HTML_BUDGET_BYTES)} budget${over ? '' : ' (ok)'}`);
+  if (over) {
+    console.warn(
+      `warning: the HTML is over ${formatKb(HTML_BUDGET_BYTES)}; Gmail clips messages over ~102 KB and hides the unsubscribe link. Move some articles to another week.`,
+    );
+  }
+}
+
+/** The week's digest: the frozen one when built, else built now. Null for a week without articles. */
+export async function ensureDigest(db: Db, config: Config, week: Week): Promise<DigestRow | null> {
+  const existing = await findDigest(db, week.id);
+  if (existing) return existing;
+  const result = await buildDigest(db, config, week);
+  reportBuild(result);
+  return result.outcome === 'empty' ? null : result.digest;
+}
+
+export function printSendSummary(summary: SendSummary, transportDescription: string): void {
+  const c = summary.counts;
+  if (summary.uncertainFound > 0) {
+    console.log(`found ${plural(summary.uncertainFound, 'delivery', 'deliveries')} interrupted mid-send (now uncertain)`);
+  }
+  console.log(
+    `${summary.week}: this run sent ${summary.sent}, deferred ${summary.deferred}, failed ${summary.failed}, skipped ${summary.skipped} via ${transportDescription} in ${(summary.elapsedMs / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `  all deliveries: ${c.sent} sent, ${c.pending} pending, ${c.deferred} deferred, ${c.failed} failed, ${c.skipped} skipped, ${c.uncertain} uncertain`,
+  );
+  if (summary.finished) console.log(`  the ${summary.week} digest is sent to everyone it can reach.`);
+  else if (summary.stopped) console.log('  stopped before the end; run `digest send` again to continue.');
+  else if (summary.nextRetryAt) console.log(`  deferred deliveries fall due at ${summary.nextRetryAt}; run \`digest send\` again after that.`);
+}
+
+export function registerDigestCommands(program: Command): void {
+  program
+    .command('build')
+    .description("freeze a week's digest: article list, subject, preheader (refreshes a draft)")
+    .option('--week <week>', WEEK_HELP)
+    .action(async (options: { week?: string }) => {
+      await withContext(async ({ db, config }) => {
+        reportBuild(await buildDigest(db, config, resolveWeek(options.week, new Date(), config.timeZone)));
+      });
+    });
+
+  program
+    .command('render')
+    .description('write digest.mjml, digest.html and digest.txt for a sample reader into a folder')
+    .option('--week <week>', WEEK_HELP)
+    .requiredOption('--out <dir>', 'folder to write into')
+    .action(async (options: { week?: string; out: string }) => {
+      await withContext(async ({ db, config }) => {
+        const week = resolveWeek(options.week, new Date(), config.timeZone);
+        const digest = await findDigest(db, week.id);
+        let content: DigestContent;
+        if (digest) {
+          content = await loadDigestContent(db, digest, week);
+        } else {
+          const articles = orderArticles(await listArticlesInWeek(db, week));
+          if (articles.length === 0) return console.log(`${week.id} has no articles: nothing to render.`);
+          content = { week, subject: digestSubject(config.publicationName, week, articles), preheader: digestPreheader(articles), articles };
+        }
+        const rendered = await renderDigest(content, config);
+        const { html, text } = personalize(rendered, recipientValues(config, SAMPLE_RECIPIENT));
+        await mkdir(options.out, { recursive: true });
+        await writeFile(join(options.out, 'digest.mjml'), rendered.mjml);
+        await writeFile(join(options.out, 'digest.html'), html);
+        await writeFile(join(options.out, 'digest.txt'), text);
+        console.log(
+          `${week.id}${digest ? '' : ' (not built yet: current articles)'}: wrote digest.mjml, digest.html (${formatKb(htmlBytes(html))}), digest.txt to ${resolve(options.out)}`,
+        );
+      });
+    });
+
+  program
+    .command('send')
+    .description("send a week's digest to every active subscriber not yet sent (builds it first if needed)")
+    .option('--week <week>', WEEK_HELP)
+    .option('--dry-run', 'render and count, send nothing')
+    .option('--leave-uncertain', 'do not resend deliveries interrupted by a crash (default: resend them, same Message-ID)')
+    .action(async (options: { week?: string; dryRun?: boolean; leaveUncertain?: boolean }) => {
+      await withContext(async ({ db, config }) => {
+        const week = resolveWeek(options.week, new Date(), config.timeZone);
+        const digest = await ensureDigest(db, config, week);
+        if (!digest) return;
+        if (options.dryRun) return dryRun(db, config, digest, week);
+        const transport = createConfiguredTransport(config);
+        const controller = new AbortController();
+        const stop = (signal: string) => {
+          if (controller.signal.aborted) process.exit(130);
+          console.error(`${signal}: finishing messages in flight, then stopping (again to quit at once)`);
+          controller.abort();
+        };
+        process.on('SIGINT', stop).on('SIGTERM', stop);
+        try {
+          console.log(`sending ${week.id} "${digest.subject}" via ${transport.description}`);
+          const summary = await sendDigest({ db, config, transport }, digest, week, {
+            resendUncertain: !options.leaveUncertain,
+            signal: controller.signal,
+          });
+          printSendSummary(summary, transport.description);
+        } finally {
+          process.off('SIGINT', stop).off('SIGTERM', stop);
+          await transport.close();
+        }
+      });
+    });
+
+  program
+    .command('status')
+    .description("show a week's digest and its deliveries by state")
+    .option('--week <week>', WEEK_HELP)
+    .option('--json', 'print JSON')
+    .action(async (options: { week?: string; json?: boolean }) => {
+      await withContext(async ({ db, config }) => {
+        const week = resolveWeek(options.week, new Date(), config.timeZone);
+        const digest = await findDigest(db, week.id);
+        const counts = digest ? await countDeliveries(db, digest.id) : null;
+        if (options.json) return printJson({ week: week.id, digest: digest ?? null, deliveries: counts });
+        if (!digest || !counts) return console.log(`${week.id}: no digest built yet (run \`digest build --week ${week.id}\`)`);
+        console.log(`${week.id} (${formatWeekRange(weekOf(week.id, config.timeZone))}): ${digest.status}`);
+        console.log(`  subject:  ${digest.subject}`);
+        console.log(`  built:    ${digest.built_at}${digest.started_at ? `, sending since ${digest.started_at}` : ''}${digest.finished_at ? `, finished ${digest.finished_at}` : ''}`);
+        console.log(`  HTML:     ${formatKb(digest.html_bytes)}`);
+        console.log(
+          `  deliveries: ${Object.entries(counts)
+            .map(([state, n]) => `${n} ${state}`)
+            .join(', ')}`,
+        );
+      });
+    });
+}
+
+async function dryRun(db: Db, config: Config, digest: DigestRow, week: Week): Promise<void> {
+  const started = performance.now();
+  const rendered = await renderDigest(await loadDigestContent(db, digest, week), config);
+  const compileMs = performance.now() - started;
+  const active = await db.selectFrom('subscribers').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'active').executeTakeFirstOrThrow();
+  const sent = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('digest_id', '=', digest.id)
+    .where('status', '=', 'sent')
+    .executeTakeFirstOrThrow();
+  const sample = personalize(rendered, recipientValues(config, SAMPLE_RECIPIENT));
+  console.log(`dry run for ${week.id}: compiled in ${compileMs.toFixed(0)} ms, ${formatKb(htmlBytes(sample.html))} HTML`);
+  console.log(`  ${Number(active.n)} active subscribers, ${Number(sent.n)} already sent; nothing was sent.`);
+}

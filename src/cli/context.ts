@@ -1,0 +1,37 @@
+import { type Config, loadConfig, loadDotEnv } from '../config.ts';
+import { type Db, migrateToLatest, openDatabase } from '../db/connect.ts';
+
+/** What every command works with: the config and a migrated store. */
+export interface CliContext {
+  config: Config;
+  db: Db;
+  /** Migrations applied by this start (usually none). */
+  migrated: string[];
+}
+
+/**
+ * Loads `.env` and the environment, stops on a bad value before touching
+ * anything, then opens the store and runs pending migrations.
+ */
+export async function openContext(): Promise<CliContext> {
+  loadDotEnv();
+  const config = loadConfig();
+  const db = openDatabase(config.databaseUrl);
+  try {
+    const migrated = await migrateToLatest(db);
+    return { config, db, migrated };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+/** Runs `action` with a context and always closes the store. */
+export async function withContext<T>(action: (ctx: CliContext) => Promise<T>): Promise<T> {
+  const ctx = await openContext();
+  try {
+    return await action(ctx);
+  } finally {
+    await ctx.db.destroy();
+  }
+}

@@ -1,0 +1,171 @@
+import { existsSync } from 'node:fs';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { UserError } from './errors.ts';
+import { parseMailbox } from './mailbox.ts';
+
+/** Empty strings in the environment mean "not set", as they do for most tools. */
+const unset = (value: unknown) => (value === '' ? undefined : value);
+
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(
+    unset,
+    z
+      .string()
+      .regex(/^\d+$/, { error: (issue) => `must be a whole number, got "${String(issue.input)}"` })
+      .transform(Number)
+      .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` })),
+  );
+
+const positiveNumber = z.preprocess(
+  unset,
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, { error: (issue) => `must be a positive number, got "${String(issue.input)}"` })
+    .transform(Number)
+    .pipe(z.number().positive({ error: 'must be greater than 0' })),
+);
+
+const text = (fallback: string) => z.preprocess(unset, z.string().default(fallback));
+
+const mailbox = z.string().refine((value) => parseMailbox(value) !== null, {
+  error: (issue) => `must be an email address like "Name <news@example.com>", got "${String(issue.input)}"`,
+});
+
+const httpUrl = z.string().refine((value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value), {
+  error: (issue) => `must be an http(s) URL, got "${String(issue.input)}"`,
+});
+
+const smtpUrl = z.string().refine((value) => /^smtps?:\/\/[^\s]+/i.test(value) && URL.canParse(value), {
+  // Never echo the value: it usually carries a password.
+  error: 'must be an smtp:// or smtps:// URL (smtp://user:pass@host:587)',
+});
+
+const databaseUrl = z.string().refine((value) => /^(file:|postgres(ql)?:\/\/)/.test(value) || value === ':memory:', {
+  error: (issue) => `must be file:PATH, :memory: or postgres://..., got "${String(issue.input)}"`,
+});
+
+const timeZone = z.string().refine((value) => IANAZone.isValidZone(value), {
+  error: (issue) => `must be an IANA time zone such as Europe/Berlin or UTC, got "${String(issue.input)}"`,
+});
+
+const cronExpression = z.string().refine((value) => /^\s*(\S+\s+){4,5}\S+\s*$/.test(value), {
+  error: (issue) => `must be a cron expression with 5 or 6 fields, got "${String(issue.input)}"`,
+});
+
+export const DEFAULT_APP_SECRET = 'dev-only-secret-change-me-in-production';
+
+const schema = z
+  .object({
+    DATABASE_URL: z.preprocess(unset, databaseUrl.default('file:data/digest.db')),
+    SMTP_URL: z.preprocess(unset, smtpUrl.optional()),
+    OUTBOX_DIR: text('data/outbox'),
+    MAIL_FROM: z.preprocess(unset, mailbox.default('The Harm Ledger <digest@harmledger.example>')),
+    MAIL_REPLY_TO: z.preprocess(unset, mailbox.optional()),
+    PUBLICATION_NAME: text('The Harm Ledger'),
+    POSTAL_ADDRESS: text('The Harm Ledger, 42 Example Street, Springfield 01234'),
+    PUBLIC_URL: z.preprocess(unset, httpUrl.default('https://harmledger.example')),
+    APP_SECRET: z.preprocess(unset, z.string().min(16, { error: 'must be at least 16 characters long' }).default(DEFAULT_APP_SECRET)),
+    DIGEST_TZ: z.preprocess(unset, timeZone.default('UTC')),
+    DIGEST_CRON: z.preprocess(unset, cronExpression.default('0 8 * * 1')),
+    SEND_CONCURRENCY: wholeNumber(1, 100).default(5),
+    SEND_RATE: positiveNumber.optional(),
+    SEND_HOURLY_LIMIT: wholeNumber(1).optional(),
+    MAX_ATTEMPTS: wholeNumber(1, 50).default(5),
+    RETRY_BASE_SECONDS: wholeNumber(1).default(30),
+    DKIM_DOMAIN: z.preprocess(unset, z.string().optional()),
+    DKIM_SELECTOR: z.preprocess(unset, z.string().optional()),
+    DKIM_PRIVATE_KEY_FILE: z.preprocess(unset, z.string().optional()),
+    HTTP_HOST: text('127.0.0.1'),
+    HTTP_PORT: wholeNumber(0, 65535).default(8080),
+    LOG_LEVEL: z.preprocess(unset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  })
+  .superRefine((env, ctx) => {
+    const dkim = [env.DKIM_DOMAIN, env.DKIM_SELECTOR, env.DKIM_PRIVATE_KEY_FILE];
+    if (dkim.some(Boolean) && !dkim.every(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DKIM_DOMAIN'],
+        message: 'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE must be set together',
+      });
+    }
+    if (env.DKIM_PRIVATE_KEY_FILE && !existsSync(env.DKIM_PRIVATE_KEY_FILE)) {
+      ctx.addIssue({ code: 'custom', path: ['DKIM_PRIVATE_KEY_FILE'], message: `no such file: ${env.DKIM_PRIVATE_KEY_FILE}` });
+    }
+  });
+
+type Env = z.infer<typeof schema>;
+
+/** The typed configuration every module receives; built once, in the CLI. */
+export interface Config {
+  databaseUrl: string;
+  smtpUrl: string | undefined;
+  outboxDir: string;
+  mailFrom: string;
+  mailReplyTo: string | undefined;
+  publicationName: string;
+  postalAddress: string;
+  publicUrl: string;
+  appSecret: string;
+  timeZone: string;
+  cron: string;
+  sendConcurrency: number;
+  sendRate: number | undefined;
+  sendHourlyLimit: number | undefined;
+  maxAttempts: number;
+  retryBaseSeconds: number;
+  dkim: { domain: string; selector: string; privateKeyFile: string } | undefined;
+  httpHost: string;
+  httpPort: number;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/**
+ * Reads the configuration from an environment (process.env by default).
+ * Throws a UserError naming the first bad variable, e.g.
+ * `SEND_CONCURRENCY must be a whole number, got "abc"`.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new UserError(`invalid configuration: ${name} ${issue.message}`, 'ECONFIG');
+  }
+  const e = result.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    smtpUrl: e.SMTP_URL,
+    outboxDir: e.OUTBOX_DIR,
+    mailFrom: e.MAIL_FROM,
+    mailReplyTo: e.MAIL_REPLY_TO,
+    publicationName: e.PUBLICATION_NAME,
+    postalAddress: e.POSTAL_ADDRESS,
+    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    appSecret: e.APP_SECRET,
+    timeZone: e.DIGEST_TZ,
+    cron: e.DIGEST_CRON,
+    sendConcurrency: e.SEND_CONCURRENCY,
+    sendRate: e.SEND_RATE,
+    sendHourlyLimit: e.SEND_HOURLY_LIMIT,
+    maxAttempts: e.MAX_ATTEMPTS,
+    retryBaseSeconds: e.RETRY_BASE_SECONDS,
+    dkim:
+      e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY_FILE
+        ? { domain: e.DKIM_DOMAIN, selector: e.DKIM_SELECTOR, privateKeyFile: e.DKIM_PRIVATE_KEY_FILE }
+        : undefined,
+    httpHost: e.HTTP_HOST,
+    httpPort: e.HTTP_PORT,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Loads `.env` from the working directory into process.env when present (real env wins). */
+export function loadDotEnv(path = '.env'): void {
+  if (!existsSync(path)) return;
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    throw new UserError(`cannot read ${path}: ${(error as Error).message}`, 'ECONFIG');
+  }
+}

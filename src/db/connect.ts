@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { UserError } from '../errors.ts';
+import { migrationProvider } from './migrations/index.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+
+/**
+ * Opens the store named by DATABASE_URL (`file:data/digest.db` or `:memory:`).
+ *
+ * @example
+ * const db = openDatabase('file:data/digest.db');
+ * await migrateToLatest(db);
+ */
+export function openDatabase(url: string): Db {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    throw new UserError('DATABASE_URL: PostgreSQL is not supported yet; use file:PATH (SQLite)', 'ECONFIG');
+  }
+  const path = url === ':memory:' ? ':memory:' : url.replace(/^file:(\/\/)?/, '');
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let sqlite: SQLite.Database;
+  try {
+    sqlite = new SQLite(path);
+  } catch (error) {
+    throw new UserError(`cannot open database ${path}: ${(error as Error).message}`, 'EDATABASE');
+  }
+  // WAL lets readers (status, preview) run while a send writes; busy_timeout
+  // makes a second process wait for the write lock instead of failing at once.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/** Runs every pending migration. Kysely's Migrator never throws: we check its result. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const message = error instanceof Error ? error.message : String(error ?? 'unknown error');
+    throw new UserError(`database migration ${failed?.migrationName ?? ''} failed: ${message}`.replace('  ', ' '), 'EMIGRATION');
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export function nowIso(now: Date = new Date()): string {
+  return now.toISOString();
+}

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m001 from './001-initial.ts';
+
+/**
+ * Migrations are listed here rather than read from the folder, so they work the
+ * same under tsx, vitest and a bundler. Names sort in order; never rename one.
+ */
+const migrations: Record<string, Migration> = {
+  '001-initial': m001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

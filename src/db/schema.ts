@@ -1,0 +1,113 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/*
+ * Glossary
+ * - article: one story the publication wrote, reporting on an original source.
+ * - week: an ISO week (`2026-W48`), Monday 00:00 to next Monday 00:00 in DIGEST_TZ.
+ * - digest: the email for one week; its article list and subject are frozen when built.
+ * - delivery: one digest to one subscriber, with its own state machine.
+ * - lease: a named lock with an owner and an expiry, so one sender runs at a time.
+ *
+ * Times are UTC ISO-8601 strings (`2026-11-23T08:00:00.000Z`), which sort as text.
+ */
+
+export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed' | 'bounced' | 'complained';
+export type DigestStatus = 'draft' | 'sending' | 'sent';
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'deferred' | 'failed' | 'skipped' | 'uncertain';
+
+/** Represents records in the `articles` table. */
+export interface ArticlesTable {
+  id: Generated<number>;
+  /** The article's canonical URL on the publication's site; unique, the import key. */
+  url: string;
+  title: string;
+  category: string;
+  /** JSON array of lower-case topic tags. */
+  topics: string;
+  /** Markdown; rendered with raw HTML disabled. */
+  summary: string;
+  /** Markdown; rendered with raw HTML disabled. */
+  why_it_matters: string;
+  source_title: string;
+  source_name: string;
+  source_url: string;
+  image_url: string | null;
+  published_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Represents records in the `subscribers` table. */
+export interface SubscribersTable {
+  id: Generated<number>;
+  /** Trimmed, domain lower-cased; the local part keeps its case. */
+  email: string;
+  /** The whole address lower-cased: makes the address unique regardless of case. */
+  email_key: string;
+  name: string;
+  status: SubscriberStatus;
+  /** JSON array of categories the subscriber wants; empty means all. */
+  topics: string;
+  bounce_count: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+}
+
+/** Represents records in the `digests` table: one per ISO week. */
+export interface DigestsTable {
+  id: Generated<number>;
+  week: string;
+  subject: string;
+  preheader: string;
+  /** JSON array of article ids, frozen at build, in reading order. */
+  article_ids: string;
+  status: DigestStatus;
+  /** Size in bytes of the compiled HTML for the full digest, personalised for a sample reader. */
+  html_bytes: number;
+  built_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** Represents records in the `deliveries` table: one digest to one subscriber. */
+export interface DeliveriesTable {
+  id: Generated<number>;
+  digest_id: number;
+  /** Null once the subscriber was erased; the row stays as an anonymous count. */
+  subscriber_id: number | null;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  smtp_response: string | null;
+  message_id: string | null;
+  sent_at: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Represents records in the `leases` table. */
+export interface LeasesTable {
+  name: string;
+  owner: string;
+  expires_at: string;
+}
+
+export interface Database {
+  articles: ArticlesTable;
+  subscribers: SubscribersTable;
+  digests: DigestsTable;
+  deliveries: DeliveriesTable;
+  leases: LeasesTable;
+}
+
+export type ArticleRow = Selectable<ArticlesTable>;
+export type NewArticleRow = Insertable<ArticlesTable>;
+export type SubscriberRow = Selectable<SubscribersTable>;
+export type DigestRow = Selectable<DigestsTable>;
+export type DigestUpdate = Updateable<DigestsTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;

@@ -1,0 +1,54 @@
+import { createHmac } from 'node:crypto';
+import type { Config } from '../config.ts';
+import { parseMailbox } from '../mailbox.ts';
+import { type RenderedDigest, personalize } from '../render/render-digest.ts';
+import type { OutgoingMessage } from '../transport/transport.ts';
+import { type Recipient, recipientValues } from './recipient-values.ts';
+
+export function senderDomain(config: Config): string {
+  return parseMailbox(config.mailFrom)!.address.split('@')[1]!;
+}
+
+/**
+ * The Message-ID of a (digest, subscriber) pair is the same on every attempt,
+ * so a copy resent after a crash carries the first copy's id and mail
+ * providers can fold the two.
+ */
+export function digestMessageId(config: Config, weekId: string, subscriberId: number): string {
+  const tag = createHmac('sha256', config.appSecret).update(`${weekId}:${subscriberId}`).digest('hex').slice(0, 12);
+  return `<${weekId}.${subscriberId}.${tag}@${senderDomain(config)}>`;
+}
+
+/** RFC 2919 list identifier, so readers can filter the digest. */
+export function listId(config: Config): string {
+  return `<weekly-digest.${senderDomain(config)}>`;
+}
+
+/** One subscriber's copy of the digest, with every header the design requires. */
+export function composeDigestMessage(
+  config: Config,
+  rendered: RenderedDigest,
+  weekId: string,
+  recipient: Recipient,
+  date: Date,
+): OutgoingMessage {
+  const values = recipientValues(config, recipient);
+  const { html, text } = personalize(rendered, values);
+  return {
+    key: `${weekId}/${recipient.id}-${recipient.email}`,
+    from: config.mailFrom,
+    to: { name: values.greeting === 'Hello,' ? '' : recipient.name.replace(/[\r\n]+/g, ' ').trim(), address: recipient.email },
+    replyTo: config.mailReplyTo,
+    subject: rendered.subject,
+    text,
+    html,
+    messageId: digestMessageId(config, weekId, recipient.id),
+    date,
+    headers: {
+      'List-Id': `${config.publicationName.replace(/[\r\n"]+/g, ' ')} weekly digest ${listId(config)}`,
+      // RFC 8058 one-click unsubscribe: mailbox providers POST to this URL.
+      'List-Unsubscribe': `<${values.unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../db/connect.ts';
+import type { DigestRow } from '../db/schema.ts';
+import { UserError } from '../errors.ts';
+import { listArticlesInWeek } from '../articles/list-articles.ts';
+import type { Week } from '../articles/week.ts';
+import { type DigestContent, orderArticles, personalize, renderDigest } from '../render/render-digest.ts';
+import { htmlBytes } from '../render/size-budget.ts';
+import { recipientValues } from '../delivery/recipient-values.ts';
+import { findDigest } from './find-digest.ts';
+import { digestPreheader, digestSubject } from './subject.ts';
+
+export type BuildResult =
+  | { outcome: 'empty'; week: Week }
+  | { outcome: 'created' | 'refreshed'; week: Week; digest: DigestRow; content: DigestContent };
+
+/** The sample reader whose copy is measured against the size budget. */
+export const SAMPLE_RECIPIENT = { id: 1, email: 'reader@example.com', name: 'Sample Reader' };
+
+/**
+ * Freezes the week's digest: its articles in reading order, subject and
+ * preheader. Building again before sending refreshes it; once sending started
+ * it is refused, so every subscriber gets the same issue.
+ */
+export async function buildDigest(db: Db, config: Config, week: Week, now = new Date()): Promise<BuildResult> {
+  const existing = await findDigest(db, week.id);
+  if (existing && existing.status !== 'draft') {
+    throw new UserError(
+      `the digest for ${week.id} is already ${existing.status === 'sent' ? 'sent' : 'being sent'} (since ${existing.started_at}); it cannot be rebuilt`,
+      'EFROZEN',
+    );
+  }
+  const articles = orderArticles(await listArticlesInWeek(db, week));
+  if (articles.length === 0) {
+    if (existing) await db.deleteFrom('digests').where('id', '=', existing.id).execute();
+    return { outcome: 'empty', week };
+  }
+  const content: DigestContent = {
+    week,
+    subject: digestSubject(config.publicationName, week, articles),
+    preheader: digestPreheader(articles),
+    articles,
+  };
+  const rendered = await renderDigest(content, config);
+  const sample = personalize(rendered, recipientValues(config, SAMPLE_RECIPIENT));
+  const values = {
+    subject: content.subject,
+    preheader: content.preheader,
+    article_ids: JSON.stringify(articles.map((a) => a.id)),
+    html_bytes: htmlBytes(sample.html),
+    built_at: now.toISOString(),
+  };
+  const digest = existing
+    ? await db.updateTable('digests').set(values).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow()
+    : await db.insertInto('digests').values({ ...values, week: week.id, status: 'draft' }).returningAll().executeTakeFirstOrThrow();
+  return { outcome: existing ? 'refreshed' : 'created', week, digest, content };
+}

@@ -1,0 +1,53 @@
+import { render } from '@react-email/render';
+import mjml2html from 'mjml';
+import type { ReactElement } from 'react';
+
+export interface MjmlWarning {
+  line: number;
+  tagName: string;
+  message: string;
+}
+
+export interface CompiledMjml {
+  mjml: string;
+  html: string;
+}
+
+export class MjmlCompileError extends Error {
+  readonly code = 'EMJML';
+  constructor(readonly warnings: MjmlWarning[]) {
+    super(`MJML validation failed: ${warnings.map((w) => `line ${w.line} <${w.tagName}>: ${w.message}`).join('; ')}`);
+    this.name = 'MjmlCompileError';
+  }
+}
+
+/**
+ * React element → MJML (via React Email's render) → HTML (mjml 5, strict).
+ * This is the costly step (tens of milliseconds): run it once per digest
+ * segment, never per subscriber.
+ */
+export async function compileMjml(element: ReactElement): Promise<CompiledMjml> {
+  const rendered = await render(element, { pretty: false });
+  const mjml = rendered
+    // React Email prepends an XHTML doctype, and React 19 marks Suspense
+    // boundaries with comments; neither belongs in an MJML document.
+    .replace(/^<!DOCTYPE[^>]*>/i, '')
+    .replace(/<!--\/?\$-->/g, '')
+    // React separates adjacent text nodes with empty comments.
+    .replace(/<!-- -->/g, '');
+  const result = await mjml2html(mjml, {
+    validationLevel: 'strict',
+    keepComments: false,
+    minify: true,
+    minifyOptions: { minifyCss: 'lite', collapseWhitespace: true, removeComments: 'safe', removeEmptyAttributes: true },
+  }).catch((error: unknown) => {
+    // mjml throws on strict validation errors, with the details attached.
+    const details = (error as { errors?: { line: number; tagName: string; message: string }[] }).errors;
+    if (details) throw new MjmlCompileError(details.map(({ line, tagName, message }) => ({ line, tagName, message })));
+    throw error;
+  });
+  if (result.errors.length > 0) {
+    throw new MjmlCompileError(result.errors.map(({ line, tagName, message }) => ({ line, tagName, message })));
+  }
+  return { mjml, html: result.html };
+}

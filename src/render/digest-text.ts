@@ -1,0 +1,50 @@
+import { TOC_THRESHOLD, countArticles, introLine, type WeeklyDigestProps } from '../../emails/weekly-digest.tsx';
+import { markdownToText, toOneLine } from './markdown.ts';
+import { wrapText } from './wrap-text.ts';
+
+const RULE = '-'.repeat(78);
+const HEAVY_RULE = '='.repeat(78);
+
+/**
+ * The text/plain twin of the digest, written for people reading it in a
+ * terminal client or a screen reader: the same sections and stories, each
+ * with its link, wrapped at 78 columns, no markup and no entities. Slot
+ * placeholders (greeting, URLs, email) stand on lines of their own so that
+ * filling them in never breaks the wrapping.
+ */
+export function digestText(props: WeeklyDigestProps): string {
+  const { publication, week, sections, recipient } = props;
+  const out: string[] = [];
+  out.push(publication.name.toUpperCase(), `Weekly digest · Week ${week.number} · ${week.range}`, '');
+  out.push(recipient.greeting, '');
+  const intro = introLine(sections);
+  out.push(wrapText(intro.charAt(0).toUpperCase() + intro.slice(1)), '');
+
+  if (countArticles(sections) > TOC_THRESHOLD) {
+    out.push('IN THIS ISSUE', '');
+    for (const section of sections) {
+      for (const article of section.articles) {
+        out.push(wrapText(`- ${toOneLine(article.title)} (${section.category})`, 78).replace(/\n/g, '\n  '));
+      }
+    }
+    out.push('');
+  }
+
+  for (const section of sections) {
+    const count = section.articles.length;
+    out.push(HEAVY_RULE, `${toOneLine(section.category).toUpperCase()} · ${count} ${count === 1 ? 'story' : 'stories'}`, HEAVY_RULE, '');
+    section.articles.forEach((article, i) => {
+      if (i > 0) out.push(RULE, '');
+      out.push(wrapText(toOneLine(article.title)), `${article.date} · reported by ${toOneLine(article.source.name)}`, '');
+      out.push(wrapText(markdownToText(article.summary)), '');
+      if (article.whyItMatters) out.push(wrapText(`Why this matters: ${markdownToText(article.whyItMatters)}`), '');
+      out.push(`Read the story: ${article.url}`, `Original source (${toOneLine(article.source.name)}): ${article.source.url}`, '');
+    });
+  }
+
+  out.push('-- ', wrapText(`You get this email because you subscribed to the weekly digest of ${publication.name} as:`), recipient.email, '');
+  out.push('Unsubscribe:', recipient.unsubscribeUrl, '', 'Choose your topics:', recipient.preferencesUrl, '');
+  out.push('Read this issue in your browser:', props.archiveUrl, '');
+  out.push(wrapText(publication.postalAddress), '');
+  return out.join('\n');
+}

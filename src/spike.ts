@@ -1,0 +1,11 @@
+import { createElement } from 'react';
+import { writeFileSync } from 'node:fs';
+import WeeklyDigest, { PreviewProps } from '../emails/weekly-digest.tsx';
+import { compileMjml } from './render/compile-mjml.ts';
+import { digestText } from './render/digest-text.ts';
+const t = performance.now();
+const r = await compileMjml(createElement(WeeklyDigest, PreviewProps));
+console.log(performance.now() - t, r.html.length);
+writeFileSync('/tmp/spike/out.html', r.html);
+writeFileSync('/tmp/spike/out.mjml', r.mjml);
+console.log(digestText(PreviewProps));
