@@ -1,6 +1,6 @@
 import { MjmlText } from '@faire/mjml-react';
 import type { DigestArticle } from './components/article-card.tsx';
-import { CategorySection, type DigestSection } from './components/category-section.tsx';
+import { CategorySections, type DigestSection } from './components/category-section.tsx';
 import { CardSection, EmailLayout, Gap } from './components/email-layout.tsx';
 import { Footer } from './components/footer.tsx';
 import { Header } from './components/header.tsx';
@@ -60,9 +60,8 @@ export default function WeeklyDigest(props: WeeklyDigestProps) {
           <TableOfContents sections={sections} />
         </>
       ) : null}
-      {sections.map((section) => (
-        <SectionWithGap key={section.category} section={section} />
-      ))}
+      <Gap />
+      <CategorySections sections={sections} />
       <Footer
         reason={`You are receiving this because ${recipient.email} subscribed to the weekly digest of ${publication.name}.`}
         unsubscribeUrl={recipient.unsubscribeUrl}
@@ -74,22 +73,12 @@ export default function WeeklyDigest(props: WeeklyDigestProps) {
   );
 }
 
-function SectionWithGap({ section }: { section: DigestSection }) {
-  return (
-    <>
-      <Gap />
-      <CategorySection section={section} />
-    </>
-  );
-}
-
 const sample = (id: number, category: string, title: string, summary: string, why: string): DigestArticle => ({
   id,
   url: `https://harmledger.example/2026/11/18/sample-${id}`,
   title,
   category,
   date: 'Wed 18 Nov',
-  isoDate: '2026-11-18',
   summary,
   whyItMatters: why,
   source: { title: 'Original report', name: 'Civic Data Review', url: 'https://review.example.org/report' },

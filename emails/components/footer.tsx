@@ -12,23 +12,22 @@ export interface FooterProps {
 
 /** Unsubscribe, preferences, view in browser and the postal address (CAN-SPAM, Gmail bulk-sender rules). */
 export function Footer({ reason, unsubscribeUrl, preferencesUrl, archiveUrl, postalAddress }: FooterProps) {
-  const link = { display: 'inline-block', padding: '12px 8px' };
   return (
     <MjmlSection padding="20px 36px 36px" cssClass="pad dm-muted">
       <MjmlColumn>
         <MjmlText align="center" fontSize="14px" lineHeight="1.6" color={palette.light.muted}>
           <p style={{ margin: '0 0 4px' }}>{reason}</p>
           <p className="foot" style={{ margin: '0 0 4px' }}>
-            <a href={unsubscribeUrl} style={link}>
+            <a href={unsubscribeUrl}>
               Unsubscribe
             </a>
             {preferencesUrl ? (
-              <a href={preferencesUrl} style={link}>
+              <a href={preferencesUrl}>
                 Choose your topics
               </a>
             ) : null}
             {archiveUrl ? (
-              <a href={archiveUrl} style={link}>
+              <a href={archiveUrl}>
                 View this issue in your browser
               </a>
             ) : null}

@@ -2,7 +2,7 @@ import { MjmlText } from '@faire/mjml-react';
 import type { DigestSection } from './category-section.tsx';
 import { CardSection } from './email-layout.tsx';
 
-/** "In this issue": shown when the digest holds more than a handful of stories. */
+/** "In this issue": the headlines by category, shown when the digest holds more than a handful. */
 export function TableOfContents({ sections }: { sections: DigestSection[] }) {
   return (
     <CardSection padding="22px 36px">
@@ -10,16 +10,20 @@ export function TableOfContents({ sections }: { sections: DigestSection[] }) {
         <p className="label" style={{ textTransform: 'uppercase', letterSpacing: '1px' }}>
           In this issue
         </p>
-        <ul className="toc" style={{ margin: '8px 0 0', paddingLeft: '20px' }}>
-          {sections.flatMap((section) =>
-            section.articles.map((article) => (
-              <li key={article.id} style={{ margin: '0 0 6px' }}>
-                <a href={article.url}>{article.title}</a>
-                <span className="meta">{` — ${section.category}`}</span>
-              </li>
-            )),
-          )}
-        </ul>
+        {sections.map((section) => (
+          <div key={section.category} className="toc">
+            <p className="meta" style={{ margin: '10px 0 2px' }}>
+              {section.category}
+            </p>
+            <ul style={{ margin: 0, paddingLeft: '20px' }}>
+              {section.articles.map((article) => (
+                <li key={article.id}>
+                  <a href={article.url}>{article.title}</a>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))}
       </MjmlText>
     </CardSection>
   );

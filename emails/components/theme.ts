@@ -30,8 +30,8 @@ export const palette = {
 export const fonts = {
   // System fonts only: no web-font request leaves the reader's mail client.
   // Unquoted names: React escapes quotes inside attributes, which breaks CSS.
-  sans: "-apple-system, BlinkMacSystemFont, Segoe UI, Roboto, Helvetica, Arial, sans-serif",
-  serif: "Georgia, Times New Roman, Times, serif",
+  sans: '-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif',
+  serif: 'Georgia,Times New Roman,serif',
 };
 
 export const WIDTH = 600;
@@ -46,18 +46,16 @@ const D = palette.dark;
  */
 export const inlineCss = `
 .md p{margin:0 0 10px}
-.md a{color:${L.accent};text-decoration:underline}
-.card h2{margin:0 0 6px;font-family:${fonts.serif};font-size:21px;line-height:1.3;font-weight:700}
-.card h2 a{color:${L.text};text-decoration:none}
+.md a{color:${L.accent}}
+.card h2{margin:0;font-family:${fonts.serif};font-size:21px;line-height:1.3}
+.card h2 a{display:block;padding:6px 0;color:${L.text};text-decoration:none}
 .meta{margin:0 0 10px;font-size:14px;color:${L.muted}}
-.why{margin:12px 0 0;padding:12px 14px;background:${L.note};border-left:3px solid ${L.accent}}
-.why .md p{margin:0}
-.label{margin:0 0 4px;font-size:14px;font-weight:700;color:${L.accent}}
-.actions{margin:14px 0 0}
-.btn{display:inline-block;padding:12px 18px;border-radius:6px;background:${L.accent};color:${L.onAccent};font-weight:600;text-decoration:none;line-height:20px}
-.src{display:inline-block;padding:12px 0 12px 14px;color:${L.accent};line-height:20px}
-.toc a{color:${L.text};text-decoration:underline}
-.foot a{color:${L.muted};text-decoration:underline}
+.why{padding:12px 14px;background:${L.note};border-left:3px solid ${L.accent}}
+.why p{margin:0}
+.label{margin:0;font-size:14px;font-family:${fonts.sans};font-weight:700;color:${L.accent}}
+.src{display:inline-block;padding:12px 0;color:${L.accent}}
+.toc a{color:${L.text}}
+.foot a{display:inline-block;padding:12px 8px;color:${L.muted}}
 `;
 
 /**
@@ -70,14 +68,15 @@ export const darkCss = `
 @media (prefers-color-scheme:dark){
 .dm-page,.dm-page>div{background:${D.page}!important}
 .dm-card,.dm-card>table,.dm-card>table>tbody>tr>td{background:${D.card}!important}
-.dm-card div,.dm-card h2 a,.toc a{color:${D.text}!important}
+.dm-card div,.dm-card h1 a,.dm-card h2 a,.toc a{color:${D.text}!important}
 .dm-card .meta,.dm-muted div,.foot a{color:${D.muted}!important}
 .dm-card .label,.md a,.src{color:${D.accent}!important}
 .why{background:${D.note}!important;border-color:${D.accent}!important}
-.btn{background:${D.accent}!important;color:${D.onAccent}!important}
-.dm-rule p{border-color:${D.rule}!important}
+.dm-muted div,.dm-muted p{color:${D.muted}!important}
+.card{border-color:${D.rule}!important}
+.section{border-color:${D.accent}!important}
 }
-[data-ogsc] .dm-card div,[data-ogsc] .dm-card h2 a{color:${D.text}!important}
+[data-ogsc] .dm-card div,[data-ogsc] .dm-card h1 a,[data-ogsc] .dm-card h2 a{color:${D.text}!important}
 [data-ogsc] .md a,[data-ogsc] .src,[data-ogsc] .label{color:${D.accent}!important}
 [data-ogsb] .dm-card,[data-ogsb] .dm-card>table>tbody>tr>td{background:${D.card}!important}
 `;
@@ -87,5 +86,6 @@ export const mobileCss = `
 @media only screen and (max-width:480px){
 .pad>table>tbody>tr>td{padding-left:18px!important;padding-right:18px!important}
 .card h2{font-size:20px!important}
+.toc a{display:block;padding:9px 0}
 }
 `;

@@ -49,15 +49,21 @@ export function orderArticles(articles: ArticleRow[]): ArticleRow[] {
     .flatMap(([, list]) => list);
 }
 
+const TITLE_MAX = 200;
+
+function clipTitle(title: string): string {
+  return title.length <= TITLE_MAX ? title : `${title.slice(0, TITLE_MAX - 1).trimEnd()}…`;
+}
+
 function toDigestArticle(row: ArticleRow, timeZone: string): DigestArticle {
   const published = DateTime.fromISO(row.published_at, { zone: timeZone });
   return {
     id: row.id,
     url: row.url,
-    title: toOneLine(row.title),
+    // Titles are capped for display: a runaway title must not push the footer past Gmail's clip.
+    title: clipTitle(toOneLine(row.title)),
     category: toOneLine(row.category),
     date: published.toFormat('ccc d LLL'),
-    isoDate: published.toISODate() ?? '',
     summary: row.summary,
     whyItMatters: row.why_it_matters,
     source: { title: toOneLine(row.source_title), name: toOneLine(row.source_name), url: row.source_url },
