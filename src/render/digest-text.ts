@@ -5,6 +5,11 @@ import { wrapText } from './wrap-text.ts';
 const RULE = '-'.repeat(78);
 const HEAVY_RULE = '='.repeat(78);
 
+/** `Label: URL` on one line when it fits, else the URL on a line of its own (never broken). */
+function linkLine(label: string, url: string): string {
+  return label.length + 1 + url.length <= 78 ? `${label} ${url}` : `${label}\n${url}`;
+}
+
 /**
  * The text/plain twin of the digest, written for people reading it in a
  * terminal client or a screen reader: the same sections and stories, each
@@ -38,7 +43,7 @@ export function digestText(props: WeeklyDigestProps): string {
       out.push(wrapText(toOneLine(article.title)), `${article.date} · reported by ${toOneLine(article.source.name)}`, '');
       out.push(wrapText(markdownToText(article.summary)), '');
       if (article.whyItMatters) out.push(wrapText(`Why this matters: ${markdownToText(article.whyItMatters)}`), '');
-      out.push(`Read the story: ${article.url}`, `Original source (${toOneLine(article.source.name)}): ${article.source.url}`, '');
+      out.push(linkLine('Read the story:', article.url), linkLine(`Original source, ${toOneLine(article.source.name)}:`, article.source.url), '');
     });
   }
 

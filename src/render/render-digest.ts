@@ -55,18 +55,23 @@ function clipTitle(title: string): string {
   return title.length <= TITLE_MAX ? title : `${title.slice(0, TITLE_MAX - 1).trimEnd()}…`;
 }
 
+/** Only http(s) links reach the email, whatever got into the store. */
+export function safeHref(url: string): string {
+  return /^https?:\/\/[^\s"'<>]+$/i.test(url.trim()) ? url.trim() : '#';
+}
+
 function toDigestArticle(row: ArticleRow, timeZone: string): DigestArticle {
   const published = DateTime.fromISO(row.published_at, { zone: timeZone });
   return {
     id: row.id,
-    url: row.url,
+    url: safeHref(row.url),
     // Titles are capped for display: a runaway title must not push the footer past Gmail's clip.
     title: clipTitle(toOneLine(row.title)),
     category: toOneLine(row.category),
     date: published.toFormat('ccc d LLL'),
     summary: row.summary,
     whyItMatters: row.why_it_matters,
-    source: { title: toOneLine(row.source_title), name: toOneLine(row.source_name), url: row.source_url },
+    source: { title: toOneLine(row.source_title), name: toOneLine(row.source_name), url: safeHref(row.source_url) },
   };
 }
 

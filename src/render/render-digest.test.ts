@@ -1,0 +1,225 @@
+import { simpleParser } from 'mailparser';
+import { createTransport } from 'nodemailer';
+import { describe, expect, it } from 'vitest';
+import { articleRow, digestOf, manyArticles, testConfig } from '../../test/helpers/fixtures.ts';
+import { composeDigestMessage } from '../delivery/compose-message.ts';
+import { recipientValues } from '../delivery/recipient-values.ts';
+import { toMailOptions } from '../transport/transport.ts';
+import { orderArticles, personalize, renderDigest } from './render-digest.ts';
+import { HTML_BUDGET_BYTES, htmlBytes } from './size-budget.ts';
+
+const config = testConfig();
+const ada = { id: 7, email: 'ada@example.com', name: 'Ada Lovelace' };
+
+async function renderFor(articles: ReturnType<typeof manyArticles>, recipient = ada) {
+  const rendered = await renderDigest(digestOf(orderArticles(articles), config), config);
+  return { rendered, ...personalize(rendered, recipientValues(config, recipient)) };
+}
+
+function hrefs(html: string): string[] {
+  return [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
+}
+
+describe('renderDigest', () => {
+  it('shows every article, grouped by category, biggest section first, with its links', async () => {
+    const articles = [
+      articleRow(1, { category: 'Labor', title: 'Couriers paid by algorithm' }),
+      articleRow(2, { category: 'Privacy', title: 'Cabin cameras sold to insurers' }),
+      articleRow(3, { category: 'Privacy', title: 'Dating app inferred orientation', published_at: '2026-11-21T09:00:00.000Z' }),
+    ];
+    const { html } = await renderFor(articles);
+    const order = ['Cabin cameras sold to insurers', 'Dating app inferred orientation', 'Couriers paid by algorithm'].map((t) =>
+      html.lastIndexOf(t),
+    );
+    expect(order.every((position) => position > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(html).toContain('Privacy · 2 stories');
+    expect(html).toContain('Why this matters');
+    expect(html).toContain('Original source: The Northwind Tribune');
+    expect(html).toContain(`href="${articles[0]!.url}"`);
+    expect(html).toContain(`href="${articles[0]!.source_url}"`);
+    expect(html).toContain('<html lang="en"');
+    expect(html).toMatch(/<title>The Harm Ledger · Week 47: Cabin cameras sold to insurers<\/title>/);
+    expect(html).toContain('name="color-scheme" content="light dark"');
+    expect(html).toContain('prefers-color-scheme:dark');
+    // 3 stories: no table of contents.
+    expect(html).not.toContain('In this issue');
+  });
+
+  it('fills the reader into the slots: greeting, address, signed links', async () => {
+    const { html, text } = await renderFor(manyArticles(2));
+    const values = recipientValues(config, ada);
+    expect(html).toContain('Hi Ada Lovelace, here are the 2 stories');
+    expect(html).toContain(values.unsubscribeUrl);
+    expect(html).toContain(values.preferencesUrl);
+    expect(html).toContain('https://harmledger.example/archive/2026-W47');
+    expect(html).toContain('The Harm Ledger, 42 Example Street, Springfield 01234');
+    expect(text).toContain(values.unsubscribeUrl);
+    expect(html).not.toMatch(/SLOT[0-9a-f]{12}x/);
+    expect(text).not.toMatch(/SLOT[0-9a-f]{12}x/);
+  });
+
+  it('greets a reader without a name politely and escapes a name with markup', async () => {
+    expect((await renderFor(manyArticles(1), { ...ada, name: '' })).html).toContain('Hello, here is the one story');
+    // Tag-shaped text is dropped from names; what remains is escaped.
+    const { html } = await renderFor(manyArticles(1), { ...ada, name: '<b>Eve</b> & "co"' });
+    expect(html).toContain('Hi Eve &amp; &quot;co&quot;,');
+    expect(html).not.toContain('<b>Eve');
+  });
+
+  it('opens with a table of contents when there are more than 5 stories', async () => {
+    const { html } = await renderFor(manyArticles(6));
+    expect(html).toContain('In this issue');
+  });
+
+  it('keeps 30 articles under the 90 KB budget after personalisation', async () => {
+    const { html } = await renderFor(manyArticles(30), { id: 123456, email: 'a.very.long.address.indeed@subdomain.example.org', name: 'Maximilian Alexander von Humboldt-Bergmann' });
+    expect(htmlBytes(html)).toBeLessThan(HTML_BUDGET_BYTES);
+    // The footer, with its unsubscribe link, is still there at the end.
+    expect(html.lastIndexOf('Unsubscribe')).toBeGreaterThan(html.length - 3000);
+  });
+
+  it('only ever links to http(s) URLs', async () => {
+    const { html } = await renderFor(manyArticles(8));
+    for (const href of hrefs(html)) expect(href).toMatch(/^https?:\/\//);
+  });
+});
+
+describe('hostile article content', () => {
+  const longTitle = `${'Overlong '.repeat(1111)}end`;
+  const hostile = [
+    articleRow(1, {
+      title: 'Pwned <script>alert("t")</script>\r\nBcc: victim@example.com <img src=x onerror=alert(1)>',
+      category: 'Safety<style>body{display:none}</style>',
+      summary:
+        'Click <a href="javascript:alert(1)" onclick="steal()">here</a> or [here](javascript:alert(2)) or [there](data:text/html;base64,PHNjcmlwdD5hbGVydCgzKTwvc2NyaXB0Pg==).\n\n<iframe src="https://evil.example.com"></iframe><script>alert(4)</script><style>*{color:red}</style>',
+      why_it_matters: '<div onmouseover="alert(5)">hover</div> <svg onload=alert(6)>',
+      source_name: 'Evil "Outlet" <script>alert(7)</script>',
+      source_url: 'javascript:alert(8)',
+      url: 'javascript:alert(9)',
+    }),
+    articleRow(2, { title: longTitle, category: 'Surveillance' }),
+  ];
+
+  it('reaches the HTML only as harmless text', async () => {
+    const benign = await renderFor(manyArticles(2));
+    const { html } = await renderFor(hostile);
+    expect(html).not.toMatch(/<script|<iframe|<svg|<img/i);
+    // No element carries an event handler (the words may survive as escaped text).
+    expect(html).not.toMatch(/<[^>]*\son\w+\s*=/i);
+    expect(html).not.toMatch(/(href|src)="\s*(javascript|data):/i);
+    expect(html.match(/<style/g)?.length).toBe(benign.html.match(/<style/g)?.length);
+    expect(html).toContain('Pwned alert(&quot;t&quot;) Bcc: victim@example.com');
+    // The 10,000-character title is clipped for display.
+    expect(html).not.toContain(longTitle);
+    expect(htmlBytes(html)).toBeLessThan(HTML_BUDGET_BYTES);
+  });
+
+  it('reaches the text part without markup', async () => {
+    const { text } = await renderFor(hostile);
+    expect(text).not.toMatch(/<\/?(script|iframe|style|img|svg|div|a)\b/i);
+    expect(text).not.toMatch(/\son\w+=/i);
+    expect(text).toContain('Pwned alert("t") Bcc: victim@example.com');
+  });
+
+  it('reaches no header as markup or as a new header line', async () => {
+    const rendered = await renderDigest(digestOf(orderArticles(hostile), config), config);
+    const message = composeDigestMessage(config, rendered, '2026-W47', { ...ada, name: 'Ada\r\nBcc: x@example.com' }, new Date());
+    const composer = createTransport({ streamTransport: true, buffer: true });
+    const raw = (await composer.sendMail(toMailOptions(message))).message as Buffer;
+    const parsed = await simpleParser(raw);
+    expect(parsed.bcc).toBeUndefined();
+    expect(parsed.headers.has('bcc')).toBe(false);
+    expect(parsed.subject).not.toMatch(/[\r\n<>]/);
+    expect(parsed.subject).toContain('Pwned alert("t") Bcc: victim@example.com');
+    const headerBlock = raw.toString('latin1').split(/\r?\n\r?\n/)[0]!;
+    expect(headerBlock).not.toMatch(/^Bcc:/im);
+    expect(headerBlock).toMatch(/^To: "Ada Bcc: x@example.com" <ada@example.com>$/m);
+  });
+});
+
+describe('the plain-text part', () => {
+  it('is written for people', async () => {
+    const articles = [
+      articleRow(1, {
+        category: 'Labor',
+        title: 'Couriers say a routing update cut their pay & nobody explained why',
+        summary: 'Couriers in three cities compared payslips and found per-trip pay fell by **a fifth** after a [routing update](https://news.example.org/routing).',
+        why_it_matters: 'Opaque pay formulas leave workers unable to check what they are owed.',
+        source_name: 'Labour Watch',
+        source_url: 'https://labourwatch.example.org/couriers',
+        published_at: '2026-11-17T10:00:00.000Z',
+      }),
+      articleRow(2, {
+        category: 'Privacy',
+        title: 'Cabin cameras sold to insurers',
+        summary: 'Filings show driver-monitoring scores went to insurers.',
+        why_it_matters: '',
+        source_name: 'The Northwind Tribune',
+        source_url: 'https://tribune.example.com/cabin',
+        published_at: '2026-11-18T10:00:00.000Z',
+      }),
+    ];
+    const { text } = await renderFor(articles);
+    for (const line of text.split('\n')) {
+      if (!/^https?:\/\//.test(line)) expect(line.length).toBeLessThanOrEqual(78);
+    }
+    expect(text).not.toMatch(/&amp;|&lt;|&#|<\w/);
+    expect(text.replace(/token=[\w.-]+/g, 'token=…')).toMatchInlineSnapshot(`
+      "THE HARM LEDGER
+      Weekly digest · Week 47 · 16–22 November 2026
+
+      Hi Ada Lovelace,
+
+      Here are the 2 stories we published this week on the harms and risks of AI,
+      across 2 topics: what happened, and why it matters.
+
+      ==============================================================================
+      LABOR · 1 story
+      ==============================================================================
+
+      Couriers say a routing update cut their pay & nobody explained why
+      Tue 17 Nov · reported by Labour Watch
+
+      Couriers in three cities compared payslips and found per-trip pay fell by a
+      fifth after a routing update (https://news.example.org/routing).
+
+      Why this matters: Opaque pay formulas leave workers unable to check what they
+      are owed.
+
+      Read the story:
+      https://harmledger.example/2026/11/17/story-number-1-about-ai-harms
+      Original source, Labour Watch: https://labourwatch.example.org/couriers
+
+      ==============================================================================
+      PRIVACY · 1 story
+      ==============================================================================
+
+      Cabin cameras sold to insurers
+      Wed 18 Nov · reported by The Northwind Tribune
+
+      Filings show driver-monitoring scores went to insurers.
+
+      Read the story:
+      https://harmledger.example/2026/11/18/story-number-2-about-ai-harms
+      Original source, The Northwind Tribune: https://tribune.example.com/cabin
+
+      -- 
+      You get this email because you subscribed to the weekly digest of The Harm
+      Ledger as:
+      ada@example.com
+
+      Unsubscribe:
+      https://harmledger.example/unsubscribe?token=…
+
+      Choose your topics:
+      https://harmledger.example/preferences?token=…
+
+      Read this issue in your browser:
+      https://harmledger.example/archive/2026-W47
+
+      The Harm Ledger, 42 Example Street, Springfield 01234
+      "
+    `);
+  });
+});

@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/digest.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A scratch folder with its own database and outbox, removed by `cleanup`. */
+export interface Workspace {
+  dir: string;
+  env: Record<string, string>;
+  cleanup(): void;
+}
+
+export function createWorkspace(env: Record<string, string> = {}): Workspace {
+  const dir = mkdtempSync(join(tmpdir(), 'digest-test-'));
+  return {
+    dir,
+    env: {
+      DATABASE_URL: `file:${join(dir, 'digest.db')}`,
+      OUTBOX_DIR: join(dir, 'outbox'),
+      APP_SECRET: 'test-secret-0123456789abcdef',
+      ...env,
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Runs `digest ...args` as a real process from the project root. */
+export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolvePromise) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolvePromise({ code, stdout, stderr });
+      },
+    );
+  });
+}
