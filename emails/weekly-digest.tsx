@@ -49,7 +49,7 @@ export default function WeeklyDigest(props: WeeklyDigestProps) {
         homeUrl={publication.homeUrl}
         kicker={`Weekly digest · Week ${week.number} · ${week.range}`}
       />
-      <CardSection padding="0 36px 24px">
+      <CardSection padding="0 28px 24px">
         <MjmlText>
           <p style={{ margin: 0 }}>{`${recipient.greeting} ${introLine(sections)}`}</p>
         </MjmlText>

@@ -86,7 +86,7 @@ const schema = z
       ctx.addIssue({
         code: 'custom',
         path: ['DKIM_DOMAIN'],
-        message: 'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE must be set together',
+        message: 'must be set together with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE',
       });
     }
     if (env.DKIM_PRIVATE_KEY_FILE && !existsSync(env.DKIM_PRIVATE_KEY_FILE)) {

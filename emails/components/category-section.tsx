@@ -19,12 +19,12 @@ export function sectionHeading(section: DigestSection): string {
  */
 export function CategorySections({ sections }: { sections: DigestSection[] }) {
   return (
-    <CardSection padding="8px 36px 20px">
+    <CardSection padding="8px 28px 20px">
       <MjmlText>
         {sections.map((section) => (
           <div key={section.category} className="section" style={{ borderTop: `3px solid ${palette.light.accent}`, marginTop: '20px', paddingTop: '12px' }}>
-            <h3 className="label" style={{ textTransform: 'uppercase', letterSpacing: '1px', margin: 0 }}>
-              {sectionHeading(section)}
+            <h3 className="label" style={{ letterSpacing: '1px', margin: 0 }}>
+              {sectionHeading(section).toUpperCase()}
             </h3>
             {section.articles.map((article, i) => (
               <ArticleCard key={article.id} article={article} first={i === 0} />

@@ -11,6 +11,7 @@ import {
   MjmlStyle,
   MjmlText,
   MjmlTitle,
+  MjmlWrapper,
 } from '@faire/mjml-react';
 import type { ReactNode } from 'react';
 import { WIDTH, darkCss, fonts, inlineCss, mobileCss, palette } from './theme.ts';
@@ -44,8 +45,11 @@ export function EmailLayout({ title, preheader, children }: EmailLayoutProps) {
         <MjmlStyle inline dangerouslySetInnerHTML={{ __html: inlineCss }} />
         <MjmlStyle dangerouslySetInnerHTML={{ __html: darkCss + mobileCss }} />
       </MjmlHead>
-      <MjmlBody width={WIDTH} backgroundColor={palette.light.page} cssClass="dm-page">
-        {children}
+      <MjmlBody width={WIDTH} backgroundColor={palette.light.page}>
+        {/* A full-width wrapper carries the page colour, so dark mode can target it by class. */}
+        <MjmlWrapper cssClass="dm-page" backgroundColor={palette.light.page} padding="0" fullWidth>
+          {children}
+        </MjmlWrapper>
       </MjmlBody>
     </Mjml>
   );
@@ -57,9 +61,9 @@ export function Gap({ height = 16 }: { height?: number }) {
 }
 
 /** A white card section with comfortable padding: the unit every email is built from. */
-export function CardSection({ children, padding = '28px 36px' }: { children: ReactNode; padding?: string }) {
+export function CardSection({ children, padding = '28px 28px' }: { children: ReactNode; padding?: string }) {
   return (
-    <MjmlSection backgroundColor={palette.light.card} padding={padding} cssClass="dm-card pad">
+    <MjmlSection backgroundColor={palette.light.card} padding={padding} cssClass="dm-card">
       <MjmlColumn>{children}</MjmlColumn>
     </MjmlSection>
   );

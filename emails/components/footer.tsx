@@ -13,7 +13,7 @@ export interface FooterProps {
 /** Unsubscribe, preferences, view in browser and the postal address (CAN-SPAM, Gmail bulk-sender rules). */
 export function Footer({ reason, unsubscribeUrl, preferencesUrl, archiveUrl, postalAddress }: FooterProps) {
   return (
-    <MjmlSection padding="20px 36px 36px" cssClass="pad dm-muted">
+    <MjmlSection padding="20px 28px 28px" cssClass="dm-muted">
       <MjmlColumn>
         <MjmlText align="center" fontSize="14px" lineHeight="1.6" color={palette.light.muted}>
           <p style={{ margin: '0 0 4px' }}>{reason}</p>

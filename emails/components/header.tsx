@@ -11,9 +11,9 @@ export interface HeaderProps {
 
 export function Header({ publicationName, homeUrl, kicker }: HeaderProps) {
   return (
-    <CardSection padding="28px 36px 20px">
+    <CardSection padding="28px 28px 20px">
       <MjmlText>
-        <div style={{ height: '4px', width: '48px', background: palette.light.accent, marginBottom: '16px' }} />
+        <div className="bar" style={{ height: '4px', width: '48px', background: palette.light.accent, marginBottom: '16px' }} />
         <h1 style={{ margin: 0, fontFamily: fonts.serif, fontSize: '30px', lineHeight: '1.2', fontWeight: 700 }}>
           <a href={homeUrl} style={{ color: palette.light.text, textDecoration: 'none' }}>
             {publicationName}

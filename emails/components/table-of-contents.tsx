@@ -5,10 +5,10 @@ import { CardSection } from './email-layout.tsx';
 /** "In this issue": the headlines by category, shown when the digest holds more than a handful. */
 export function TableOfContents({ sections }: { sections: DigestSection[] }) {
   return (
-    <CardSection padding="22px 36px">
+    <CardSection padding="22px 28px">
       <MjmlText>
-        <p className="label" style={{ textTransform: 'uppercase', letterSpacing: '1px' }}>
-          In this issue
+        <p className="label" style={{ letterSpacing: '1px' }}>
+          IN THIS ISSUE
         </p>
         {sections.map((section) => (
           <div key={section.category} className="toc">

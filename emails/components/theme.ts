@@ -59,32 +59,31 @@ export const inlineCss = `
 `;
 
 /**
- * Dark mode for clients that honour prefers-color-scheme (Apple Mail, iOS,
- * Outlook for Mac) and Outlook.com's [data-ogsc]/[data-ogsb] rewrites. MJML
- * puts backgrounds on a div and a td, so both are targeted.
+ * Dark mode for clients that honour prefers-color-scheme (Apple Mail, iOS
+ * Mail, Outlook for Mac). Only class and descendant selectors: caniemail lists
+ * child and attribute selectors as unsupported by Gmail and Outlook, and we
+ * add nothing MJML's own boilerplate does not already need. Clients that
+ * invert colours on their own (Gmail app, Outlook.com) get the light palette,
+ * whose text/background pairs stay readable when inverted.
  */
 export const darkCss = `
 :root{color-scheme:light dark;supported-color-schemes:light dark}
 @media (prefers-color-scheme:dark){
-.dm-page,.dm-page>div{background:${D.page}!important}
-.dm-card,.dm-card>table,.dm-card>table>tbody>tr>td{background:${D.card}!important}
+.dm-page,.dm-page div,.dm-page td{background:${D.page}!important}
+.dm-card,.dm-card div,.dm-card td{background:${D.card}!important}
 .dm-card div,.dm-card h1 a,.dm-card h2 a,.toc a{color:${D.text}!important}
-.dm-card .meta,.dm-muted div,.foot a{color:${D.muted}!important}
+.dm-card .meta,.dm-muted div,.dm-muted p,.foot a{color:${D.muted}!important}
 .dm-card .label,.md a,.src{color:${D.accent}!important}
-.why{background:${D.note}!important;border-color:${D.accent}!important}
-.dm-muted div,.dm-muted p{color:${D.muted}!important}
+.dm-card .why,.dm-card .why div{background:${D.note}!important;border-color:${D.accent}!important}
 .card{border-color:${D.rule}!important}
 .section{border-color:${D.accent}!important}
+.dm-card .bar{background:${D.accent}!important}
 }
-[data-ogsc] .dm-card div,[data-ogsc] .dm-card h1 a,[data-ogsc] .dm-card h2 a{color:${D.text}!important}
-[data-ogsc] .md a,[data-ogsc] .src,[data-ogsc] .label{color:${D.accent}!important}
-[data-ogsb] .dm-card,[data-ogsb] .dm-card>table>tbody>tr>td{background:${D.card}!important}
 `;
 
-/** Phones: less padding, same readable type, tap targets stay >= 44 px. */
+/** Phones: slightly smaller headlines, TOC entries tall enough to tap (>= 44 px). */
 export const mobileCss = `
 @media only screen and (max-width:480px){
-.pad>table>tbody>tr>td{padding-left:18px!important;padding-right:18px!important}
 .card h2{font-size:20px!important}
 .toc a{display:block;padding:9px 0}
 }

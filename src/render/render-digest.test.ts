@@ -1,3 +1,4 @@
+import mjml2html from 'mjml';
 import { simpleParser } from 'mailparser';
 import { createTransport } from 'nodemailer';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { composeDigestMessage } from '../delivery/compose-message.ts';
 import { recipientValues } from '../delivery/recipient-values.ts';
 import { toMailOptions } from '../transport/transport.ts';
 import { orderArticles, personalize, renderDigest } from './render-digest.ts';
+import { checkEmailCompat, newCompatErrors } from './email-compat.ts';
 import { HTML_BUDGET_BYTES, htmlBytes } from './size-budget.ts';
 
 const config = testConfig();
@@ -33,7 +35,7 @@ describe('renderDigest', () => {
     );
     expect(order.every((position) => position > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(html).toContain('Privacy · 2 stories');
+    expect(html).toContain('PRIVACY · 2 STORIES');
     expect(html).toContain('Why this matters');
     expect(html).toContain('Original source: The Northwind Tribune');
     expect(html).toContain(`href="${articles[0]!.url}"`);
@@ -43,7 +45,7 @@ describe('renderDigest', () => {
     expect(html).toContain('name="color-scheme" content="light dark"');
     expect(html).toContain('prefers-color-scheme:dark');
     // 3 stories: no table of contents.
-    expect(html).not.toContain('In this issue');
+    expect(html).not.toContain('IN THIS ISSUE');
   });
 
   it('fills the reader into the slots: greeting, address, signed links', async () => {
@@ -69,7 +71,7 @@ describe('renderDigest', () => {
 
   it('opens with a table of contents when there are more than 5 stories', async () => {
     const { html } = await renderFor(manyArticles(6));
-    expect(html).toContain('In this issue');
+    expect(html).toContain('IN THIS ISSUE');
   });
 
   it('keeps 30 articles under the 90 KB budget after personalisation', async () => {
@@ -221,5 +223,18 @@ describe('the plain-text part', () => {
       The Harm Ledger, 42 Example Street, Springfield 01234
       "
     `);
+  });
+});
+
+describe('client compatibility (caniemail data for Gmail, Outlook, Apple Mail, Yahoo)', () => {
+  it('adds no error on top of what MJML itself needs for a titled email with a preheader', async () => {
+    const { html: boilerplate } = await mjml2html(
+      '<mjml><mj-head><mj-title>T</mj-title><mj-preview>P</mj-preview></mj-head><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>',
+      { validationLevel: 'strict', minify: true },
+    );
+    const baseline = checkEmailCompat(boilerplate);
+    const ours = checkEmailCompat((await renderFor(manyArticles(8))).html);
+    expect(baseline.errors.length).toBeGreaterThan(0);
+    expect(newCompatErrors(baseline.errors, ours.errors)).toEqual([]);
   });
 });

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults for the embedded set-up', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).toBe('file:data/digest.db');
+    expect(config.smtpUrl).toBeUndefined();
+    expect(config.outboxDir).toBe('data/outbox');
+    expect(config.timeZone).toBe('UTC');
+    expect(config.cron).toBe('0 8 * * 1');
+    expect(config.sendConcurrency).toBe(5);
+    expect(config.maxAttempts).toBe(5);
+    expect(config.retryBaseSeconds).toBe(30);
+    expect(config.httpPort).toBe(8080);
+  });
+
+  it('reads typed values and treats empty strings as unset', () => {
+    const config = loadConfig({ SEND_CONCURRENCY: '12', SEND_RATE: '2.5', DIGEST_TZ: 'Europe/Berlin', SMTP_URL: '', PUBLIC_URL: 'https://news.example.org/' });
+    expect(config.sendConcurrency).toBe(12);
+    expect(config.sendRate).toBe(2.5);
+    expect(config.timeZone).toBe('Europe/Berlin');
+    expect(config.smtpUrl).toBeUndefined();
+    expect(config.publicUrl).toBe('https://news.example.org');
+  });
+
+  it.each([
+    [{ SEND_CONCURRENCY: 'abc' }, 'invalid configuration: SEND_CONCURRENCY must be a whole number, got "abc"'],
+    [{ SEND_CONCURRENCY: '0' }, 'invalid configuration: SEND_CONCURRENCY must be at least 1'],
+    [{ DIGEST_TZ: 'Mars/Base' }, 'invalid configuration: DIGEST_TZ must be an IANA time zone such as Europe/Berlin or UTC, got "Mars/Base"'],
+    [{ MAIL_FROM: 'nope' }, 'invalid configuration: MAIL_FROM must be an email address like "Name <news@example.com>", got "nope"'],
+    [{ PUBLIC_URL: 'ftp://x' }, 'invalid configuration: PUBLIC_URL must be an http(s) URL, got "ftp://x"'],
+    [{ DATABASE_URL: 'mysql://x' }, 'invalid configuration: DATABASE_URL must be file:PATH, :memory: or postgres://..., got "mysql://x"'],
+    [{ APP_SECRET: 'short' }, 'invalid configuration: APP_SECRET must be at least 16 characters long'],
+    [{ LOG_LEVEL: 'loud' }, 'invalid configuration: LOG_LEVEL'],
+    [{ DKIM_DOMAIN: 'example.com' }, 'invalid configuration: DKIM_DOMAIN must be set together with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE'],
+  ])('rejects %o with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('never echoes an SMTP URL, which may carry a password', () => {
+    expect(() => loadConfig({ SMTP_URL: 'http://user:hunter2@mail.example.com' })).toThrow(/SMTP_URL must be an smtp/);
+    try {
+      loadConfig({ SMTP_URL: 'http://user:hunter2@mail.example.com' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+    }
+  });
+});

@@ -1,0 +1,120 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Workspace, createWorkspace, runCli } from './helpers/cli.ts';
+
+const workspaces: Workspace[] = [];
+function workspace(env: Record<string, string> = {}): Workspace {
+  const ws = createWorkspace(env);
+  workspaces.push(ws);
+  return ws;
+}
+afterAll(() => workspaces.forEach((ws) => ws.cleanup()));
+
+/** A user mistake: exit code 1, exactly one line on stderr, no stack trace. */
+function expectOneLineError(result: { code: number; stderr: string }, pattern: RegExp): void {
+  expect(result.code).toBe(1);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('digest CLI', () => {
+  it('lists every command, one line each', async () => {
+    const { code, stdout } = await runCli(['--help'], {});
+    expect(code).toBe(0);
+    for (const command of ['migrate', 'demo', 'articles import', 'articles list', 'subscribers add', 'subscribers list', 'subscribers remove', 'build', 'render', 'send', 'status']) {
+      expect(stdout).toMatch(new RegExp(`^  ${command}\\b.*\\S{3,}.*$`, 'm'));
+    }
+  });
+
+  it('stops on a bad setting before touching anything', async () => {
+    const ws = workspace({ SEND_CONCURRENCY: 'abc' });
+    const result = await runCli(['status'], ws.env);
+    expectOneLineError(result, /^digest: invalid configuration: SEND_CONCURRENCY must be a whole number, got "abc"$/);
+    expect(existsSync(join(ws.dir, 'digest.db'))).toBe(false);
+    const tz = await runCli(['status'], { ...ws.env, SEND_CONCURRENCY: '5', DIGEST_TZ: 'Mars/Base' });
+    expectOneLineError(tz, /DIGEST_TZ must be an IANA time zone/);
+  });
+
+  it('explains user mistakes in one line', async () => {
+    const ws = workspace();
+    expectOneLineError(await runCli(['build', '--week', '2026-48'], ws.env), /invalid week "2026-48": expected an ISO week like 2026-W48/);
+    expectOneLineError(await runCli(['articles', 'import', 'no/such/file.json'], ws.env), /no such file: no\/such\/file\.json/);
+    const broken = join(ws.dir, 'broken.json');
+    writeFileSync(broken, '[{"url": ');
+    expectOneLineError(await runCli(['articles', 'import', broken], ws.env), /broken\.json is not valid JSON/);
+    expectOneLineError(await runCli(['subscribers', 'add', 'not-an-email'], ws.env), /invalid email address "not-an-email"/);
+    expectOneLineError(await runCli(['subscribers', 'remove', 'nobody@example.com'], ws.env), /no subscriber with address nobody@example.com/);
+  });
+
+  it('imports the good articles of a file and names each bad one', async () => {
+    const ws = workspace();
+    const file = join(ws.dir, 'mixed.json');
+    const good = {
+      url: 'https://harmledger.example/a',
+      title: 'A good article',
+      category: 'Privacy',
+      publishedAt: '2026-11-18T09:30:00Z',
+      summary: 'Fine.',
+      source: { title: 'Report', name: 'Outlet', url: 'https://news.example.org/r' },
+    };
+    writeFileSync(file, JSON.stringify([good, { ...good, url: 'not a url' }, { ...good, url: 'https://harmledger.example/b', publishedAt: 'yesterday' }]));
+    const result = await runCli(['articles', 'import', file], ws.env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('item 1: url: must be an http(s) URL');
+    expect(result.stderr).toContain('item 2: publishedAt: must be an ISO-8601 date-time');
+    expect(result.stdout).toContain('articles: 1 created, 0 updated, 0 unchanged, 2 rejected');
+    const again = await runCli(['articles', 'import', file], ws.env);
+    expect(again.stdout).toContain('articles: 0 created, 0 updated, 1 unchanged, 2 rejected');
+    const listed = await runCli(['articles', 'list', '--week', '2026-W47', '--json'], ws.env);
+    expect(JSON.parse(listed.stdout)).toHaveLength(1);
+  });
+
+  it('manages subscribers', async () => {
+    const ws = workspace();
+    const added = await runCli(['subscribers', 'add', ' Ada@Example.COM ', '--name', 'Ada', '--topics', 'Privacy,Labor'], ws.env);
+    expect(added.stdout).toContain('created Ada@example.com (active)');
+    const again = await runCli(['subscribers', 'add', 'ada@example.com'], ws.env);
+    expect(again.stdout).toContain('updated Ada@example.com (active)');
+    expect((await runCli(['subscribers', 'remove', 'ADA@example.com'], ws.env)).stdout).toContain('unsubscribed Ada@example.com');
+    const list = JSON.parse((await runCli(['subscribers', 'list', '--json'], ws.env)).stdout) as { email: string; status: string; topics: string[] }[];
+    expect(list).toEqual([expect.objectContaining({ email: 'Ada@example.com', status: 'unsubscribed', topics: ['Privacy', 'Labor'] })]);
+    expectOneLineError(await runCli(['subscribers', 'add', 'ada@example.com'], ws.env), /is unsubscribed since .*; they must subscribe again themselves/);
+  });
+
+  it('says so when a week has no articles', async () => {
+    const ws = workspace();
+    const result = await runCli(['build', '--week', '2020-W10'], ws.env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('2020-W10 (2–8 March 2020) has no articles: no digest built.');
+  });
+
+  it('runs the demo into the outbox, and again without duplicating anything', async () => {
+    const ws = workspace();
+    const first = await runCli(['demo'], ws.env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/articles: 50 from data\/sample\/articles\.json/);
+    expect(first.stdout).toMatch(/subscribers: 26 in data\/sample\/subscribers\.csv; 26 added/);
+    expect(first.stdout).toMatch(/this run sent 26, deferred 0, failed 0/);
+    const week = /last week, (\d{4}-W\d{2})/.exec(first.stdout)![1]!;
+    const files = readdirSync(join(ws.dir, 'outbox', week));
+    expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(26);
+    // The demo's last week holds 6 to 12 articles.
+    const count = Number(/digest \S+ created: (\d+) articles/.exec(first.stdout)![1]);
+    expect(count).toBeGreaterThanOrEqual(6);
+    expect(count).toBeLessThanOrEqual(12);
+
+    const second = await runCli(['demo'], ws.env);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('reusing the data already there');
+    expect(second.stdout).toContain('0 created');
+    expect(second.stdout).toContain('nothing new to send');
+    expect(readdirSync(join(ws.dir, 'outbox', week))).toHaveLength(26);
+
+    const fresh = await runCli(['demo', '--fresh'], ws.env);
+    expect(fresh.stdout).toContain('starting over');
+    expect(fresh.stdout).toMatch(/this run sent 26/);
+  });
+});
