@@ -52,3 +52,13 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('.env.example', () => {
+  it('parses line by line to exactly the defaults (empty values mean "default")', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseEnv } = await import('node:util');
+    const env = parseEnv(readFileSync(new URL('../.env.example', import.meta.url), 'utf8')) as Record<string, string>;
+    expect(Object.keys(env)).toHaveLength(22);
+    expect(loadConfig(env)).toEqual(loadConfig({}));
+  });
+});

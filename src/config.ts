@@ -4,29 +4,32 @@ import { z } from 'zod';
 import { UserError } from './errors.ts';
 import { parseMailbox } from './mailbox.ts';
 
-/** Empty strings in the environment mean "not set", as they do for most tools. */
-const unset = (value: unknown) => (value === '' ? undefined : value);
+/**
+ * One environment variable: an empty string counts as unset (as in most
+ * tools), and an unset variable takes `fallback`, written as it would be in
+ * the environment so it goes through the same parsing.
+ */
+function setting<T extends z.ZodType>(schema: T, fallback: string) {
+  return z.preprocess((value) => (value === undefined || value === '' ? fallback : value), schema);
+}
+
+/** A variable with no default: empty or unset is `undefined`. */
+function optionalSetting<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+}
 
 const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.preprocess(
-    unset,
-    z
-      .string()
-      .regex(/^\d+$/, { error: (issue) => `must be a whole number, got "${String(issue.input)}"` })
-      .transform(Number)
-      .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` })),
-  );
-
-const positiveNumber = z.preprocess(
-  unset,
   z
     .string()
-    .regex(/^\d+(\.\d+)?$/, { error: (issue) => `must be a positive number, got "${String(issue.input)}"` })
+    .regex(/^\d+$/, { error: (issue) => `must be a whole number, got "${String(issue.input)}"` })
     .transform(Number)
-    .pipe(z.number().positive({ error: 'must be greater than 0' })),
-);
+    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
 
-const text = (fallback: string) => z.preprocess(unset, z.string().default(fallback));
+const positiveNumber = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, { error: (issue) => `must be a positive number, got "${String(issue.input)}"` })
+  .transform(Number)
+  .pipe(z.number().positive({ error: 'must be greater than 0' }));
 
 const mailbox = z.string().refine((value) => parseMailbox(value) !== null, {
   error: (issue) => `must be an email address like "Name <news@example.com>", got "${String(issue.input)}"`,
@@ -57,28 +60,28 @@ export const DEFAULT_APP_SECRET = 'dev-only-secret-change-me-in-production';
 
 const schema = z
   .object({
-    DATABASE_URL: z.preprocess(unset, databaseUrl.default('file:data/digest.db')),
-    SMTP_URL: z.preprocess(unset, smtpUrl.optional()),
-    OUTBOX_DIR: text('data/outbox'),
-    MAIL_FROM: z.preprocess(unset, mailbox.default('The Harm Ledger <digest@harmledger.example>')),
-    MAIL_REPLY_TO: z.preprocess(unset, mailbox.optional()),
-    PUBLICATION_NAME: text('The Harm Ledger'),
-    POSTAL_ADDRESS: text('The Harm Ledger, 42 Example Street, Springfield 01234'),
-    PUBLIC_URL: z.preprocess(unset, httpUrl.default('https://harmledger.example')),
-    APP_SECRET: z.preprocess(unset, z.string().min(16, { error: 'must be at least 16 characters long' }).default(DEFAULT_APP_SECRET)),
-    DIGEST_TZ: z.preprocess(unset, timeZone.default('UTC')),
-    DIGEST_CRON: z.preprocess(unset, cronExpression.default('0 8 * * 1')),
-    SEND_CONCURRENCY: wholeNumber(1, 100).default(5),
-    SEND_RATE: positiveNumber.optional(),
-    SEND_HOURLY_LIMIT: wholeNumber(1).optional(),
-    MAX_ATTEMPTS: wholeNumber(1, 50).default(5),
-    RETRY_BASE_SECONDS: wholeNumber(1).default(30),
-    DKIM_DOMAIN: z.preprocess(unset, z.string().optional()),
-    DKIM_SELECTOR: z.preprocess(unset, z.string().optional()),
-    DKIM_PRIVATE_KEY_FILE: z.preprocess(unset, z.string().optional()),
-    HTTP_HOST: text('127.0.0.1'),
-    HTTP_PORT: wholeNumber(0, 65535).default(8080),
-    LOG_LEVEL: z.preprocess(unset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    DATABASE_URL: setting(databaseUrl, 'file:data/digest.db'),
+    SMTP_URL: optionalSetting(smtpUrl),
+    OUTBOX_DIR: setting(z.string(), 'data/outbox'),
+    MAIL_FROM: setting(mailbox, 'The Harm Ledger <digest@harmledger.example>'),
+    MAIL_REPLY_TO: optionalSetting(mailbox),
+    PUBLICATION_NAME: setting(z.string(), 'The Harm Ledger'),
+    POSTAL_ADDRESS: setting(z.string(), 'The Harm Ledger, 42 Example Street, Springfield 01234'),
+    PUBLIC_URL: setting(httpUrl, 'https://harmledger.example'),
+    APP_SECRET: setting(z.string().min(16, { error: 'must be at least 16 characters long' }), DEFAULT_APP_SECRET),
+    DIGEST_TZ: setting(timeZone, 'UTC'),
+    DIGEST_CRON: setting(cronExpression, '0 8 * * 1'),
+    SEND_CONCURRENCY: setting(wholeNumber(1, 100), '5'),
+    SEND_RATE: optionalSetting(positiveNumber),
+    SEND_HOURLY_LIMIT: optionalSetting(wholeNumber(1)),
+    MAX_ATTEMPTS: setting(wholeNumber(1, 50), '5'),
+    RETRY_BASE_SECONDS: setting(wholeNumber(1), '30'),
+    DKIM_DOMAIN: optionalSetting(z.string()),
+    DKIM_SELECTOR: optionalSetting(z.string()),
+    DKIM_PRIVATE_KEY_FILE: optionalSetting(z.string()),
+    HTTP_HOST: setting(z.string(), '127.0.0.1'),
+    HTTP_PORT: setting(wholeNumber(0, 65535), '8080'),
+    LOG_LEVEL: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   })
   .superRefine((env, ctx) => {
     const dkim = [env.DKIM_DOMAIN, env.DKIM_SELECTOR, env.DKIM_PRIVATE_KEY_FILE];

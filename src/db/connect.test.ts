@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrateToLatest, openDatabase } from './connect.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'digest-db-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('openDatabase', () => {
+  it('creates the file with WAL and foreign keys on, and migrates once', async () => {
+    const db = openDatabase(`file:${join(dir, 'nested/digest.db')}`);
+    expect(await migrateToLatest(db)).toEqual(['001-initial']);
+    expect(await migrateToLatest(db)).toEqual([]);
+    const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
+    expect(journal.rows[0]!.journal_mode).toBe('wal');
+    const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db);
+    expect(fk.rows[0]!.foreign_keys).toBe(1);
+    await expect(
+      db.insertInto('deliveries').values({ digest_id: 999, subscriber_id: null, status: 'pending', created_at: 'x', updated_at: 'x' }).execute(),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    await db.destroy();
+  });
+
+  it('keeps one delivery per digest and subscriber', async () => {
+    const db = openDatabase(':memory:');
+    await migrateToLatest(db);
+    const now = '2026-11-23T00:00:00.000Z';
+    const subscriber = await db
+      .insertInto('subscribers')
+      .values({ email: 'a@example.com', email_key: 'a@example.com', name: '', status: 'active', topics: '[]', created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const digest = await db
+      .insertInto('digests')
+      .values({ week: '2026-W47', subject: 's', preheader: 'p', article_ids: '[]', status: 'draft', html_bytes: 0, built_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const row = { digest_id: digest.id, subscriber_id: subscriber.id, status: 'pending' as const, created_at: now, updated_at: now };
+    await db.insertInto('deliveries').values(row).execute();
+    await expect(db.insertInto('deliveries').values(row).execute()).rejects.toThrow(/UNIQUE/);
+    await expect(
+      db.insertInto('subscribers').values({ email: 'A@example.com', email_key: 'a@example.com', name: '', status: 'active', topics: '[]', created_at: now, updated_at: now }).execute(),
+    ).rejects.toThrow(/UNIQUE/);
+    await db.destroy();
+  });
+});
