@@ -24,9 +24,9 @@ export interface DigestArticle {
 export function ArticleCard({ article, first }: { article: DigestArticle; first: boolean }) {
   return (
     <div className="card" style={first ? undefined : { borderTop: `1px solid ${palette.light.rule}`, marginTop: '20px', paddingTop: '14px' }}>
-      <h2>
+      <h3>
         <a href={article.url}>{article.title}</a>
-      </h2>
+      </h3>
       <p className="meta">{`${article.category} · ${article.date}`}</p>
       <SafeMarkdown source={article.summary} />
       {article.whyItMatters ? (

@@ -23,9 +23,9 @@ export function CategorySections({ sections }: { sections: DigestSection[] }) {
       <MjmlText>
         {sections.map((section) => (
           <div key={section.category} className="section" style={{ borderTop: `3px solid ${palette.light.accent}`, marginTop: '20px', paddingTop: '12px' }}>
-            <h3 className="label" style={{ letterSpacing: '1px', margin: 0 }}>
+            <h2 className="label" style={{ letterSpacing: '1px', margin: 0 }}>
               {sectionHeading(section).toUpperCase()}
-            </h3>
+            </h2>
             {section.articles.map((article, i) => (
               <ArticleCard key={article.id} article={article} first={i === 0} />
             ))}

@@ -4,7 +4,8 @@ import { palette } from './theme.ts';
 export interface FooterProps {
   /** Why this reader gets this email, in one sentence. */
   reason: string;
-  unsubscribeUrl: string;
+  /** Absent only on the confirmation email, sent before any subscription exists. */
+  unsubscribeUrl?: string;
   preferencesUrl?: string;
   archiveUrl?: string;
   postalAddress: string;
@@ -17,10 +18,9 @@ export function Footer({ reason, unsubscribeUrl, preferencesUrl, archiveUrl, pos
       <MjmlColumn>
         <MjmlText align="center" fontSize="14px" lineHeight="1.6" color={palette.light.muted}>
           <p style={{ margin: '0 0 4px' }}>{reason}</p>
+          {unsubscribeUrl || preferencesUrl || archiveUrl ? (
           <p className="foot" style={{ margin: '0 0 4px' }}>
-            <a href={unsubscribeUrl}>
-              Unsubscribe
-            </a>
+            {unsubscribeUrl ? <a href={unsubscribeUrl}>Unsubscribe</a> : null}
             {preferencesUrl ? (
               <a href={preferencesUrl}>
                 Choose your topics
@@ -32,6 +32,7 @@ export function Footer({ reason, unsubscribeUrl, preferencesUrl, archiveUrl, pos
               </a>
             ) : null}
           </p>
+          ) : null}
           <p style={{ margin: 0 }}>{postalAddress}</p>
           <p style={{ margin: '4px 0 0' }}>No tracking pixels, no click tracking: we do not watch what you read.</p>
         </MjmlText>

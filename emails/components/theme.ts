@@ -47,8 +47,8 @@ const D = palette.dark;
 export const inlineCss = `
 .md p{margin:0 0 10px}
 .md a{color:${L.accent}}
-.card h2{margin:0;font-family:${fonts.serif};font-size:21px;line-height:1.3}
-.card h2 a{display:block;padding:6px 0;color:${L.text};text-decoration:none}
+.card h3{margin:0;font-family:${fonts.serif};font-size:21px;line-height:1.3}
+.card h3 a{display:block;padding:9px 0;color:${L.text};text-decoration:none}
 .meta{margin:0 0 10px;font-size:14px;color:${L.muted}}
 .why{padding:12px 14px;background:${L.note};border-left:3px solid ${L.accent}}
 .why p{margin:0}
@@ -71,20 +71,20 @@ export const darkCss = `
 @media (prefers-color-scheme:dark){
 .dm-page,.dm-page div,.dm-page td{background:${D.page}!important}
 .dm-card,.dm-card div,.dm-card td{background:${D.card}!important}
-.dm-card div,.dm-card h1 a,.dm-card h2 a,.toc a{color:${D.text}!important}
+.dm-card div,.dm-card h1 a,.dm-card h3 a,.toc a{color:${D.text}!important}
 .dm-card .meta,.dm-muted div,.dm-muted p,.foot a{color:${D.muted}!important}
 .dm-card .label,.md a,.src{color:${D.accent}!important}
 .dm-card .why,.dm-card .why div{background:${D.note}!important;border-color:${D.accent}!important}
 .card{border-color:${D.rule}!important}
 .section{border-color:${D.accent}!important}
-.dm-card .bar{background:${D.accent}!important}
+.dm-card .bar,.dm-card .btn td,.dm-card .btn a{background:${D.accent}!important;color:${D.onAccent}!important}
 }
 `;
 
 /** Phones: slightly smaller headlines, TOC entries tall enough to tap (>= 44 px). */
 export const mobileCss = `
 @media only screen and (max-width:480px){
-.card h2{font-size:20px!important}
+.card h3{font-size:20px!important}
 .toc a{display:block;padding:9px 0}
 }
 `;

@@ -81,6 +81,16 @@ describe('renderDigest', () => {
     expect(html.lastIndexOf('Unsubscribe')).toBeGreaterThan(html.length - 3000);
   });
 
+  it('is accessible: body text at least 14 px, alt on every image, no bare "click here" links', async () => {
+    const { html } = await renderFor(manyArticles(8));
+    const sizes = [...html.matchAll(/font-size:\s*(\d+)px/g)].map((m) => Number(m[1]));
+    // 0 px is MJML's whitespace fix on layout cells; 1 px is the hidden preheader.
+    expect(sizes.filter((size) => size > 1 && size < 14)).toEqual([]);
+    for (const img of html.match(/<img\b[^>]*>/g) ?? []) expect(img).toMatch(/\salt="/);
+    const linkTexts = [...html.matchAll(/<a\b[^>]*>([^<]*)<\/a>/g)].map((m) => m[1]!.trim().toLowerCase());
+    expect(linkTexts.filter((t) => ['here', 'click here', 'read more', 'link', ''].includes(t))).toEqual([]);
+  });
+
   it('only ever links to http(s) URLs', async () => {
     const { html } = await renderFor(manyArticles(8));
     for (const href of hrefs(html)) expect(href).toMatch(/^https?:\/\//);
