@@ -4,6 +4,7 @@ import { isUserError } from '../errors.ts';
 import { registerArticleCommands } from './commands/articles.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDigestCommands } from './commands/digest.ts';
+import { registerPreviewCommand } from './commands/preview.ts';
 import { registerSubscriberCommands } from './commands/subscribers.ts';
 import { withContext } from './context.ts';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerArticleCommands(program);
   registerSubscriberCommands(program);
   registerDigestCommands(program);
+  registerPreviewCommand(program);
   // `digest --help` lists every command, sub-commands included, one line each.
   program.configureHelp({
     helpWidth: 160,

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { parseMailbox } from '../mailbox.ts';
 import { type RenderedDigest, personalize } from '../render/render-digest.ts';
@@ -50,5 +50,27 @@ export function composeDigestMessage(
       'List-Unsubscribe': `<${values.unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
+  };
+}
+
+/** A one-off email (confirmation, welcome, test send) to one address. */
+export function composeNoticeMessage(
+  config: Config,
+  email: { subject: string; html: string; text: string },
+  to: { name: string; address: string },
+  key: string,
+  date = new Date(),
+): OutgoingMessage {
+  return {
+    key,
+    from: config.mailFrom,
+    to: { name: to.name.replace(/[\r\n]+/g, ' ').trim(), address: to.address },
+    replyTo: config.mailReplyTo,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    messageId: `<notice.${randomUUID()}@${senderDomain(config)}>`,
+    date,
+    headers: {},
   };
 }

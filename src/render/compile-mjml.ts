@@ -38,6 +38,9 @@ export async function compileMjml(element: ReactElement): Promise<CompiledMjml> 
   const result = await mjml2html(mjml, {
     validationLevel: 'strict',
     keepComments: false,
+    // MJML links Google Fonts for names it knows (Roboto, Ubuntu...): a request
+    // to Google from every reader's mail client. We use system fonts only.
+    fonts: {},
     minify: true,
     minifyOptions: { minifyCss: 'lite', collapseWhitespace: true, removeComments: 'safe', removeEmptyAttributes: true },
   }).catch((error: unknown) => {

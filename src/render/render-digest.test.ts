@@ -44,6 +44,8 @@ describe('renderDigest', () => {
     expect(html).toMatch(/<title>The Harm Ledger · Week 47: Cabin cameras sold to insurers<\/title>/);
     expect(html).toContain('name="color-scheme" content="light dark"');
     expect(html).toContain('prefers-color-scheme:dark');
+    // No request leaves the reader's client: no web fonts, no remote stylesheets or images.
+    expect(html).not.toMatch(/<link|@import|<img/);
     // 3 stories: no table of contents.
     expect(html).not.toContain('IN THIS ISSUE');
   });
