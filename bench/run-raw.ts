@@ -1,52 +1,65 @@
+import type { SendMailOptions } from 'nodemailer';
 import { createTransport } from 'nodemailer';
 
-export interface RawMessageParts {
+export interface MessageParts {
   from: string;
   subject: string;
   html: string;
   text: string;
 }
 
-/**
- * Composes one message shaped like ours (multipart/alternative, same bodies,
- * same list headers) and returns its RFC 5322 bytes.
- */
-export async function composeRawMessage(parts: RawMessageParts): Promise<Buffer> {
-  const composer = createTransport({ streamTransport: true, buffer: true });
-  const info = await composer.sendMail({
+const LIST_HEADERS = {
+  'List-Id': 'The Harm Ledger weekly digest <weekly-digest.harmledger.example>',
+  'List-Unsubscribe': '<https://harmledger.example/unsubscribe?token=0123456789abcdef0123456789abcdef0123456789abcdef>',
+  'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+};
+
+/** Mail options shaped like ours (multipart/alternative, same bodies and list headers) for reader `i`. */
+export function mailOptions(parts: MessageParts, i: number): SendMailOptions {
+  return {
     from: parts.from,
-    to: { name: 'Reader 1', address: 'reader1@example.com' },
+    to: { name: `Reader ${i}`, address: `reader${i}@example.com` },
     subject: parts.subject,
     html: parts.html,
     text: parts.text,
-    messageId: '<2026-W47.1.0123456789ab@harmledger.example>',
+    messageId: `<2026-W47.${i}.0123456789ab@harmledger.example>`,
     date: new Date(),
-    headers: {
-      'List-Id': 'The Harm Ledger weekly digest <weekly-digest.harmledger.example>',
-      'List-Unsubscribe': '<https://harmledger.example/unsubscribe?token=0123456789abcdef0123456789abcdef0123456789abcdef>',
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-    },
-  });
-  return info.message as Buffer;
+    headers: LIST_HEADERS,
+  };
+}
+
+/** The RFC 5322 bytes of one such message, composed by nodemailer. */
+export async function composeRawMessage(parts: MessageParts): Promise<Buffer> {
+  const composer = createTransport({ streamTransport: true, buffer: true });
+  return (await composer.sendMail(mailOptions(parts, 1))).message as Buffer;
 }
 
 /**
- * Sends the pre-built `raw` bytes to `count` envelopes through a nodemailer
- * pool of `concurrency` connections, with `concurrency` sendMail calls in
- * flight: the wire and SMTP-client cost alone. Returns the sending time.
+ * Sends `messages` (built before the clock starts) through a nodemailer pool
+ * of `concurrency` connections, keeping `concurrency` sendMail calls in
+ * flight. Returns the sending time in ms.
  */
-export async function sendRaw(port: number, raw: Buffer, count: number, concurrency: number): Promise<number> {
-  const envelopes = Array.from({ length: count }, (_, i) => ({ from: 'digest@harmledger.example', to: [`reader${i + 1}@example.com`] }));
+export async function sendThroughPool(port: number, messages: SendMailOptions[], concurrency: number): Promise<number> {
   const pool = createTransport({ pool: true, maxConnections: concurrency, maxMessages: Infinity, host: '127.0.0.1', port, secure: false, ignoreTLS: true });
   let next = 0;
   const worker = async () => {
-    while (next < envelopes.length) await pool.sendMail({ envelope: envelopes[next++]!, raw });
+    while (next < messages.length) await pool.sendMail(messages[next++]!);
   };
   const started = performance.now();
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, worker));
     return performance.now() - started;
   } finally {
     pool.close();
   }
+}
+
+/** The wire limit: the same pre-built bytes for every reader, only the envelope differs. */
+export function rawMessages(raw: Buffer, count: number): SendMailOptions[] {
+  return Array.from({ length: count }, (_, i) => ({ envelope: { from: 'digest@harmledger.example', to: [`reader${i + 1}@example.com`] }, raw }));
+}
+
+/** nodemailer builds and encodes the MIME of every message (as our transport does), but no DB and no personalisation. */
+export function composedMessages(parts: MessageParts, count: number): SendMailOptions[] {
+  return Array.from({ length: count }, (_, i) => mailOptions(parts, i + 1));
 }

@@ -70,14 +70,14 @@ export const darkCss = `
 :root{color-scheme:light dark;supported-color-schemes:light dark}
 @media (prefers-color-scheme:dark){
 .dm-page,.dm-page div,.dm-page td{background:${D.page}!important}
-.dm-card,.dm-card div,.dm-card td{background:${D.card}!important}
+.dm-page .dm-card,.dm-page .dm-card div,.dm-page .dm-card td{background:${D.card}!important}
 .dm-card div,.dm-card h1 a,.dm-card h3 a,.toc a{color:${D.text}!important}
 .dm-card .meta,.dm-muted div,.dm-muted p,.foot a{color:${D.muted}!important}
 .dm-card .label,.md a,.src{color:${D.accent}!important}
-.dm-card .why,.dm-card .why div{background:${D.note}!important;border-color:${D.accent}!important}
+.dm-page .dm-card .why,.dm-page .dm-card .why div{background:${D.note}!important;border-color:${D.accent}!important}
 .card{border-color:${D.rule}!important}
 .section{border-color:${D.accent}!important}
-.dm-card .bar,.dm-card .btn td,.dm-card .btn a{background:${D.accent}!important;color:${D.onAccent}!important}
+.dm-page .dm-card .bar,.dm-page .dm-card .btn td,.dm-page .dm-card .btn a{background:${D.accent}!important;color:${D.onAccent}!important}
 }
 `;
 

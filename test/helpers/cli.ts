@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/digest.js');
 
 export interface CliResult {
   code: number;
@@ -33,13 +32,18 @@ export function createWorkspace(env: Record<string, string> = {}): Workspace {
   };
 }
 
-/** Runs `digest ...args` as a real process from the project root. */
-export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+/** The environment a CLI child process gets: only what the test sets, plus PATH and HOME. */
+export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
+}
+
+/** Runs `digest ...args` as a real process from the project root (or another copy of the project). */
+export function runCli(args: string[], env: Record<string, string>, root = ROOT): Promise<CliResult> {
   return new Promise((resolvePromise) => {
     execFile(
       process.execPath,
-      [BIN, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 120_000 },
+      [join(root, 'bin/digest.js'), ...args],
+      { cwd: root, env: childEnv(env), timeout: 120_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolvePromise({ code, stdout, stderr });

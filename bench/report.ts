@@ -1,0 +1,65 @@
+import type { SinkCount } from './sink-client.ts';
+
+export interface SideResult {
+  /** Messages the sink accepted. */
+  sinkCount: number;
+  sendSeconds: number;
+  msgsPerSec: number;
+  /** Rate between the first and the last message the sink accepted. */
+  sinkMsgsPerSec: number;
+  avgMessageBytes: number;
+}
+
+export interface BenchResult {
+  date: string;
+  command: string;
+  machine: { nproc: number; node: string; cpu: string };
+  week: string;
+  articles: number;
+  subscribers: number;
+  concurrency: number;
+  ours: SideResult & { sent: number; processSeconds: number; peakRssMb: number; rssMethod: string; compileMs: number };
+  raw: SideResult;
+  /** Only with --compose. */
+  compose: SideResult | null;
+  /** ours msgs/s ÷ raw msgs/s. */
+  ratio: number;
+  verified: boolean;
+}
+
+export function side(count: SinkCount, sendMs: number, sent: number): SideResult {
+  return {
+    sinkCount: count.count,
+    sendSeconds: sendMs / 1000,
+    msgsPerSec: sendMs > 0 ? (sent * 1000) / sendMs : 0,
+    sinkMsgsPerSec: count.count > 1 && count.lastAt > count.firstAt ? ((count.count - 1) * 1000) / (count.lastAt - count.firstAt) : 0,
+    avgMessageBytes: count.count ? Math.round(count.bytes / count.count) : 0,
+  };
+}
+
+/** The side-by-side table (Markdown) and notes, as printed by `npm run bench`. */
+export function formatReport(r: BenchResult): string {
+  const sides = [r.ours, r.raw, ...(r.compose ? [r.compose] : [])];
+  const row = (label: string, cells: string[], ratio = '') => `| ${label} | ${cells.join(' | ')} | ${ratio} |`;
+  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '');
+  const lines = [
+    `${r.date}: week ${r.week}, ${r.articles} articles, ${r.subscribers} subscribers, concurrency ${r.concurrency}; ${r.machine.nproc} CPUs (${r.machine.cpu}), node ${r.machine.node}`,
+    '',
+    row('', ['ours (`digest send`)', 'raw (pre-built bytes)', ...(r.compose ? ['nodemailer compose'] : [])], 'ours/raw'),
+    row('---', sides.map(() => '---:'), '---:'),
+    row('messages at the sink', sides.map((s) => `${s.sinkCount} of ${r.subscribers}`)),
+    row('send time', sides.map((s) => `${s.sendSeconds.toFixed(2)} s`)),
+    row('**msgs/s**', sides.map((s) => `**${s.msgsPerSec.toFixed(0)}**`), `**${r.ratio.toFixed(2)}**`),
+    row('msgs/s at the sink, first→last', sides.map((s) => s.sinkMsgsPerSec.toFixed(0)), ratio(r.ours.sinkMsgsPerSec, r.raw.sinkMsgsPerSec)),
+    row('avg message size', sides.map((s) => `${(s.avgMessageBytes / 1024).toFixed(1)} KB`)),
+    row('peak RSS of the sender', [`${r.ours.peakRssMb.toFixed(0)} MB`, '—', ...(r.compose ? ['—'] : [])]),
+    '',
+    `- ours: send time is the CLI's "this run sent N … in X s" (render + plan ${r.subscribers} deliveries + send; printed to 0.1 s); the whole process took ${r.ours.processSeconds.toFixed(1)} s with startup and migrations. Peak RSS by ${r.ours.rssMethod}.`,
+    `- one compilation of the digest (React → MJML → HTML + text): ${r.ours.compileMs} ms (\`send --dry-run\`); personalisation is slot filling per message.`,
+    '- raw: one message of the same bytes composed before the clock starts, sent with `{ envelope, raw }`: no DB, no personalisation, no MIME building.',
+  ];
+  if (r.compose) lines.push('- nodemailer compose: `sendMail({ html, text, headers, … })` per message, so nodemailer builds and QP-encodes each MIME message as our transport does; no DB, no personalisation.');
+  if (!r.verified) lines.push('', `FAILED: expected ${r.subscribers} messages at the sink from each side (ours reported ${r.ours.sent} sent).`);
+  if (r.ratio < 0.8) lines.push('', `Our pipeline reaches ${(r.ratio * 100).toFixed(0)}% of the raw rate (below 80%); \`--cpu-prof DIR\` shows where the time goes.`);
+  return lines.join('\n');
+}
