@@ -8,6 +8,10 @@ export interface SideResult {
   /** Rate between the first and the last message the sink accepted. */
   sinkMsgsPerSec: number;
   avgMessageBytes: number;
+  /** CPU the sending process spent per message while sending, in ms (null: not measured). */
+  senderCpuMsPerMsg: number | null;
+  /** CPU the sink process spent per message, in ms. */
+  sinkCpuMsPerMsg: number | null;
 }
 
 export interface BenchResult {
@@ -27,13 +31,17 @@ export interface BenchResult {
   verified: boolean;
 }
 
-export function side(count: SinkCount, sendMs: number, sent: number): SideResult {
+/** One column of the table; CPU figures are seconds over the whole phase. */
+export function side(count: SinkCount, sendMs: number, sent: number, cpu: { sender: number | null; sink: number | null }): SideResult {
+  const perMessage = (seconds: number | null) => (seconds === null || sent === 0 ? null : (seconds * 1000) / sent);
   return {
     sinkCount: count.count,
     sendSeconds: sendMs / 1000,
     msgsPerSec: sendMs > 0 ? (sent * 1000) / sendMs : 0,
     sinkMsgsPerSec: count.count > 1 && count.lastAt > count.firstAt ? ((count.count - 1) * 1000) / (count.lastAt - count.firstAt) : 0,
     avgMessageBytes: count.count ? Math.round(count.bytes / count.count) : 0,
+    senderCpuMsPerMsg: perMessage(cpu.sender),
+    sinkCpuMsPerMsg: perMessage(cpu.sink),
   };
 }
 
@@ -52,9 +60,11 @@ export function formatReport(r: BenchResult): string {
     row('**msgs/s**', sides.map((s) => `**${s.msgsPerSec.toFixed(0)}**`), `**${r.ratio.toFixed(2)}**`),
     row('msgs/s at the sink, first→last', sides.map((s) => s.sinkMsgsPerSec.toFixed(0)), ratio(r.ours.sinkMsgsPerSec, r.raw.sinkMsgsPerSec)),
     row('avg message size', sides.map((s) => `${(s.avgMessageBytes / 1024).toFixed(1)} KB`)),
+    row('sender CPU per message', sides.map((s) => (s.senderCpuMsPerMsg === null ? '—' : `${s.senderCpuMsPerMsg.toFixed(2)} ms`)), ratio(r.ours.senderCpuMsPerMsg ?? 0, r.raw.senderCpuMsPerMsg ?? 0)),
+    row('sink CPU per message', sides.map((s) => (s.sinkCpuMsPerMsg === null ? '—' : `${s.sinkCpuMsPerMsg.toFixed(2)} ms`))),
     row('peak RSS of the sender', [`${r.ours.peakRssMb.toFixed(0)} MB`, '—', ...(r.compose ? ['—'] : [])]),
     '',
-    `- ours: send time is the CLI's "this run sent N … in X s" (render + plan ${r.subscribers} deliveries + send; printed to 0.1 s); the whole process took ${r.ours.processSeconds.toFixed(1)} s with startup and migrations. Peak RSS by ${r.ours.rssMethod}.`,
+    `- ours: send time is the CLI's "this run sent N … in X s" (render + plan ${r.subscribers} deliveries + send; printed to 0.1 s); the whole process took ${r.ours.processSeconds.toFixed(1)} s with startup and migrations. Its CPU counts from the "sending …" line to exit; peak RSS by ${r.ours.rssMethod}.`,
     `- one compilation of the digest (React → MJML → HTML + text): ${r.ours.compileMs} ms (\`send --dry-run\`); personalisation is slot filling per message.`,
     '- raw: one message of the same bytes composed before the clock starts, sent with `{ envelope, raw }`: no DB, no personalisation, no MIME building.',
   ];

@@ -35,6 +35,30 @@ export interface MeasuredRun extends CliRun {
   /** Peak resident set size of the node process. */
   peakRssKb: number;
   rssMethod: string;
+  /** User + system CPU seconds of the process (GNU time only; else null). */
+  cpuSeconds: number | null;
+  /** CPU seconds the process had used when `mark` first appeared on stdout (null: not seen or unreadable). */
+  cpuAtMark: number | null;
+}
+
+/** User + system CPU seconds of a live process, from /proc/<pid>/stat (clock ticks of 1/100 s); null when unreadable. */
+export function procCpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** The node process: the child itself, or GNU time's only child. */
+function nodePid(pid: number, underTime: boolean): number {
+  if (!underTime) return pid;
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]) || pid;
+  } catch {
+    return pid;
+  }
 }
 
 function readStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
@@ -51,7 +75,12 @@ function readStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
  * "Maximum resident set size") when /usr/bin/time exists, else by polling
  * VmHWM in /proc every 100 ms.
  */
-export function measureDigest(root: string, args: string[], env: NodeJS.ProcessEnv, scratch: string, nodeFlags: string[] = []): Promise<MeasuredRun> {
+export function measureDigest(
+  root: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; scratch: string; nodeFlags?: string[]; mark?: RegExp },
+): Promise<MeasuredRun> {
+  const { env, scratch, nodeFlags = [], mark } = options;
   const useTime = existsSync(TIME);
   const timeFile = join(scratch, 'time-v.txt');
   const command = [process.execPath, ...nodeFlags, join(root, 'bin/digest.js'), ...args];
@@ -60,7 +89,11 @@ export function measureDigest(root: string, args: string[], env: NodeJS.ProcessE
   const child = spawn(file!, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  let cpuAtMark: number | null = null;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk;
+    if (mark && cpuAtMark === null && mark.test(stdout)) cpuAtMark = procCpuSeconds(nodePid(child.pid!, useTime)) ?? -1;
+  });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   let polledKb = 0;
   const poll = useTime ? undefined : setInterval(() => (polledKb = Math.max(polledKb, readStatusKb(child.pid!, 'VmHWM'))), 100);
@@ -69,11 +102,15 @@ export function measureDigest(root: string, args: string[], env: NodeJS.ProcessE
       const processMs = performance.now() - started;
       clearInterval(poll);
       let peakRssKb = polledKb;
+      let cpuSeconds: number | null = null;
       if (useTime && existsSync(timeFile)) {
-        const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeFile, 'utf8'));
-        peakRssKb = match ? Number(match[1]) : 0;
+        const report = readFileSync(timeFile, 'utf8');
+        const field = (name: string) => Number(new RegExp(`${name}: ([\\d.]+)`).exec(report)?.[1] ?? NaN);
+        peakRssKb = field('Maximum resident set size \\(kbytes\\)') || 0;
+        const cpu = field('User time \\(seconds\\)') + field('System time \\(seconds\\)');
+        cpuSeconds = Number.isFinite(cpu) ? cpu : null;
       }
-      resolve({ code: code ?? 1, stdout, stderr, processMs, peakRssKb, rssMethod: useTime ? 'GNU time -v' : 'VmHWM polled every 100 ms' });
+      resolve({ code: code ?? 1, stdout, stderr, processMs, peakRssKb, cpuSeconds, cpuAtMark: cpuAtMark === -1 ? null : cpuAtMark, rssMethod: useTime ? 'GNU time -v' : 'VmHWM polled every 100 ms' });
     });
   });
 }

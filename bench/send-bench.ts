@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { benchArticles, insertSubscribers } from './fixtures.ts';
 import { findProfile, formatSummary } from './profile-summary.ts';
 import { type BenchResult, formatReport, side } from './report.ts';
-import { measureDigest, mustRunDigest } from './run-ours.ts';
+import { measureDigest, mustRunDigest, procCpuSeconds } from './run-ours.ts';
 import { composeRawMessage, composedMessages, rawMessages, sendThroughPool } from './run-raw.ts';
 import { startSinkProcess } from './sink-client.ts';
 
@@ -38,6 +38,11 @@ if (!Number.isInteger(N) || N < 1 || !Number.isInteger(C) || C < 1) {
   process.exit(2);
 }
 const log = (line: string) => console.error(line);
+const cpuSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+};
+const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
 const match = (text: string, re: RegExp, what: string): string => {
   const m = re.exec(text);
   if (!m) throw new Error(`could not find ${what} in:\n${text}`);
@@ -66,19 +71,24 @@ try {
 
   log(`ours: digest send --week ${WEEK} to ${N} subscribers, SEND_CONCURRENCY=${C}`);
   await sink.reset();
+  let sinkCpu = procCpuSeconds(sink.pid);
   const profileDir = args['cpu-prof'] ? resolve(args['cpu-prof']) : undefined;
   const sendEnv = { ...env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SEND_CONCURRENCY: String(C) };
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const ours = await measureDigest(ROOT, ['send', '--week', WEEK], sendEnv, dir, nodeFlags);
+  const ours = await measureDigest(ROOT, ['send', '--week', WEEK], { env: sendEnv, scratch: dir, nodeFlags, mark: /^sending /m });
   if (ours.code !== 0) throw new Error(`digest send exited with code ${ours.code}:\n${ours.stdout}${ours.stderr}`);
   const oursSent = Number(match(ours.stdout, /this run sent (\d+),/, 'the sent count'));
   const oursMs = Number(match(ours.stdout, /this run sent .* in ([\d.]+) s/, 'the send time')) * 1000;
   const oursSink = await sink.count();
+  const oursCpu = { sender: minus(ours.cpuSeconds, ours.cpuAtMark), sink: minus(procCpuSeconds(sink.pid), sinkCpu) };
 
   log(`raw: ${N} pre-built messages through a nodemailer pool of ${C}`);
   const raw = rawMessages(await composeRawMessage(parts), N);
   await sink.reset();
+  sinkCpu = procCpuSeconds(sink.pid);
+  let cpu = process.cpuUsage();
   const rawMs = await sendThroughPool(sink.port, raw, C);
+  const rawCpu = { sender: cpuSince(cpu), sink: minus(procCpuSeconds(sink.pid), sinkCpu) };
   const rawSink = await sink.count();
 
   let compose: BenchResult['compose'] = null;
@@ -86,8 +96,11 @@ try {
     log(`compose: ${N} messages composed by nodemailer through a pool of ${C}`);
     const messages = composedMessages(parts, N);
     await sink.reset();
+    sinkCpu = procCpuSeconds(sink.pid);
+    cpu = process.cpuUsage();
     const composeMs = await sendThroughPool(sink.port, messages, C);
-    compose = side(await sink.count(), composeMs, N);
+    const composeCpu = { sender: cpuSince(cpu), sink: minus(procCpuSeconds(sink.pid), sinkCpu) };
+    compose = side(await sink.count(), composeMs, N, composeCpu);
   }
 
   const result: BenchResult = {
@@ -98,8 +111,8 @@ try {
     articles: ARTICLES,
     subscribers: N,
     concurrency: C,
-    ours: { ...side(oursSink, oursMs, oursSent), sent: oursSent, processSeconds: ours.processMs / 1000, peakRssMb: ours.peakRssKb / 1024, rssMethod: ours.rssMethod, compileMs },
-    raw: side(rawSink, rawMs, N),
+    ours: { ...side(oursSink, oursMs, oursSent, oursCpu), sent: oursSent, processSeconds: ours.processMs / 1000, peakRssMb: ours.peakRssKb / 1024, rssMethod: ours.rssMethod, compileMs },
+    raw: side(rawSink, rawMs, N, rawCpu),
     compose,
     ratio: 0,
     verified: oursSent === N && oursSink.count === N && rawSink.count === N && (!compose || compose.sinkCount === N),

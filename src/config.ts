@@ -76,6 +76,7 @@ const schema = z
     SEND_HOURLY_LIMIT: optionalSetting(wholeNumber(1)),
     MAX_ATTEMPTS: setting(wholeNumber(1, 50), '5'),
     RETRY_BASE_SECONDS: setting(wholeNumber(1), '30'),
+    HARD_BOUNCE_LIMIT: setting(wholeNumber(1, 100), '2'),
     DKIM_DOMAIN: optionalSetting(z.string()),
     DKIM_SELECTOR: optionalSetting(z.string()),
     DKIM_PRIVATE_KEY_FILE: optionalSetting(z.string()),
@@ -117,6 +118,8 @@ export interface Config {
   sendHourlyLimit: number | undefined;
   maxAttempts: number;
   retryBaseSeconds: number;
+  /** Consecutive 5xx replies after which a subscriber is marked bounced. */
+  hardBounceLimit: number;
   dkim: { domain: string; selector: string; privateKeyFile: string } | undefined;
   httpHost: string;
   httpPort: number;
@@ -153,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sendHourlyLimit: e.SEND_HOURLY_LIMIT,
     maxAttempts: e.MAX_ATTEMPTS,
     retryBaseSeconds: e.RETRY_BASE_SECONDS,
+    hardBounceLimit: e.HARD_BOUNCE_LIMIT,
     dkim:
       e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY_FILE
         ? { domain: e.DKIM_DOMAIN, selector: e.DKIM_SELECTOR, privateKeyFile: e.DKIM_PRIVATE_KEY_FILE }

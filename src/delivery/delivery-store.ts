@@ -4,7 +4,10 @@ import type { DeliveryStatus } from '../db/schema.ts';
 /** A claimed delivery with what is needed to address it. */
 export interface ClaimedDelivery {
   id: number;
+  /** The state before the claim: what a cancelled attempt goes back to. */
+  status: DeliveryStatus;
   attempts: number;
+  bounceCount: number;
   subscriberId: number | null;
   email: string | null;
   name: string | null;
@@ -45,7 +48,7 @@ export async function claimDueDeliveries(
     const rows = await trx
       .selectFrom('deliveries as d')
       .leftJoin('subscribers as s', 's.id', 'd.subscriber_id')
-      .select(['d.id', 'd.attempts', 'd.subscriber_id', 's.email', 's.name', 's.status as subscriber_status'])
+      .select(['d.id', 'd.status', 'd.attempts', 'd.subscriber_id', 's.email', 's.name', 's.status as subscriber_status', 's.bounce_count'])
       .where('d.digest_id', '=', digestId)
       .where((eb) =>
         eb.or([eb('d.status', 'in', due), eb.and([eb('d.status', '=', 'deferred'), eb('d.next_attempt_at', '<=', stamp)])]),
@@ -63,7 +66,9 @@ export async function claimDueDeliveries(
     }
     return rows.map((r) => ({
       id: r.id,
+      status: r.status,
       attempts: r.attempts,
+      bounceCount: r.bounce_count ?? 0,
       subscriberId: r.subscriber_id,
       email: r.email,
       name: r.name,
@@ -75,6 +80,55 @@ export async function claimDueDeliveries(
 /** The message is about to go on the wire: from here until the server answers, the row is in flight. */
 export async function beginAttempt(db: Db, id: number, now = new Date()): Promise<void> {
   await db.updateTable('deliveries').set({ status: 'sending', updated_at: now.toISOString() }).where('id', '=', id).execute();
+}
+
+/** The server could not be reached: this attempt never happened, so it costs the recipient nothing. */
+export async function cancelAttempt(db: Db, id: number, previous: DeliveryStatus, now = new Date()): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set({ status: previous, claimed_by: null, claimed_until: null, updated_at: now.toISOString() })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Puts a week's failed deliveries back in the queue with fresh attempts (`digest send --retry-failed`). */
+export async function requeueFailed(db: Db, digestId: number, now = new Date()): Promise<number> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: null, updated_at: now.toISOString() })
+    .where('digest_id', '=', digestId)
+    .where('status', '=', 'failed')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * A 5xx reply counts against the address; at `limit` consecutive hard
+ * bounces the subscriber is `bounced` and no later digest goes to them.
+ * Returns true when this bounce crossed the limit.
+ */
+export async function recordHardBounce(db: Db, subscriberId: number, limit: number, now = new Date()): Promise<boolean> {
+  const row = await db
+    .updateTable('subscribers')
+    .set((eb) => ({ bounce_count: eb('bounce_count', '+', 1), updated_at: now.toISOString() }))
+    .where('id', '=', subscriberId)
+    .returning('bounce_count')
+    .executeTakeFirst();
+  if (!row || row.bounce_count < limit) return false;
+  await db.updateTable('subscribers').set({ status: 'bounced' }).where('id', '=', subscriberId).where('status', '=', 'active').execute();
+  return true;
+}
+
+/** A delivery went through: earlier bounces were not consecutive after all. */
+export async function clearBounces(db: Db, subscriberId: number): Promise<void> {
+  await db.updateTable('subscribers').set({ bounce_count: 0 }).where('id', '=', subscriberId).execute();
+}
+
+/** Start times (ms) of every message sent in the hour before `now`, oldest first: the hourly limit's memory. */
+export async function sendsInLastHour(db: Db, now = new Date()): Promise<number[]> {
+  const since = new Date(now.getTime() - 3_600_000).toISOString();
+  const rows = await db.selectFrom('deliveries').select('sent_at').where('sent_at', '>', since).orderBy('sent_at').execute();
+  return rows.map((r) => Date.parse(r.sent_at!));
 }
 
 /** Gives back the claims `owner` holds but never started (a stop or a shutdown). */

@@ -1,30 +1,39 @@
 /** What to do with a delivery whose send failed. */
 export type FailureVerdict =
-  | { kind: 'permanent'; reason: string }
-  | { kind: 'transient'; reason: string };
+  /** 5xx: the address or the message is refused for good (RFC 5321 §4.2.1). */
+  | { kind: 'permanent'; reason: string; responseCode: number | null }
+  /** 4xx, a reset or a timeout during the transaction: try this recipient again later. */
+  | { kind: 'transient'; reason: string; responseCode: number | null }
+  /** The server could not be reached at all: not this recipient's fault; pause the send. */
+  | { kind: 'unreachable'; reason: string; responseCode: null };
 
 /** Network-level codes from nodemailer and Node: the message may be fine, the path was not. */
-const TRANSIENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EDNS', 'EAI_AGAIN', 'EPROTOCOL']);
+const TRANSIENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EDNS', 'EAI_AGAIN', 'EPROTOCOL', 'ESTREAM']);
 
 interface MailError {
   code?: string;
+  command?: string;
   responseCode?: number;
   response?: string;
   message?: string;
 }
 
 /**
- * 5xx replies are permanent (RFC 5321 §4.2.1): the address or the message is
- * refused. 4xx replies and connection trouble are transient: try again later.
+ * Sorts a failed send by what should happen next. nodemailer sets `command`
+ * to `CONN` when the failure happened while connecting or at the greeting:
+ * then no recipient was even tried.
  */
 export function classifyFailure(error: unknown): FailureVerdict {
   const e = (error ?? {}) as MailError;
   const reason = (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').slice(0, 500);
-  if (typeof e.responseCode === 'number') {
-    return e.responseCode >= 500 ? { kind: 'permanent', reason } : { kind: 'transient', reason };
+  if (typeof e.responseCode === 'number' && e.command !== 'CONN') {
+    return e.responseCode >= 500 ? { kind: 'permanent', reason, responseCode: e.responseCode } : { kind: 'transient', reason, responseCode: e.responseCode };
   }
-  if (e.code && TRANSIENT_CODES.has(e.code)) return { kind: 'transient', reason };
-  return { kind: 'permanent', reason };
+  if (e.command === 'CONN' || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(e.message ?? '')) {
+    return { kind: 'unreachable', reason, responseCode: null };
+  }
+  if (e.code && TRANSIENT_CODES.has(e.code)) return { kind: 'transient', reason, responseCode: null };
+  return { kind: 'permanent', reason, responseCode: null };
 }
 
 /**
@@ -33,5 +42,10 @@ export function classifyFailure(error: unknown): FailureVerdict {
  */
 export function retryDelaySeconds(attempt: number, baseSeconds: number, random: () => number = Math.random): number {
   const ceiling = baseSeconds * 2 ** Math.max(0, attempt - 1);
-  return Math.round(ceiling * (0.5 + random() * 0.5)) || 1;
+  return Math.max(1, Math.round(ceiling * (0.5 + random() * 0.5)));
+}
+
+/** How long to wait before trying an unreachable server again: 1 s doubling to 30 s. */
+export function reconnectDelayMs(consecutiveFailures: number): number {
+  return Math.min(30_000, 1000 * 2 ** Math.max(0, consecutiveFailures - 1));
 }

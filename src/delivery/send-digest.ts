@@ -11,18 +11,23 @@ import {
   type ClaimedDelivery,
   type DeliveryCounts,
   beginAttempt,
+  cancelAttempt,
   claimDueDeliveries,
+  clearBounces,
   countDeliveries,
   markAttemptFailed,
   markInterruptedUncertain,
   markSent,
   markSkipped,
   nextDeferredAt,
+  recordHardBounce,
   releaseClaims,
+  sendsInLastHour,
 } from './delivery-store.ts';
 import { planDeliveries } from './plan-deliveries.ts';
-import { classifyFailure, retryDelaySeconds } from './retry-policy.ts';
+import { classifyFailure, reconnectDelayMs, retryDelaySeconds } from './retry-policy.ts';
 import { runPool } from './run-pool.ts';
+import { SendPacer } from './send-pacer.ts';
 
 export interface SendDeps {
   db: Db;
@@ -37,6 +42,8 @@ export interface SendOptions {
   resendUncertain?: boolean;
   /** Keep running while a deferred delivery falls due within this many seconds (default 180). */
   waitForDeferredSeconds?: number;
+  /** Give up (for this run) after the SMTP server was unreachable this long (default 600 s). */
+  maxOutageSeconds?: number;
   batchSize?: number;
   /** Aborting stops claiming new work; messages in flight finish and are recorded. */
   signal?: AbortSignal;
@@ -44,10 +51,14 @@ export interface SendOptions {
 }
 
 export interface SendProgress {
+  /** Deliveries open when this run started (pending, uncertain, deferred). */
+  total: number;
   sent: number;
   deferred: number;
   failed: number;
   skipped: number;
+  /** Set while the run waits: for the SMTP server, the hourly limit or a retry. */
+  waiting: { reason: 'server-down' | 'hourly-limit' | 'retry'; until: string } | null;
 }
 
 export interface SendSummary extends SendProgress {
@@ -56,24 +67,30 @@ export interface SendSummary extends SendProgress {
   planned: number;
   /** Rows found in `sending`, left by a process that died mid-flight. */
   uncertainFound: number;
+  /** Subscribers marked bounced by this run. */
+  bounced: number;
   counts: DeliveryCounts;
   /** True when every delivery of the digest reached a final state. */
   finished: boolean;
   stopped: boolean;
+  /** Set when the run gave up because the SMTP server stayed unreachable. */
+  serverDownSince: string | null;
   nextRetryAt: string | null;
   elapsedMs: number;
 }
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(resolve, Math.max(0, ms));
     signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
   });
 
 /**
  * Sends a built digest to every active subscriber who has not had it yet,
  * recording each recipient's state in the database as it goes: `sent` only
- * after the transport accepted the message. Safe to run again at any time.
+ * after the transport accepted the message. Safe to run again at any time,
+ * including after a crash.
  *
  * @example
  * const summary = await sendDigest({ db, config, transport }, digest, week);
@@ -82,63 +99,116 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
   const { db, config, transport } = deps;
   const now = deps.now ?? (() => new Date());
   const sleep = deps.sleep ?? defaultSleep;
+  const signal = options.signal;
   const started = Date.now();
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const resendUncertain = options.resendUncertain ?? true;
   const waitMs = (options.waitForDeferredSeconds ?? 180) * 1000;
-  const progress: SendProgress = { sent: 0, deferred: 0, failed: 0, skipped: 0 };
+  const maxOutageMs = (options.maxOutageSeconds ?? 600) * 1000;
 
+  // Compile once for the whole run: every subscriber gets the same HTML with their slots filled.
   const rendered = await renderDigest(await loadDigestContent(db, digest, week), config);
   const uncertainFound = await markInterruptedUncertain(db, digest.id, now());
   const planned = digest.status === 'sent' ? 0 : await planDeliveries(db, digest.id, now());
   if (digest.status === 'draft') {
     await db.updateTable('digests').set({ status: 'sending', started_at: now().toISOString() }).where('id', '=', digest.id).execute();
   }
+  const atStart = await countDeliveries(db, digest.id);
+  const progress: SendProgress = {
+    total: atStart.pending + atStart.deferred + (resendUncertain ? atStart.uncertain : 0),
+    sent: 0,
+    deferred: 0,
+    failed: 0,
+    skipped: 0,
+    waiting: null,
+  };
+  const report = () => options.onProgress?.({ ...progress });
+  const pacer = new SendPacer({
+    perSecond: config.sendRate,
+    perHour: config.sendHourlyLimit,
+    recentSends: config.sendHourlyLimit ? await sendsInLastHour(db, now()) : [],
+    now: () => now().getTime(),
+    sleep: async (ms, s) => {
+      progress.waiting = { reason: 'hourly-limit', until: new Date(now().getTime() + ms).toISOString() };
+      report();
+      await sleep(ms, s);
+      progress.waiting = null;
+    },
+  });
+  let bounced = 0;
+  let serverDownSince: string | null = null;
+  // Shared by the pool's workers: set by the first one that cannot reach the server.
+  const outage: { current: { since: number; reason: string } | null; consecutive: number } = { current: null, consecutive: 0 };
 
   const deliver = async (row: ClaimedDelivery) => {
-    if (options.signal?.aborted) return;
+    if (signal?.aborted || outage.current) return;
     if (row.subscriberId === null || row.email === null || row.subscriberStatus !== 'active') {
       await markSkipped(db, row.id, `subscriber is ${row.subscriberStatus ?? 'erased'}`, now());
       progress.skipped++;
-      return;
+      return report();
     }
+    if (!(await pacer.acquire(signal)) || outage.current) return;
     const recipient = { id: row.subscriberId, email: row.email, name: row.name ?? '' };
     const message = composeDigestMessage(config, rendered, week.id, recipient, now());
     await beginAttempt(db, row.id, now());
     try {
       const result = await transport.send(message);
       await markSent(db, row.id, { messageId: message.messageId, response: result.response, now: now() });
+      if (row.bounceCount > 0) await clearBounces(db, recipient.id);
       progress.sent++;
+      if (outage.current === null) outage.consecutive = 0;
     } catch (error) {
       const verdict = classifyFailure(error);
+      if (verdict.kind === 'unreachable') {
+        // Not this recipient's fault: the attempt did not happen. Pause the whole send.
+        await cancelAttempt(db, row.id, row.status, now());
+        outage.current ??= { since: Date.now(), reason: verdict.reason };
+        return;
+      }
       const attempt = row.attempts + 1;
       const retry = verdict.kind === 'transient' && attempt < config.maxAttempts;
       const retryAt = retry ? new Date(now().getTime() + retryDelaySeconds(attempt, config.retryBaseSeconds) * 1000) : null;
       await markAttemptFailed(db, row.id, { error: verdict.reason, messageId: digestMessageId(config, week.id, recipient.id), retryAt, now: now() });
+      if (verdict.kind === 'permanent' && verdict.responseCode !== null && (await recordHardBounce(db, recipient.id, config.hardBounceLimit, now()))) bounced++;
       if (retry) progress.deferred++;
       else progress.failed++;
     }
-    options.onProgress?.({ ...progress });
+    report();
   };
 
-  let nextRetryAt: string | null = null;
+  let outageStarted: number | null = null;
   try {
-    while (!options.signal?.aborted) {
-      const batch = await claimDueDeliveries(db, digest.id, {
-        limit: options.batchSize ?? 500,
-        owner,
-        resendUncertain,
-        now: now(),
-      });
+    while (!signal?.aborted) {
+      if (outage.current) {
+        outageStarted ??= outage.current.since;
+        serverDownSince = new Date(outageStarted).toISOString();
+        if (Date.now() - outageStarted > maxOutageMs) break;
+        outage.consecutive++;
+        const delay = reconnectDelayMs(outage.consecutive);
+        progress.waiting = { reason: 'server-down', until: new Date(now().getTime() + delay).toISOString() };
+        report();
+        await sleep(delay, signal);
+        progress.waiting = null;
+        outage.current = null;
+      }
+      const batch = await claimDueDeliveries(db, digest.id, { limit: options.batchSize ?? 500, owner, resendUncertain, now: now() });
       if (batch.length > 0) {
         await runPool(batch, config.sendConcurrency, deliver);
+        await releaseClaims(db, digest.id, owner);
+        if (!outage.current) {
+          outageStarted = null;
+          serverDownSince = null;
+        }
         continue;
       }
-      nextRetryAt = await nextDeferredAt(db, digest.id);
-      if (!nextRetryAt) break;
-      const wait = Date.parse(nextRetryAt) - now().getTime();
+      const next = await nextDeferredAt(db, digest.id);
+      if (!next) break;
+      const wait = Date.parse(next) - now().getTime();
       if (wait > waitMs) break;
-      await sleep(Math.max(wait, 0) + 50, options.signal);
+      progress.waiting = { reason: 'retry', until: next };
+      report();
+      await sleep(wait + 50, signal);
+      progress.waiting = null;
     }
   } finally {
     await releaseClaims(db, digest.id, owner);
@@ -146,18 +216,21 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
 
   const counts = await countDeliveries(db, digest.id);
   const open = counts.pending + counts.sending + counts.deferred + (resendUncertain ? counts.uncertain : 0);
-  const finished = open === 0 && !options.signal?.aborted;
+  const finished = open === 0 && !signal?.aborted;
   if (finished && digest.status !== 'sent') {
     await db.updateTable('digests').set({ status: 'sent', finished_at: now().toISOString() }).where('id', '=', digest.id).execute();
   }
   return {
     week: week.id,
     ...progress,
+    waiting: null,
     planned,
     uncertainFound,
+    bounced,
     counts,
     finished,
-    stopped: Boolean(options.signal?.aborted),
+    stopped: Boolean(signal?.aborted),
+    serverDownSince: finished ? null : serverDownSince,
     nextRetryAt: counts.deferred > 0 ? await nextDeferredAt(db, digest.id) : null,
     elapsedMs: Date.now() - started,
   };

@@ -5,53 +5,110 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 export interface ReceivedMessage {
   envelopeTo: string[];
   raw: Buffer;
+  /** The Message-ID header, read from the raw message. */
+  messageId: string;
+}
+
+/** What a faulty server does to one recipient on its n-th attempt (1-based). */
+export type Fault = { reply: number; message: string } | 'drop' | undefined;
+
+export interface SinkOptions {
+  /** Refuse a recipient at RCPT TO with an SMTP reply, e.g. `{ reply: 550, message: 'No such user' }`. */
+  onRcpt?: (address: string, attempt: number) => Fault;
+  /** After the message data arrived: refuse it with a reply, or 'drop' the connection before answering. */
+  onData?: (address: string, attempt: number) => Fault;
+  /** Called after each accepted message (e.g. to kill a sender mid-run). */
+  onAccepted?: (count: number) => void;
 }
 
 export interface SmtpSink {
   port: number;
   url: string;
   received: ReceivedMessage[];
-  /** Parses every received message with mailparser. */
+  /** Per address, how many times RCPT TO was tried. */
+  attempts: Map<string, number>;
   parsed(): Promise<ParsedMail[]>;
+  /** Stops listening (connections are refused) until `start` is called again. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
-export interface SinkOptions {
-  /** Return an SMTP error (e.g. `{ code: 550, message: 'No such user' }`) to refuse a recipient. */
-  onRcpt?: (address: string) => { code: number; message: string } | undefined;
+interface ConnectionLike {
+  session?: { id?: string };
+  _socket?: { destroy(): void };
 }
 
-/** A real SMTP server on a loopback port that keeps every message it accepts. */
-export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink> {
+/** A real SMTP server on a loopback port that keeps what it accepts and injects faults on demand. */
+export async function startSmtpSink(options: SinkOptions = {}, fixedPort = 0): Promise<SmtpSink> {
   const received: ReceivedMessage[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      const refusal = options.onRcpt?.(address.address);
-      if (refusal) {
-        const error = Object.assign(new Error(refusal.message), { responseCode: refusal.code });
-        return callback(error);
-      }
-      callback();
-    },
-    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
-        callback(null);
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
+  const attempts = new Map<string, number>();
+  let server: SMTPServer;
+  let port = fixedPort;
+
+  const create = () =>
+    new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      size: 10 * 1024 * 1024,
+      onRcptTo(address, _session, callback) {
+        const n = (attempts.get(address.address) ?? 0) + 1;
+        attempts.set(address.address, n);
+        const fault = options.onRcpt?.(address.address, n);
+        if (fault && fault !== 'drop') return callback(Object.assign(new Error(fault.message), { responseCode: fault.reply }));
+        callback();
+      },
+      onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          const to = session.envelope.rcptTo.map((r) => r.address);
+          const fault = options.onData?.(to[0]!, attempts.get(to[0]!) ?? 1);
+          if (fault === 'drop') {
+            // Hang up mid-transaction, before the 250: the client must not count it as sent.
+            const connections = (server as unknown as { connections: Set<ConnectionLike> }).connections;
+            for (const connection of connections) if (connection.session?.id === session.id) connection._socket?.destroy();
+            return;
+          }
+          if (fault) return callback(Object.assign(new Error(fault.message), { responseCode: fault.reply }));
+          const raw = Buffer.concat(chunks);
+          const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1'))?.[1] ?? '';
+          received.push({ envelopeTo: to, raw, messageId });
+          callback(null);
+          options.onAccepted?.(received.length);
+        });
+      },
+    });
+
+  const listen = async () => {
+    server = create();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    port = (server.server.address() as AddressInfo).port;
+  };
+  const closeServer = () =>
+    new Promise<void>((resolve) => {
+      const connections = (server as unknown as { connections: Set<ConnectionLike> }).connections;
+      for (const connection of connections) connection._socket?.destroy();
+      server.close(() => resolve());
+    });
+
+  await listen();
   return {
-    port,
-    url: `smtp://127.0.0.1:${port}`,
+    get port() {
+      return port;
+    },
+    get url() {
+      return `smtp://127.0.0.1:${port}`;
+    },
     received,
+    attempts,
     parsed: () => Promise.all(received.map((m) => simpleParser(m.raw))),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: closeServer,
+    start: listen,
+    close: closeServer,
   };
 }

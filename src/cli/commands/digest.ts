@@ -8,7 +8,9 @@ import type { Config } from '../../config.ts';
 import { type BuildResult, SAMPLE_RECIPIENT, buildDigest } from '../../digests/build-digest.ts';
 import { findDigest, loadDigestContent } from '../../digests/find-digest.ts';
 import { digestSubject, digestPreheader } from '../../digests/subject.ts';
-import { countDeliveries } from '../../delivery/delivery-store.ts';
+import { requeueFailed } from '../../delivery/delivery-store.ts';
+import { describeSend } from '../../delivery/send-status.ts';
+import { createProgressReporter } from '../progress.ts';
 import { recipientValues } from '../../delivery/recipient-values.ts';
 import { type SendSummary, sendDigest } from '../../delivery/send-digest.ts';
 import { type DigestContent, orderArticles, personalize, renderDigest } from '../../render/render-digest.ts';
@@ -59,9 +61,11 @@ export function printSendSummary(summary: SendSummary, transportDescription: str
   console.log(
     `  all deliveries: ${c.sent} sent, ${c.pending} pending, ${c.deferred} deferred, ${c.failed} failed, ${c.skipped} skipped, ${c.uncertain} uncertain`,
   );
+  if (summary.bounced > 0) console.log(`  ${plural(summary.bounced, 'subscriber')} marked bounced (HARD_BOUNCE_LIMIT reached)`);
   if (summary.finished) console.log(`  the ${summary.week} digest is sent to everyone it can reach.`);
   else if (summary.stopped) console.log('  stopped before the end; run `digest send` again to continue.');
-  else if (summary.nextRetryAt) console.log(`  deferred deliveries fall due at ${summary.nextRetryAt}; run \`digest send\` again after that.`);
+  else if (summary.serverDownSince) console.log(`  the SMTP server has been unreachable since ${summary.serverDownSince}; run \`digest send\` again once it is back (nothing was lost).`);
+  else if (summary.nextRetryAt) console.log(`  deferred deliveries fall due at ${summary.nextRetryAt}; run \`digest send\` again after that (the service retries on its own).`);
 }
 
 export function registerDigestCommands(program: Command): void {
@@ -110,12 +114,14 @@ export function registerDigestCommands(program: Command): void {
     .option('--week <week>', WEEK_HELP)
     .option('--dry-run', 'render and count, send nothing')
     .option('--leave-uncertain', 'do not resend deliveries interrupted by a crash (default: resend them, same Message-ID)')
-    .action(async (options: { week?: string; dryRun?: boolean; leaveUncertain?: boolean }) => {
+    .option('--retry-failed', "put the week's failed deliveries back in the queue first")
+    .action(async (options: { week?: string; dryRun?: boolean; leaveUncertain?: boolean; retryFailed?: boolean }) => {
       await withContext(async ({ db, config }) => {
         const week = resolveWeek(options.week, new Date(), config.timeZone);
         const digest = await ensureDigest(db, config, week);
         if (!digest) return;
         if (options.dryRun) return dryRun(db, config, digest, week);
+        if (options.retryFailed) console.log(`re-queued ${plural(await requeueFailed(db, digest.id), 'failed delivery', 'failed deliveries')}`);
         const transport = createConfiguredTransport(config);
         const controller = new AbortController();
         const stop = (signal: string) => {
@@ -126,11 +132,15 @@ export function registerDigestCommands(program: Command): void {
         process.on('SIGINT', stop).on('SIGTERM', stop);
         try {
           console.log(`sending ${week.id} "${digest.subject}" via ${transport.description}`);
+          const progress = createProgressReporter();
           const summary = await sendDigest({ db, config, transport }, digest, week, {
             resendUncertain: !options.leaveUncertain,
             signal: controller.signal,
+            onProgress: (p) => progress.update(p),
           });
+          progress.done();
           printSendSummary(summary, transport.description);
+          if (summary.stopped) process.exitCode = 130;
         } finally {
           process.off('SIGINT', stop).off('SIGTERM', stop);
           await transport.close();
@@ -140,25 +150,25 @@ export function registerDigestCommands(program: Command): void {
 
   program
     .command('status')
-    .description("show a week's digest and its deliveries by state")
+    .description("show a week's digest: deliveries by state, rate, ETA, most frequent errors")
     .option('--week <week>', WEEK_HELP)
     .option('--json', 'print JSON')
     .action(async (options: { week?: string; json?: boolean }) => {
       await withContext(async ({ db, config }) => {
         const week = resolveWeek(options.week, new Date(), config.timeZone);
         const digest = await findDigest(db, week.id);
-        const counts = digest ? await countDeliveries(db, digest.id) : null;
-        if (options.json) return printJson({ week: week.id, digest: digest ?? null, deliveries: counts });
-        if (!digest || !counts) return console.log(`${week.id}: no digest built yet (run \`digest build --week ${week.id}\`)`);
+        const status = digest ? await describeSend(db, config, digest.id) : null;
+        if (options.json) return printJson({ week: week.id, digest: digest ?? null, ...(status ?? {}) });
+        if (!digest || !status) return console.log(`${week.id}: no digest built yet (run \`digest build --week ${week.id}\`)`);
         console.log(`${week.id} (${formatWeekRange(weekOf(week.id, config.timeZone))}): ${digest.status}`);
-        console.log(`  subject:  ${digest.subject}`);
-        console.log(`  built:    ${digest.built_at}${digest.started_at ? `, sending since ${digest.started_at}` : ''}${digest.finished_at ? `, finished ${digest.finished_at}` : ''}`);
-        console.log(`  HTML:     ${formatKb(digest.html_bytes)}`);
-        console.log(
-          `  deliveries: ${Object.entries(counts)
-            .map(([state, n]) => `${n} ${state}`)
-            .join(', ')}`,
-        );
+        console.log(`  subject:    ${digest.subject}`);
+        console.log(`  built:      ${digest.built_at}${digest.started_at ? `, sending since ${digest.started_at}` : ''}${digest.finished_at ? `, finished ${digest.finished_at}` : ''}`);
+        console.log(`  HTML:       ${formatKb(digest.html_bytes)}`);
+        console.log(`  deliveries: ${Object.entries(status.counts).map(([state, n]) => `${n} ${state}`).join(', ')}`);
+        if (status.perMinute > 0) console.log(`  rate:       ${status.perMinute} sent in the last minute${status.etaSeconds ? `, about ${Math.ceil(status.etaSeconds / 60)} min to go` : ''}`);
+        if (status.hourlyResumeAt) console.log(`  paused:     SEND_HOURLY_LIMIT (${config.sendHourlyLimit}/h) reached; sending resumes at ${status.hourlyResumeAt}`);
+        if (status.nextRetryAt) console.log(`  next retry: ${status.nextRetryAt}`);
+        for (const e of status.topErrors) console.log(`  error ×${e.count}: ${e.error}`);
       });
     });
 }

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { SendPacer } from './send-pacer.ts';
+
+/** A fake clock: sleeping advances time, so limits can be checked exactly. */
+function clock(start = 1_000_000) {
+  let t = start;
+  return { now: () => t, sleep: async (ms: number) => void (t += Math.max(0, ms)) };
+}
+
+describe('SendPacer', () => {
+  it('never lets more than SEND_RATE messages start in any second, from the first one', async () => {
+    const c = clock();
+    const pacer = new SendPacer({ perSecond: 10, ...c });
+    const starts: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      await pacer.acquire();
+      starts.push(c.now());
+    }
+    for (const start of starts) {
+      const inWindow = starts.filter((s) => s >= start && s < start + 1000).length;
+      expect(inWindow).toBeLessThanOrEqual(10);
+    }
+    expect(starts[49]! - starts[0]!).toBe(4900);
+  });
+
+  it('holds the rolling-hour limit, counting sends made before it started', async () => {
+    const c = clock(10 * 3_600_000);
+    const earlier = [c.now() - 3_500_000, c.now() - 1_000];
+    const pacer = new SendPacer({ perHour: 3, recentSends: earlier, ...c });
+    expect(pacer.hourlyResumeAt()).toBeNull();
+    await pacer.acquire();
+    expect(c.now()).toBe(10 * 3_600_000);
+    // Three in the last hour now: the next waits until the oldest is an hour old.
+    expect(pacer.hourlyResumeAt()).toBe(earlier[0]! + 3_600_000);
+    await pacer.acquire();
+    expect(c.now()).toBe(earlier[0]! + 3_600_000);
+  });
+
+  it('stops waiting when the send is aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    expect(await new SendPacer({ perSecond: 1 }).acquire(controller.signal)).toBe(false);
+  });
+});

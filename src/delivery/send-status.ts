@@ -1,0 +1,52 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../db/connect.ts';
+import { type DeliveryCounts, countDeliveries, nextDeferredAt, sendsInLastHour } from './delivery-store.ts';
+import { SendPacer } from './send-pacer.ts';
+
+export interface SendStatus {
+  counts: DeliveryCounts;
+  /** Messages sent in the last minute. */
+  perMinute: number;
+  /** Seconds to send what is still open at the current rate; null when nothing moves. */
+  etaSeconds: number | null;
+  nextRetryAt: string | null;
+  /** When SEND_HOURLY_LIMIT lets sending resume; null when it does not hold it back. */
+  hourlyResumeAt: string | null;
+  topErrors: { error: string; count: number }[];
+}
+
+/** What an operator needs to watch a send: progress, speed, what is failing and why. */
+export async function describeSend(db: Db, config: Config, digestId: number, now = new Date()): Promise<SendStatus> {
+  const counts = await countDeliveries(db, digestId);
+  const minuteAgo = new Date(now.getTime() - 60_000).toISOString();
+  const recent = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('digest_id', '=', digestId)
+    .where('sent_at', '>', minuteAgo)
+    .executeTakeFirstOrThrow();
+  const perMinute = Number(recent.n);
+  const open = counts.pending + counts.sending + counts.deferred + counts.uncertain;
+  const errors = await db
+    .selectFrom('deliveries')
+    .select(['last_error', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('digest_id', '=', digestId)
+    .where('status', 'in', ['failed', 'deferred'])
+    .where('last_error', 'is not', null)
+    .groupBy('last_error')
+    .orderBy('n', 'desc')
+    .limit(5)
+    .execute();
+  const pacer = config.sendHourlyLimit
+    ? new SendPacer({ perHour: config.sendHourlyLimit, recentSends: await sendsInLastHour(db, now), now: () => now.getTime() })
+    : null;
+  const resume = pacer?.hourlyResumeAt() ?? null;
+  return {
+    counts,
+    perMinute,
+    etaSeconds: open > 0 && perMinute > 0 ? Math.ceil((open / perMinute) * 60) : null,
+    nextRetryAt: counts.deferred > 0 ? await nextDeferredAt(db, digestId) : null,
+    hourlyResumeAt: resume === null ? null : new Date(resume).toISOString(),
+    topErrors: errors.map((e) => ({ error: e.last_error!, count: Number(e.n) })),
+  };
+}
