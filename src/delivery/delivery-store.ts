@@ -15,17 +15,27 @@ export interface ClaimedDelivery {
 }
 
 /**
- * Rows left in `sending` by a process that died are `uncertain`: the server
- * may or may not have accepted them. Returns how many were found.
+ * Recovers what a sender that died left behind, when a new single sender
+ * starts: rows left in `sending` become `uncertain` (the server may or may
+ * not have accepted them), and its claims on rows it never started are
+ * released. Returns how many were in flight.
  */
-export async function markInterruptedUncertain(db: Db, digestId: number, now = new Date()): Promise<number> {
-  const result = await db
-    .updateTable('deliveries')
-    .set({ status: 'uncertain', claimed_by: null, claimed_until: null, updated_at: now.toISOString() })
-    .where('digest_id', '=', digestId)
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+export async function recoverInterrupted(db: Db, digestId: number, now = new Date()): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('deliveries')
+      .set({ status: 'uncertain', claimed_by: null, claimed_until: null, updated_at: now.toISOString() })
+      .where('digest_id', '=', digestId)
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    await trx
+      .updateTable('deliveries')
+      .set({ claimed_by: null, claimed_until: null })
+      .where('digest_id', '=', digestId)
+      .where('claimed_by', 'is not', null)
+      .execute();
+    return Number(result.numUpdatedRows);
+  });
 }
 
 /**

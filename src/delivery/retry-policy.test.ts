@@ -9,7 +9,8 @@ describe('classifyFailure', () => {
   });
 
   it('treats resets and timeouts in a transaction as transient', () => {
-    expect(classifyFailure({ code: 'ECONNECTION', command: 'DATA', message: 'Connection closed unexpectedly' }).kind).toBe('transient');
+    // nodemailer labels a connection dropped mid-DATA with command CONN too.
+    expect(classifyFailure({ code: 'ECONNECTION', command: 'CONN', message: 'Connection closed unexpectedly' }).kind).toBe('transient');
     expect(classifyFailure({ code: 'ETIMEDOUT', message: 'Timeout' }).kind).toBe('transient');
   });
 

@@ -18,19 +18,23 @@ interface MailError {
   message?: string;
 }
 
+/** Failures to open a session at all: no recipient was tried. */
+const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|connect ETIMEDOUT|Greeting never received/;
+
 /**
- * Sorts a failed send by what should happen next. nodemailer sets `command`
- * to `CONN` when the failure happened while connecting or at the greeting:
- * then no recipient was even tried.
+ * Sorts a failed send by what should happen next. nodemailer also labels a
+ * connection dropped mid-DATA with `command: 'CONN'`, so "could not connect"
+ * is told apart by the socket error itself, or by a reply to the greeting
+ * (421 service not available).
  */
 export function classifyFailure(error: unknown): FailureVerdict {
   const e = (error ?? {}) as MailError;
   const reason = (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').slice(0, 500);
-  if (typeof e.responseCode === 'number' && e.command !== 'CONN') {
-    return e.responseCode >= 500 ? { kind: 'permanent', reason, responseCode: e.responseCode } : { kind: 'transient', reason, responseCode: e.responseCode };
-  }
-  if (e.command === 'CONN' || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(e.message ?? '')) {
+  if (UNREACHABLE.test(e.message ?? '') || (e.command === 'CONN' && typeof e.responseCode === 'number')) {
     return { kind: 'unreachable', reason, responseCode: null };
+  }
+  if (typeof e.responseCode === 'number') {
+    return e.responseCode >= 500 ? { kind: 'permanent', reason, responseCode: e.responseCode } : { kind: 'transient', reason, responseCode: e.responseCode };
   }
   if (e.code && TRANSIENT_CODES.has(e.code)) return { kind: 'transient', reason, responseCode: null };
   return { kind: 'permanent', reason, responseCode: null };

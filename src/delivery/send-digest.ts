@@ -16,7 +16,7 @@ import {
   clearBounces,
   countDeliveries,
   markAttemptFailed,
-  markInterruptedUncertain,
+  recoverInterrupted,
   markSent,
   markSkipped,
   nextDeferredAt,
@@ -108,7 +108,7 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
 
   // Compile once for the whole run: every subscriber gets the same HTML with their slots filled.
   const rendered = await renderDigest(await loadDigestContent(db, digest, week), config);
-  const uncertainFound = await markInterruptedUncertain(db, digest.id, now());
+  const uncertainFound = await recoverInterrupted(db, digest.id, now());
   const planned = digest.status === 'sent' ? 0 : await planDeliveries(db, digest.id, now());
   if (digest.status === 'draft') {
     await db.updateTable('digests').set({ status: 'sending', started_at: now().toISOString() }).where('id', '=', digest.id).execute();

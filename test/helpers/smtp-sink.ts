@@ -88,6 +88,8 @@ export async function startSmtpSink(options: SinkOptions = {}, fixedPort = 0): P
       server.listen(port, '127.0.0.1', () => resolve());
     });
     port = (server.server.address() as AddressInfo).port;
+    // A client killed mid-session resets its connection; that is the point of some tests.
+    server.on('error', () => {});
   };
   const closeServer = () =>
     new Promise<void>((resolve) => {

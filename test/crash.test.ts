@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Db } from '../src/db/connect.ts';
+import { ROOT, type Workspace, childEnv, createWorkspace, runCli } from './helpers/cli.ts';
+import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
+import { seedSampleArticles, seedSubscribers } from './helpers/seed.ts';
+import { openTestDb } from './helpers/store.ts';
+
+const RECIPIENTS = 2000;
+const CONCURRENCY = 5;
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const fn of cleanups.reverse()) await fn();
+});
+
+/**
+ * `digest send` as a real process, killed with SIGKILL once the SMTP server
+ * has accepted `killAfter` messages; then `digest send` again to the end.
+ */
+async function crashAndResume(killAfter: number) {
+  let killed = false;
+  let child: ReturnType<typeof spawn> | null = null;
+  const sink: SmtpSink = await startSmtpSink({
+    onAccepted: (count) => {
+      if (count >= killAfter && !killed && child) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    },
+  });
+  const ws: Workspace = createWorkspace({ SMTP_URL: sink.url, SEND_CONCURRENCY: String(CONCURRENCY) });
+  const db: Db = await openTestDb(ws.env.DATABASE_URL!);
+  cleanups.push(async () => {
+    await db.destroy();
+    await sink.close();
+    ws.cleanup();
+  });
+  await seedSampleArticles(db);
+  await seedSubscribers(db, Array.from({ length: RECIPIENTS }, (_, i) => `reader-${String(i).padStart(4, '0')}@example.com`));
+
+  const exit = await new Promise<NodeJS.Signals | number | null>((resolve) => {
+    child = spawn(process.execPath, [join(ROOT, 'bin/digest.js'), 'send', '--week', '2026-W47'], { cwd: ROOT, env: childEnv(ws.env), stdio: 'ignore' });
+    child.on('exit', (code, signal) => resolve(signal ?? code));
+  });
+  const beforeResume = sink.received.length;
+  const inFlight = await db.selectFrom('deliveries').select('id').where('status', '=', 'sending').execute();
+  const resumed = await runCli(['send', '--week', '2026-W47'], ws.env);
+  return { sink, db, exit, beforeResume, inFlight: inFlight.length, resumed };
+}
+
+describe('a send killed with SIGKILL and run again', () => {
+  for (const killAfter of [1, 700, 1600]) {
+    it(`after ${killAfter} accepted messages: everyone gets it, duplicates only for what was in flight, with the same Message-ID`, async () => {
+      const { sink, db, exit, beforeResume, inFlight, resumed } = await crashAndResume(killAfter);
+      expect(exit).toBe('SIGKILL');
+      expect(beforeResume).toBeGreaterThanOrEqual(killAfter);
+      expect(beforeResume).toBeLessThan(RECIPIENTS);
+      expect(resumed.code).toBe(0);
+      expect(resumed.stdout).toContain(`found ${inFlight === 1 ? '1 delivery' : `${inFlight} deliveries`} interrupted mid-send (now uncertain)`.replace('found 0 deliveries interrupted mid-send (now uncertain)', ''));
+
+      // Every active subscriber ends with exactly one sent row.
+      const rows = await db.selectFrom('deliveries').select(['status', 'message_id', 'subscriber_id']).execute();
+      expect(rows).toHaveLength(RECIPIENTS);
+      expect(rows.every((r) => r.status === 'sent')).toBe(true);
+
+      // The server received every recipient; the only duplicates are the in-flight ones, each with its first copy's Message-ID.
+      const byRecipient = new Map<string, string[]>();
+      for (const message of sink.received) {
+        const to = message.envelopeTo[0]!;
+        byRecipient.set(to, [...(byRecipient.get(to) ?? []), message.messageId]);
+      }
+      expect(byRecipient.size).toBe(RECIPIENTS);
+      const duplicated = [...byRecipient.values()].filter((ids) => ids.length > 1);
+      expect(duplicated.length).toBeLessThanOrEqual(inFlight);
+      expect(inFlight).toBeLessThanOrEqual(CONCURRENCY);
+      for (const ids of duplicated) {
+        expect(ids).toHaveLength(2);
+        expect(ids[1]).toBe(ids[0]);
+      }
+      const recorded = new Set(rows.map((r) => r.message_id));
+      for (const ids of byRecipient.values()) expect(recorded.has(ids[0]!)).toBe(true);
+      console.log(`killed after ${beforeResume} accepted; ${inFlight} in flight; ${duplicated.length} received twice`);
+    });
+  }
+});

@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { weekOf } from '../src/articles/week.ts';
+import type { Db } from '../src/db/connect.ts';
+import { buildDigest } from '../src/digests/build-digest.ts';
+import { planDeliveries } from '../src/delivery/plan-deliveries.ts';
+import { type SendSummary, sendDigest } from '../src/delivery/send-digest.ts';
+import { createSmtpTransport } from '../src/transport/smtp.ts';
+import { type Workspace, createWorkspace } from './helpers/cli.ts';
+import { testConfig } from './helpers/fixtures.ts';
+import { type SinkOptions, type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
+import { seedSampleArticles, seedSubscribers } from './helpers/seed.ts';
+import { openTestDb } from './helpers/store.ts';
+
+const WEEK = weekOf('2026-W47', 'UTC');
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.reverse()) await fn();
+  cleanup = [];
+});
+
+async function setUp(emails: string[], sinkOptions: SinkOptions, env: Record<string, string> = {}) {
+  const sink = await startSmtpSink(sinkOptions);
+  const ws: Workspace = createWorkspace();
+  const db: Db = await openTestDb(ws.env.DATABASE_URL!);
+  const config = testConfig({ DATABASE_URL: ws.env.DATABASE_URL!, SMTP_URL: sink.url, SEND_CONCURRENCY: '3', RETRY_BASE_SECONDS: '1', MAX_ATTEMPTS: '3', HARD_BOUNCE_LIMIT: '1', ...env });
+  const transport = createSmtpTransport({ url: config.smtpUrl!, connections: config.sendConcurrency });
+  cleanup.push(async () => {
+    await transport.close();
+    await db.destroy();
+    await sink.close();
+    ws.cleanup();
+  });
+  await seedSampleArticles(db);
+  await seedSubscribers(db, emails);
+  const built = await buildDigest(db, config, WEEK);
+  if (built.outcome === 'empty') throw new Error('sample week is empty');
+  const send = (options = {}) => sendDigest({ db, config, transport }, built.digest, WEEK, options);
+  return { sink, db, config, send, digest: built.digest };
+}
+
+const deliveredTo = (sink: SmtpSink, address: string) => sink.received.filter((m) => m.envelopeTo.includes(address)).length;
+
+describe('delivery against a faulty SMTP server', () => {
+  it('retries 4xx and dropped connections, fails and bounces 5xx, and never sends a good message twice', async () => {
+    const group = (prefix: string) => Array.from({ length: 6 }, (_, i) => `${prefix}-${i}@example.com`);
+    const ok = group('ok');
+    const busy = group('busy'); // 451 at RCPT the first time
+    const dropped = group('dropped'); // connection dropped after DATA, before the 250, the first time
+    const gone = group('gone'); // 550 at RCPT, always
+    const spam = group('spam'); // 554 after DATA, always
+    const stuck = ['stuck@example.com']; // 451 every time
+    const { sink, db, send } = await setUp([...ok, ...busy, ...gone, ...dropped, ...spam, ...stuck], {
+      onRcpt: (address, attempt) =>
+        address.startsWith('gone-')
+          ? { reply: 550, message: '5.1.1 No such user' }
+          : (address.startsWith('busy-') && attempt === 1) || address.startsWith('stuck')
+            ? { reply: 451, message: '4.7.1 Try again later' }
+            : undefined,
+      onData: (address, attempt) =>
+        address.startsWith('spam-') ? { reply: 554, message: '5.7.1 Message refused' } : address.startsWith('dropped-') && attempt === 1 ? 'drop' : undefined,
+    });
+
+    const summary: SendSummary = await send();
+    expect(summary.finished).toBe(true);
+    expect(summary.counts).toMatchObject({ sent: 18, failed: 13, pending: 0, deferred: 0, sending: 0, uncertain: 0 });
+    for (const address of [...ok, ...busy, ...dropped]) expect(deliveredTo(sink, address)).toBe(1);
+    for (const address of [...gone, ...spam, ...stuck]) expect(deliveredTo(sink, address)).toBe(0);
+
+    const rows = await db
+      .selectFrom('deliveries as d')
+      .innerJoin('subscribers as s', 's.id', 'd.subscriber_id')
+      .select(['s.email', 's.status as subscriber', 's.bounce_count', 'd.status', 'd.attempts', 'd.last_error', 'd.smtp_response'])
+      .execute();
+    const byEmail = new Map(rows.map((r) => [r.email, r]));
+    expect(byEmail.get('busy-0@example.com')).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(byEmail.get('dropped-0@example.com')).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(byEmail.get('ok-0@example.com')).toMatchObject({ status: 'sent', attempts: 1, smtp_response: expect.stringMatching(/^250 /) });
+    expect(byEmail.get('gone-0@example.com')).toMatchObject({ status: 'failed', attempts: 1, subscriber: 'bounced', bounce_count: 1, last_error: expect.stringContaining('550') });
+    expect(byEmail.get('spam-0@example.com')).toMatchObject({ status: 'failed', attempts: 1, subscriber: 'bounced', last_error: expect.stringContaining('554') });
+    // A 4xx every time: MAX_ATTEMPTS (3) tries, then failed, but not a bounce.
+    expect(byEmail.get('stuck@example.com')).toMatchObject({ status: 'failed', attempts: 3, subscriber: 'active', bounce_count: 0 });
+    expect(summary.bounced).toBe(12);
+
+    // The next digest leaves the bounced addresses out.
+    const next = await db
+      .insertInto('digests')
+      .values({ week: '2026-W48', subject: 's', preheader: 'p', article_ids: '[]', status: 'draft', html_bytes: 0, built_at: new Date().toISOString() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(await planDeliveries(db, next.id)).toBe(19);
+  });
+
+  it('pauses while the server is down and finishes when it is back, without burning attempts', async () => {
+    const emails = Array.from({ length: 40 }, (_, i) => `reader-${i}@example.com`);
+    const { sink, db, send } = await setUp(emails, {});
+    await sink.stop();
+    const waits: string[] = [];
+    const sending = send({ onProgress: (p: { waiting: { reason: string } | null }) => p.waiting && waits.push(p.waiting.reason) });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(sink.received).toHaveLength(0);
+    await sink.start();
+    const summary = await sending;
+    expect(waits).toContain('server-down');
+    expect(summary.finished).toBe(true);
+    expect(summary.counts.sent).toBe(40);
+    for (const email of emails) expect(deliveredTo(sink, email)).toBe(1);
+    const attempts = await db.selectFrom('deliveries').select('attempts').distinct().execute();
+    expect(attempts).toEqual([{ attempts: 1 }]);
+  });
+
+  it('requeues failed deliveries on request', async () => {
+    let refuse = true;
+    const { sink, db, send } = await setUp(['late@example.com', 'fine@example.com'], {
+      onRcpt: (address) => (refuse && address.startsWith('late') ? { reply: 550, message: 'No such user (yet)' } : undefined),
+    }, { HARD_BOUNCE_LIMIT: '5' });
+    expect((await send()).counts).toMatchObject({ sent: 1, failed: 1 });
+    refuse = false;
+    const { requeueFailed } = await import('../src/delivery/delivery-store.ts');
+    const digest = await db.selectFrom('digests').select('id').executeTakeFirstOrThrow();
+    expect(await requeueFailed(db, digest.id)).toBe(1);
+    expect((await send()).counts).toMatchObject({ sent: 2, failed: 0 });
+    expect(deliveredTo(sink, 'late@example.com')).toBe(1);
+    expect(deliveredTo(sink, 'fine@example.com')).toBe(1);
+  });
+});
