@@ -84,3 +84,46 @@ describe('a send killed with SIGKILL and run again', () => {
     });
   }
 });
+
+describe('a send stopped with SIGTERM', () => {
+  it('finishes and records what was in flight, leaves nothing in sending, and the next run completes without duplicates', async () => {
+    let child: ReturnType<typeof spawn> | null = null;
+    let signalled = false;
+    const sink = await startSmtpSink({
+      onAccepted: (count) => {
+        if (count >= 300 && !signalled && child) {
+          signalled = true;
+          child.kill('SIGTERM');
+        }
+      },
+    });
+    const ws = createWorkspace({ SMTP_URL: sink.url, SEND_CONCURRENCY: String(CONCURRENCY) });
+    const db = await openTestDb(ws.env.DATABASE_URL!);
+    cleanups.push(async () => {
+      await db.destroy();
+      await sink.close();
+      ws.cleanup();
+    });
+    await seedSampleArticles(db);
+    await seedSubscribers(db, Array.from({ length: 1000 }, (_, i) => `reader-${i}@example.com`));
+    let stderr = '';
+    const code = await new Promise<number | null>((resolve) => {
+      child = spawn(process.execPath, [join(ROOT, 'bin/digest.js'), 'send', '--week', '2026-W47'], { cwd: ROOT, env: childEnv(ws.env) });
+      child.stderr!.on('data', (chunk) => (stderr += chunk));
+      child.on('exit', (c) => resolve(c));
+    });
+    expect(stderr).toContain('SIGTERM: finishing messages in flight, then stopping');
+    expect(code).toBe(130);
+    const states = await db.selectFrom('deliveries').select('status').execute();
+    expect(states.filter((s) => s.status === 'sending')).toEqual([]);
+    const sentRows = states.filter((s) => s.status === 'sent').length;
+    // Every message the server accepted was recorded as sent before the exit.
+    expect(sentRows).toBe(sink.received.length);
+    expect(sentRows).toBeLessThan(1000);
+
+    const resumed = await runCli(['send', '--week', '2026-W47'], ws.env);
+    expect(resumed.stdout).not.toContain('interrupted mid-send');
+    expect(sink.received).toHaveLength(1000);
+    expect(new Set(sink.received.map((m) => m.envelopeTo[0])).size).toBe(1000);
+  });
+});

@@ -123,3 +123,52 @@ describe('delivery against a faulty SMTP server', () => {
     expect(deliveredTo(sink, 'fine@example.com')).toBe(1);
   });
 });
+
+describe('rate limits', () => {
+  it('never starts more than SEND_RATE messages in any second, from the first one', async () => {
+    const emails = Array.from({ length: 45 }, (_, i) => `reader-${i}@example.com`);
+    const arrivals: number[] = [];
+    const { db, config, digest, sink } = await setUp(emails, { onRcpt: () => void arrivals.push(Date.now()) }, { SEND_RATE: '20', SEND_CONCURRENCY: '5' });
+    // Record when the engine hands each message to the transport.
+    const { sendDigest } = await import('../src/delivery/send-digest.ts');
+    const smtp = createSmtpTransport({ url: config.smtpUrl!, connections: 5 });
+    const starts: number[] = [];
+    const transport = { ...smtp, send: (message: Parameters<typeof smtp.send>[0]) => (starts.push(Date.now()), smtp.send(message)) };
+    const summary = await sendDigest({ db, config, transport }, digest, WEEK);
+    await smtp.close();
+    expect(summary.counts.sent).toBe(45);
+    expect(sink.received).toHaveLength(45);
+    for (const start of starts) expect(starts.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(20);
+    // A burst would put all 45 at the server within a fraction of a second.
+    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('waits out SEND_HOURLY_LIMIT, says when it will resume, and continues', async () => {
+    const emails = Array.from({ length: 8 }, (_, i) => `reader-${i}@example.com`);
+    const { db, config, send, digest } = await setUp(emails, {}, { SEND_HOURLY_LIMIT: '5' });
+    // A fake clock: every wait moves time forward instead of sleeping for an hour.
+    let t = Date.parse('2026-11-23T08:00:00.000Z');
+    const waits: string[] = [];
+    const { sendDigest } = await import('../src/delivery/send-digest.ts');
+    const { createSmtpTransport: smtp } = await import('../src/transport/smtp.ts');
+    const transport = smtp({ url: config.smtpUrl!, connections: 1 });
+    const summary = await sendDigest(
+      { db, config: { ...config, sendConcurrency: 1 }, transport, now: () => new Date(t), sleep: async (ms) => void (t += ms) },
+      digest,
+      WEEK,
+      { onProgress: (p) => p.waiting && waits.push(`${p.waiting.reason} ${p.waiting.until}`) },
+    );
+    await transport.close();
+    expect(summary.counts.sent).toBe(8);
+    expect(waits).toContain('hourly-limit 2026-11-23T09:00:00.000Z');
+    const sentAt = (await db.selectFrom('deliveries').select('sent_at').orderBy('sent_at').execute()).map((r) => r.sent_at);
+    expect(sentAt.slice(0, 5).every((s) => s === '2026-11-23T08:00:00.000Z')).toBe(true);
+    expect(sentAt.slice(5).every((s) => s! >= '2026-11-23T09:00:00.000Z')).toBe(true);
+    void send;
+
+    // What `digest status` reports in the middle of such a pause.
+    const { describeSend } = await import('../src/delivery/send-status.ts');
+    const status = await describeSend(db, config, digest.id, new Date('2026-11-23T08:30:00.000Z'));
+    expect(status.hourlyResumeAt).toBe('2026-11-23T09:00:00.000Z');
+  });
+});

@@ -147,10 +147,11 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
       progress.skipped++;
       return report();
     }
-    if (!(await pacer.acquire(signal)) || outage.current) return;
     const recipient = { id: row.subscriberId, email: row.email, name: row.name ?? '' };
-    const message = composeDigestMessage(config, rendered, week.id, recipient, now());
     await beginAttempt(db, row.id, now());
+    // The rate slot is taken last, right before the wire, so the limit holds at the server.
+    if (!(await pacer.acquire(signal)) || outage.current) return cancelAttempt(db, row.id, row.status, now());
+    const message = composeDigestMessage(config, rendered, week.id, recipient, now());
     try {
       const result = await transport.send(message);
       await markSent(db, row.id, { messageId: message.messageId, response: result.response, now: now() });

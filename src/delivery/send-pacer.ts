@@ -12,17 +12,20 @@ export interface PacerOptions {
 const HOUR = 3_600_000;
 
 /**
- * Spaces sends so the limits hold from the very first second: each send
- * takes the next slot 1/rate seconds after the previous one (no initial
- * burst, unlike nodemailer's rateLimit, which only checks after sending),
- * and the rolling hour never holds more than `perHour` sends.
+ * Spaces sends so the limits hold from the very first second: grants are
+ * handed out one at a time, each at least 1/rate seconds after the previous
+ * grant actually happened (a late timer never lets two slots bunch up), so
+ * no second ever holds more than `perSecond` sends — no initial burst,
+ * unlike nodemailer's rateLimit, which only checks after sending. The
+ * rolling hour never holds more than `perHour` sends.
  */
 export class SendPacer {
   readonly #perSecond: number | undefined;
   readonly #perHour: number | undefined;
   readonly #now: () => number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  #nextSlot = 0;
+  #lastGrant = -Infinity;
+  #queue: Promise<unknown> = Promise.resolve();
   /** Start times of the sends in the rolling hour, oldest first. */
   readonly #hour: number[];
 
@@ -43,7 +46,14 @@ export class SendPacer {
   }
 
   /** Waits for the next free slot. Resolves false if `signal` aborted the wait. */
-  async acquire(signal?: AbortSignal): Promise<boolean> {
+  acquire(signal?: AbortSignal): Promise<boolean> {
+    if (!this.#perSecond && !this.#perHour) return Promise.resolve(!signal?.aborted);
+    const turn = this.#queue.then(() => this.#grant(signal));
+    this.#queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async #grant(signal?: AbortSignal): Promise<boolean> {
     for (;;) {
       if (signal?.aborted) return false;
       const resume = this.hourlyResumeAt();
@@ -51,11 +61,10 @@ export class SendPacer {
       await this.#sleep(resume - this.#now(), signal);
     }
     if (this.#perSecond) {
-      const now = this.#now();
-      const slot = Math.max(now, this.#nextSlot);
-      this.#nextSlot = slot + 1000 / this.#perSecond;
-      if (slot > now) await this.#sleep(slot - now, signal);
+      const wait = this.#lastGrant + 1000 / this.#perSecond - this.#now();
+      if (wait > 0) await this.#sleep(wait, signal);
       if (signal?.aborted) return false;
+      this.#lastGrant = this.#now();
     }
     if (this.#perHour) this.#hour.push(this.#now());
     return true;
