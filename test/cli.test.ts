@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Workspace, createWorkspace, runCli } from './helpers/cli.ts';
@@ -72,16 +72,32 @@ describe('digest CLI', () => {
     expect(JSON.parse(listed.stdout)).toHaveLength(1);
   });
 
-  it('manages subscribers', async () => {
+  it('manages subscribers: pending with a confirmation email, or confirmed; remove; forget', async () => {
     const ws = workspace();
-    const added = await runCli(['subscribers', 'add', ' Ada@Example.COM ', '--name', 'Ada', '--topics', 'Privacy,Labor'], ws.env);
+    const pending = await runCli(['subscribers', 'add', 'new@example.org', '--name', 'New Reader'], ws.env);
+    expect(pending.stdout).toContain('created new@example.org (pending)');
+    expect(pending.stdout).toContain('confirmation email sent to new@example.org');
+    const confirmation = readdirSync(join(ws.dir, 'outbox', 'confirm'));
+    expect(confirmation).toHaveLength(1);
+    expect(readFileSync(join(ws.dir, 'outbox', 'confirm', confirmation[0]!), 'utf8')).toMatch(/^Subject: Confirm your subscription to The Harm Ledger$/m);
+
+    const added = await runCli(['subscribers', 'add', ' Ada@Example.COM ', '--name', 'Ada', '--topics', 'Privacy,Labor', '--confirmed'], ws.env);
     expect(added.stdout).toContain('created Ada@example.com (active)');
+    expect(added.stdout).not.toContain('confirmation email');
     const again = await runCli(['subscribers', 'add', 'ada@example.com'], ws.env);
     expect(again.stdout).toContain('updated Ada@example.com (active)');
     expect((await runCli(['subscribers', 'remove', 'ADA@example.com'], ws.env)).stdout).toContain('unsubscribed Ada@example.com');
     const list = JSON.parse((await runCli(['subscribers', 'list', '--json'], ws.env)).stdout) as { email: string; status: string; topics: string[] }[];
-    expect(list).toEqual([expect.objectContaining({ email: 'Ada@example.com', status: 'unsubscribed', topics: ['Privacy', 'Labor'] })]);
+    expect(list).toEqual([
+      expect.objectContaining({ email: 'new@example.org', status: 'pending', topics: [] }),
+      expect.objectContaining({ email: 'Ada@example.com', status: 'unsubscribed', topics: ['Privacy', 'Labor'] }),
+    ]);
     expectOneLineError(await runCli(['subscribers', 'add', 'ada@example.com'], ws.env), /is unsubscribed since .*; they must subscribe again themselves/);
+    const forgotten = await runCli(['subscribers', 'remove', 'ada@example.com', '--forget'], ws.env);
+    expect(forgotten.stdout).toContain('erased Ada@example.com');
+    const csv = (await runCli(['subscribers', 'export'], ws.env)).stdout;
+    expect(csv).toMatch(/^email,name,topics,status,created_at,confirmed_at,unsubscribed_at\nnew@example.org,New Reader,,pending,/);
+    expect(csv).not.toContain('Ada');
   });
 
   it('says so when a week has no articles', async () => {

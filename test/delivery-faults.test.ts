@@ -87,7 +87,7 @@ describe('delivery against a faulty SMTP server', () => {
       .values({ week: '2026-W48', subject: 's', preheader: 'p', article_ids: '[]', status: 'draft', html_bytes: 0, built_at: new Date().toISOString() })
       .returning('id')
       .executeTakeFirstOrThrow();
-    expect(await planDeliveries(db, next.id)).toBe(19);
+    expect(await planDeliveries(db, next.id, ['Privacy'])).toBe(19);
   });
 
   it('pauses while the server is down and finishes when it is back, without burning attempts', async () => {

@@ -8,6 +8,8 @@ export interface ClaimedDelivery {
   status: DeliveryStatus;
   attempts: number;
   bounceCount: number;
+  /** The subscriber's chosen categories (JSON array; empty: all). */
+  topics: string | null;
   subscriberId: number | null;
   email: string | null;
   name: string | null;
@@ -58,7 +60,7 @@ export async function claimDueDeliveries(
     const rows = await trx
       .selectFrom('deliveries as d')
       .leftJoin('subscribers as s', 's.id', 'd.subscriber_id')
-      .select(['d.id', 'd.status', 'd.attempts', 'd.subscriber_id', 's.email', 's.name', 's.status as subscriber_status', 's.bounce_count'])
+      .select(['d.id', 'd.status', 'd.attempts', 'd.subscriber_id', 's.email', 's.name', 's.status as subscriber_status', 's.bounce_count', 's.topics'])
       .where('d.digest_id', '=', digestId)
       .where((eb) =>
         eb.or([eb('d.status', 'in', due), eb.and([eb('d.status', '=', 'deferred'), eb('d.next_attempt_at', '<=', stamp)])]),
@@ -79,6 +81,7 @@ export async function claimDueDeliveries(
       status: r.status,
       attempts: r.attempts,
       bounceCount: r.bounce_count ?? 0,
+      topics: r.topics,
       subscriberId: r.subscriber_id,
       email: r.email,
       name: r.name,

@@ -4,7 +4,8 @@ import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
 import type { Week } from '../articles/week.ts';
 import { loadDigestContent } from '../digests/find-digest.ts';
-import { renderDigest } from '../render/render-digest.ts';
+import { type RenderedDigest, renderDigest } from '../render/render-digest.ts';
+import { ALL, type SegmentKey, segmentContent, segmentFor } from '../digests/segments.ts';
 import type { Transport } from '../transport/transport.ts';
 import { composeDigestMessage, digestMessageId } from './compose-message.ts';
 import {
@@ -24,7 +25,7 @@ import {
   releaseClaims,
   sendsInLastHour,
 } from './delivery-store.ts';
-import { planDeliveries } from './plan-deliveries.ts';
+import { NO_MATCHING_TOPICS, planDeliveries } from './plan-deliveries.ts';
 import { classifyFailure, reconnectDelayMs, retryDelaySeconds } from './retry-policy.ts';
 import { runPool } from './run-pool.ts';
 import { SendPacer } from './send-pacer.ts';
@@ -106,10 +107,21 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
   const waitMs = (options.waitForDeferredSeconds ?? 180) * 1000;
   const maxOutageMs = (options.maxOutageSeconds ?? 600) * 1000;
 
-  // Compile once for the whole run: every subscriber gets the same HTML with their slots filled.
-  const rendered = await renderDigest(await loadDigestContent(db, digest, week), config);
+  const content = await loadDigestContent(db, digest, week);
+  const categories = content.articles.map((a) => a.category);
+  // Compiled once per segment (set of categories) for the whole run, never per subscriber.
+  const segments = new Map<SegmentKey, Promise<RenderedDigest>>();
+  const renderSegment = (key: SegmentKey) => {
+    let rendered = segments.get(key);
+    if (!rendered) {
+      rendered = renderDigest(segmentContent(content, key, config.publicationName), config);
+      segments.set(key, rendered);
+    }
+    return rendered;
+  };
+  await renderSegment(ALL);
   const uncertainFound = await recoverInterrupted(db, digest.id, now());
-  const planned = digest.status === 'sent' ? 0 : await planDeliveries(db, digest.id, now());
+  const planned = digest.status === 'sent' ? 0 : await planDeliveries(db, digest.id, categories, now());
   if (digest.status === 'draft') {
     await db.updateTable('digests').set({ status: 'sending', started_at: now().toISOString() }).where('id', '=', digest.id).execute();
   }
@@ -142,11 +154,14 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
 
   const deliver = async (row: ClaimedDelivery) => {
     if (signal?.aborted || outage.current) return;
-    if (row.subscriberId === null || row.email === null || row.subscriberStatus !== 'active') {
-      await markSkipped(db, row.id, `subscriber is ${row.subscriberStatus ?? 'erased'}`, now());
+    const segment = segmentFor(JSON.parse(row.topics ?? '[]') as string[], categories);
+    if (row.subscriberId === null || row.email === null || row.subscriberStatus !== 'active' || segment === null) {
+      const reason = segment === null && row.subscriberStatus === 'active' ? NO_MATCHING_TOPICS : `subscriber is ${row.subscriberStatus ?? 'erased'}`;
+      await markSkipped(db, row.id, reason, now());
       progress.skipped++;
       return report();
     }
+    const rendered = await renderSegment(segment);
     const recipient = { id: row.subscriberId, email: row.email, name: row.name ?? '' };
     await beginAttempt(db, row.id, now());
     // The rate slot is taken last, right before the wire, so the limit holds at the server.

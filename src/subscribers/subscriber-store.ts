@@ -16,39 +16,57 @@ export function checkedEmail(value: string): string {
   return email;
 }
 
+/** `Privacy, labor;Bias` → ['Privacy', 'labor', 'Bias'] (deduplicated, case kept). */
 export function parseTopics(value: string | undefined): string[] {
   if (!value) return [];
-  return [...new Set(value.split(/[,;]/).map((t) => t.trim()).filter(Boolean))];
+  const seen = new Set<string>();
+  return value
+    .split(/[,;]/)
+    .map((t) => t.replace(/\s+/g, ' ').trim().slice(0, 60))
+    .filter((t) => t && !seen.has(t.toLowerCase()) && seen.add(t.toLowerCase()));
+}
+
+export function subscriberTopics(row: Pick<SubscriberRow, 'topics'>): string[] {
+  return JSON.parse(row.topics) as string[];
 }
 
 export async function findSubscriberByEmail(db: Db, email: string): Promise<SubscriberRow | undefined> {
   return db.selectFrom('subscribers').selectAll().where('email_key', '=', normalizeEmail(email).toLowerCase()).executeTakeFirst();
 }
 
+export async function findSubscriberById(db: Db, id: number): Promise<SubscriberRow | undefined> {
+  return db.selectFrom('subscribers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 /**
- * Adds an active subscriber (an operator vouches for their consent), or
- * updates name/topics of one already active. Someone who left is not
- * re-subscribed behind their back: they must subscribe again themselves.
+ * Adds a subscriber from the operator's side: `active` when the operator
+ * vouches for their consent (`confirmed`), else `pending` until they click
+ * the confirmation link. An existing one gets its name/topics updated.
+ * Someone who left is not re-subscribed behind their back.
  */
 export async function addSubscriber(
   db: Db,
   input: NewSubscriber,
-  now = new Date(),
+  options: { confirmed: boolean; now?: Date },
 ): Promise<{ outcome: 'created' | 'updated'; subscriber: SubscriberRow }> {
   const email = checkedEmail(input.email);
-  const stamp = now.toISOString();
+  const stamp = (options.now ?? new Date()).toISOString();
   const existing = await findSubscriberByEmail(db, email);
   if (existing && existing.status !== 'active' && existing.status !== 'pending') {
-    throw new UserError(`${existing.email} is ${existing.status}${existing.unsubscribed_at ? ` since ${existing.unsubscribed_at}` : ''}; they must subscribe again themselves`, 'ESTATE');
+    throw new UserError(
+      `${existing.email} is ${existing.status}${existing.unsubscribed_at ? ` since ${existing.unsubscribed_at}` : ''}; they must subscribe again themselves`,
+      'ESTATE',
+    );
   }
+  const status: SubscriberStatus = options.confirmed || existing?.status === 'active' ? 'active' : 'pending';
   if (existing) {
     const subscriber = await db
       .updateTable('subscribers')
       .set({
-        name: input.name ?? existing.name,
+        name: input.name === undefined ? existing.name : cleanName(input.name),
         topics: input.topics ? JSON.stringify(input.topics) : existing.topics,
-        status: 'active',
-        confirmed_at: existing.confirmed_at ?? stamp,
+        status,
+        confirmed_at: status === 'active' ? (existing.confirmed_at ?? stamp) : null,
         updated_at: stamp,
       })
       .where('id', '=', existing.id)
@@ -61,16 +79,20 @@ export async function addSubscriber(
     .values({
       email,
       email_key: email.toLowerCase(),
-      name: (input.name ?? '').replace(/\s+/g, ' ').trim(),
-      status: 'active',
+      name: cleanName(input.name ?? ''),
+      status,
       topics: JSON.stringify(input.topics ?? []),
       created_at: stamp,
       updated_at: stamp,
-      confirmed_at: stamp,
+      confirmed_at: status === 'active' ? stamp : null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
   return { outcome: 'created', subscriber };
+}
+
+export function cleanName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
 }
 
 export async function listSubscribers(db: Db, status?: SubscriberStatus): Promise<SubscriberRow[]> {
@@ -79,15 +101,21 @@ export async function listSubscribers(db: Db, status?: SubscriberStatus): Promis
   return query.execute();
 }
 
-/** Unsubscribes at once: no later digest goes to this address. */
-export async function unsubscribe(db: Db, email: string, now = new Date()): Promise<SubscriberRow> {
-  const existing = await findSubscriberByEmail(db, checkedEmail(email));
-  if (!existing) throw new UserError(`no subscriber with address ${email.trim()}`, 'ENOTFOUND');
-  if (existing.status === 'unsubscribed') return existing;
+/** Unsubscribes at once: no later digest goes to this subscriber. Idempotent. */
+export async function unsubscribeSubscriber(db: Db, id: number, now = new Date()): Promise<SubscriberRow | undefined> {
+  const existing = await findSubscriberById(db, id);
+  if (!existing || existing.status === 'unsubscribed') return existing;
   return db
     .updateTable('subscribers')
     .set({ status: 'unsubscribed', unsubscribed_at: now.toISOString(), updated_at: now.toISOString() })
-    .where('id', '=', existing.id)
+    .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** `digest subscribers remove <email>`. */
+export async function unsubscribe(db: Db, email: string, now = new Date()): Promise<SubscriberRow> {
+  const existing = await findSubscriberByEmail(db, checkedEmail(email));
+  if (!existing) throw new UserError(`no subscriber with address ${email.trim()}`, 'ENOTFOUND');
+  return (await unsubscribeSubscriber(db, existing.id, now))!;
 }

@@ -83,7 +83,7 @@ export function registerDemoCommand(program: Command): void {
         let created = 0;
         for (const row of rows) {
           if (await findSubscriberByEmail(db, row.email)) continue;
-          await addSubscriber(db, { email: row.email, name: row.name, topics: parseTopics(row.topics) }, now);
+          await addSubscriber(db, { email: row.email, name: row.name, topics: parseTopics(row.topics) }, { confirmed: true, now });
           created++;
         }
         console.log(`- subscribers: ${rows.length} in ${SAMPLE_DIR}/subscribers.csv; ${created} added, ${rows.length - created} already there`);

@@ -1,24 +1,85 @@
+import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import type { SubscriberStatus } from '../../db/schema.ts';
-import { addSubscriber, listSubscribers, parseTopics, unsubscribe } from '../../subscribers/subscriber-store.ts';
+import type { Config } from '../../config.ts';
+import type { SubscriberRow, SubscriberStatus } from '../../db/schema.ts';
+import { UserError } from '../../errors.ts';
+import { subscribersToCsv } from '../../subscribers/export-csv.ts';
+import { forgetSubscriber } from '../../subscribers/forget-subscriber.ts';
+import { importSubscribersCsv } from '../../subscribers/import-csv.ts';
+import { sendConfirmationEmail } from '../../subscribers/notices.ts';
+import { addSubscriber, listSubscribers, parseTopics, subscriberTopics, unsubscribe } from '../../subscribers/subscriber-store.ts';
+import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import { withContext } from '../context.ts';
-import { printJson, printTable } from '../output.ts';
+import { plural, printJson, printTable } from '../output.ts';
 
 const STATUSES: SubscriberStatus[] = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'];
 
+/** Sends the double opt-in email to each; returns how many went out (failures are reported, not fatal). */
+async function sendConfirmations(config: Config, subscribers: SubscriberRow[]): Promise<number> {
+  if (subscribers.length === 0) return 0;
+  const transport = createConfiguredTransport(config);
+  let sent = 0;
+  try {
+    for (const subscriber of subscribers) {
+      try {
+        await sendConfirmationEmail(config, transport, subscriber);
+        sent++;
+      } catch (error) {
+        console.error(`could not send the confirmation email to ${subscriber.email}: ${(error as Error).message}`);
+      }
+    }
+  } finally {
+    await transport.close();
+  }
+  return sent;
+}
+
 export function registerSubscriberCommands(program: Command): void {
-  const subscribers = program.command('subscribers').description('add, list and remove subscribers');
+  const subscribers = program.command('subscribers').description('add, import, export, list and remove subscribers');
 
   subscribers
     .command('add <email>')
-    .description('add an active subscriber (or update the name/topics of one)')
+    .description('add a subscriber: pending with a confirmation email, or active with --confirmed')
     .option('--name <name>', "the subscriber's name, used in the greeting")
     .option('--topics <list>', 'comma-separated categories to receive (default: all)')
-    .action(async (email: string, options: { name?: string; topics?: string }) => {
-      await withContext(async ({ db }) => {
+    .option('--confirmed', 'the person already gave consent: active at once, no confirmation email')
+    .action(async (email: string, options: { name?: string; topics?: string; confirmed?: boolean }) => {
+      await withContext(async ({ db, config }) => {
         const topics = options.topics === undefined ? undefined : parseTopics(options.topics);
-        const { outcome, subscriber } = await addSubscriber(db, { email, name: options.name, topics });
+        const { outcome, subscriber } = await addSubscriber(db, { email, name: options.name, topics }, { confirmed: Boolean(options.confirmed) });
         console.log(`${outcome} ${subscriber.email} (${subscriber.status})`);
+        if (subscriber.status === 'pending' && (await sendConfirmations(config, [subscriber])) === 1) {
+          console.log(`confirmation email sent to ${subscriber.email}`);
+        }
+      });
+    });
+
+  subscribers
+    .command('import <file.csv>')
+    .description('import subscribers from CSV (email,name,topics); bad lines reported, the rest imported in one transaction')
+    .option('--confirmed', 'the people already gave consent: active at once, no confirmation emails')
+    .action(async (file: string, options: { confirmed?: boolean }) => {
+      const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new UserError(error.code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${error.message}`, 'EINPUT');
+      });
+      await withContext(async ({ db, config }) => {
+        const result = await importSubscribersCsv(db, text, { confirmed: Boolean(options.confirmed) });
+        for (const r of result.rejected) console.error(`line ${r.line}: ${r.reason}`);
+        for (const s of result.skipped) console.error(`line ${s.line}: skipped: ${s.reason}`);
+        console.log(`subscribers: ${result.created} created, ${result.updated} updated, ${result.skipped.length} skipped, ${result.rejected.length} rejected`);
+        const confirmations = await sendConfirmations(config, result.pending);
+        if (result.pending.length > 0) console.log(`${plural(confirmations, 'confirmation email')} sent; the new subscribers are pending until they confirm`);
+        if (result.rejected.length > 0) process.exitCode = 1;
+      });
+    });
+
+  subscribers
+    .command('export')
+    .description('print subscribers as CSV')
+    .addOption(new Option('--status <status>', 'only this status').choices(STATUSES))
+    .action(async (options: { status?: SubscriberStatus }) => {
+      await withContext(async ({ db }) => {
+        process.stdout.write(subscribersToCsv(await listSubscribers(db, options.status)));
       });
     });
 
@@ -30,10 +91,10 @@ export function registerSubscriberCommands(program: Command): void {
     .action(async (options: { status?: SubscriberStatus; json?: boolean }) => {
       await withContext(async ({ db }) => {
         const rows = await listSubscribers(db, options.status);
-        if (options.json) return printJson(rows.map((r) => ({ ...r, topics: JSON.parse(r.topics) as string[] })));
+        if (options.json) return printJson(rows.map((r) => ({ ...r, topics: subscriberTopics(r) })));
         printTable(
           ['ID', 'EMAIL', 'NAME', 'STATUS', 'TOPICS'],
-          rows.map((r) => [String(r.id), r.email, r.name, r.status, (JSON.parse(r.topics) as string[]).join(',') || 'all']),
+          rows.map((r) => [String(r.id), r.email, r.name, r.status, subscriberTopics(r).join(',') || 'all']),
         );
         console.log(`${rows.length} subscribers`);
       });
@@ -41,9 +102,14 @@ export function registerSubscriberCommands(program: Command): void {
 
   subscribers
     .command('remove <email>')
-    .description('unsubscribe an address at once (no later digest goes to it)')
-    .action(async (email: string) => {
+    .description('unsubscribe an address at once; with --forget, erase the person (anonymous delivery counts stay)')
+    .option('--forget', 'erase the subscriber and every personal trace in delivery records')
+    .action(async (email: string, options: { forget?: boolean }) => {
       await withContext(async ({ db }) => {
+        if (options.forget) {
+          const forgotten = await forgetSubscriber(db, email);
+          return console.log(`erased ${forgotten.email}; ${plural(forgotten.deliveries, 'delivery record')} kept without personal data`);
+        }
         const subscriber = await unsubscribe(db, email);
         console.log(`unsubscribed ${subscriber.email}`);
       });

@@ -1,0 +1,17 @@
+import type { SubscriberRow } from '../db/schema.ts';
+import { subscriberTopics } from './subscriber-store.ts';
+
+function cell(value: string): string {
+  // RFC 4180 quoting; a leading = + - @ is defused so spreadsheets do not run it as a formula.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Subscribers as CSV (`email,name,topics,status,created_at,confirmed_at,unsubscribed_at`), importable again. */
+export function subscribersToCsv(rows: SubscriberRow[]): string {
+  const lines = ['email,name,topics,status,created_at,confirmed_at,unsubscribed_at'];
+  for (const r of rows) {
+    lines.push([r.email, r.name, subscriberTopics(r).join(';'), r.status, r.created_at, r.confirmed_at ?? '', r.unsubscribed_at ?? ''].map(cell).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}

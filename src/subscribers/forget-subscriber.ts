@@ -1,0 +1,23 @@
+import type { Db } from '../db/connect.ts';
+import { UserError } from '../errors.ts';
+import { checkedEmail, findSubscriberByEmail } from './subscriber-store.ts';
+
+/**
+ * Erases a person (GDPR art. 17): their row goes, and their delivery rows
+ * lose everything that could point back to them (the Message-ID carries their
+ * id; server replies and errors often quote the address). What remains are
+ * anonymous counts per digest and state.
+ */
+export async function forgetSubscriber(db: Db, email: string): Promise<{ email: string; deliveries: number }> {
+  const existing = await findSubscriberByEmail(db, checkedEmail(email));
+  if (!existing) throw new UserError(`no subscriber with address ${email.trim()}`, 'ENOTFOUND');
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('deliveries')
+      .set({ subscriber_id: null, message_id: null, smtp_response: null, last_error: null, claimed_by: null, claimed_until: null })
+      .where('subscriber_id', '=', existing.id)
+      .executeTakeFirst();
+    await trx.deleteFrom('subscribers').where('id', '=', existing.id).execute();
+    return { email: existing.email, deliveries: Number(result.numUpdatedRows) };
+  });
+}

@@ -1,0 +1,82 @@
+import { parse } from 'csv-parse/sync';
+import type { Db } from '../db/connect.ts';
+import type { SubscriberRow } from '../db/schema.ts';
+import { UserError } from '../errors.ts';
+import { isEmailAddress, normalizeEmail } from '../mailbox.ts';
+import { addSubscriber, cleanName, findSubscriberByEmail, parseTopics } from './subscriber-store.ts';
+
+export interface CsvImportResult {
+  created: number;
+  updated: number;
+  /** Rows for people who left or bounced (not re-subscribed by an import), and repeats. */
+  skipped: { line: number; reason: string }[];
+  /** Rows that could not be read: line number (1 = header) and why. */
+  rejected: { line: number; reason: string }[];
+  /** New subscribers left `pending`: they need a confirmation email. */
+  pending: SubscriberRow[];
+}
+
+interface Row {
+  line: number;
+  email: string;
+  name: string;
+  topics: string;
+}
+
+function readRows(text: string): Row[] {
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      bom: true,
+      info: true,
+    }) as { record: Record<string, string>; info: { lines: number } }[];
+  } catch (error) {
+    throw new UserError(`the CSV cannot be read: ${(error as Error).message}`, 'EINPUT');
+  }
+  if (records.length > 0 && !('email' in records[0]!.record)) throw new UserError('the CSV needs a header line with an "email" column (email,name,topics)', 'EINPUT');
+  return records.map(({ record, info }) => ({ line: info.lines, email: record.email ?? '', name: record.name ?? '', topics: record.topics ?? '' }));
+}
+
+/**
+ * Imports `email,name,topics` rows: bad lines are reported with their number
+ * and reason, the valid rest goes in one transaction. With `confirmed` the
+ * operator vouches for consent and people are `active`; otherwise new ones
+ * are `pending` until they confirm.
+ */
+export async function importSubscribersCsv(db: Db, text: string, options: { confirmed: boolean; now?: Date }): Promise<CsvImportResult> {
+  const result: CsvImportResult = { created: 0, updated: 0, skipped: [], rejected: [], pending: [] };
+  const seen = new Set<string>();
+  const rows = readRows(text);
+  await db.transaction().execute(async (trx) => {
+    for (const row of rows) {
+      const email = normalizeEmail(row.email);
+      if (!isEmailAddress(email)) {
+        result.rejected.push({ line: row.line, reason: row.email ? `invalid email address "${row.email}"` : 'no email address' });
+        continue;
+      }
+      const key = email.toLowerCase();
+      if (seen.has(key)) {
+        result.skipped.push({ line: row.line, reason: `${email} appears earlier in the file` });
+        continue;
+      }
+      seen.add(key);
+      const existing = await findSubscriberByEmail(trx, email);
+      if (existing && existing.status !== 'active' && existing.status !== 'pending') {
+        result.skipped.push({ line: row.line, reason: `${existing.email} is ${existing.status}; an import does not re-subscribe them` });
+        continue;
+      }
+      const { outcome, subscriber } = await addSubscriber(
+        trx,
+        { email, name: cleanName(row.name), topics: parseTopics(row.topics) },
+        { confirmed: options.confirmed, now: options.now },
+      );
+      result[outcome]++;
+      if (outcome === 'created' && subscriber.status === 'pending') result.pending.push(subscriber);
+    }
+  });
+  return result;
+}
