@@ -46,7 +46,7 @@ describe('digest preview in a real browser', () => {
     sink = await startSmtpSink();
     ws = createWorkspace({ SMTP_URL: sink.url });
     await runCli(['articles', 'import', 'data/sample/articles.json'], ws.env, project.dir);
-    await runCli(['subscribers', 'add', 'reader@example.com', '--name', 'Rita Reader'], ws.env, project.dir);
+    await runCli(['subscribers', 'add', 'reader@example.com', '--name', 'Rita Reader', '--confirmed'], ws.env, project.dir);
     // The sender's copy, to compare with what the preview shows.
     const sent = await runCli(['send', '--week', '2026-W47'], ws.env, project.dir);
     expect(sent.stdout).toContain('this run sent 1');

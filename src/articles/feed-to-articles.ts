@@ -45,7 +45,7 @@ export function feedItemToArticle(item: FeedItem, context: FeedContext): Record<
   return {
     url,
     title,
-    category: first ?? context.defaultCategory ?? DEFAULT_CATEGORY,
+    category: first ?? (context.defaultCategory?.trim() || DEFAULT_CATEGORY),
     topics: unique(rest.map((c) => c.toLowerCase())).slice(0, MAX_TOPICS),
     publishedAt: toIsoDateTime(item.date),
     summary: htmlToSummary(item.html ?? ''),
@@ -96,7 +96,7 @@ export function htmlToOneLine(html: string): string {
 
 function truncateAtWord(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
-  const cut = text.slice(0, maxChars); // room for the ellipsis: the space before the cut word
+  const cut = text.slice(0, maxChars);
   const lastSpace = cut.search(/\s\S*$/);
   // A single word longer than most of the limit (a URL) is cut where it is.
   const kept = lastSpace > maxChars / 2 ? cut.slice(0, lastSpace) : cut.slice(0, maxChars - 1);

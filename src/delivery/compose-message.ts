@@ -1,7 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { parseMailbox } from '../mailbox.ts';
-import { type RenderedDigest, personalize } from '../render/render-digest.ts';
+import { type RenderedDigest, listIdHeader, personalize } from '../render/render-digest.ts';
+import { buildMessage } from './mime-message.ts';
 import type { OutgoingMessage } from '../transport/transport.ts';
 import { type Recipient, recipientValues } from './recipient-values.ts';
 
@@ -19,11 +20,6 @@ export function digestMessageId(config: Config, weekId: string, subscriberId: nu
   return `<${weekId}.${subscriberId}.${tag}@${senderDomain(config)}>`;
 }
 
-/** RFC 2919 list identifier, so readers can filter the digest. */
-export function listId(config: Config): string {
-  return `<weekly-digest.${senderDomain(config)}>`;
-}
-
 /** One subscriber's copy of the digest, with every header the design requires. */
 export function composeDigestMessage(
   config: Config,
@@ -33,23 +29,33 @@ export function composeDigestMessage(
   date: Date,
 ): OutgoingMessage {
   const values = recipientValues(config, recipient);
-  const { html, text } = personalize(rendered, values);
+  const to = { name: values.greeting === 'Hello,' ? '' : recipient.name.replace(/[\r\n]+/g, ' ').trim(), address: recipient.email };
+  const messageId = digestMessageId(config, weekId, recipient.id);
+  let personalized: ReturnType<typeof personalize> | undefined;
+  // The wire bytes are spliced from the segment's pre-encoded parts; the
+  // decoded html/text are only built when someone reads them (preview, tests).
+  const body = () => (personalized ??= personalize(rendered, values));
   return {
     key: `${weekId}/${recipient.id}-${recipient.email}`,
     from: config.mailFrom,
-    to: { name: values.greeting === 'Hello,' ? '' : recipient.name.replace(/[\r\n]+/g, ' ').trim(), address: recipient.email },
+    to,
     replyTo: config.mailReplyTo,
     subject: rendered.subject,
-    text,
-    html,
-    messageId: digestMessageId(config, weekId, recipient.id),
+    get text() {
+      return body().text;
+    },
+    get html() {
+      return body().html;
+    },
+    messageId,
     date,
     headers: {
-      'List-Id': `${config.publicationName.replace(/[\r\n"]+/g, ' ')} weekly digest ${listId(config)}`,
+      'List-Id': listIdHeader(config),
       // RFC 8058 one-click unsubscribe: mailbox providers POST to this URL.
       'List-Unsubscribe': `<${values.unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
+    raw: buildMessage(rendered.mime, { to, messageId, date, unsubscribeUrl: values.unsubscribeUrl, values }),
   };
 }
 

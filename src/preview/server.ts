@@ -150,7 +150,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
           const transport = options.createTransport();
           try {
             const { message } = rendered.result;
-            await transport.send({ ...message, key: `test/${Date.now()}-${to}`, to: { name: '', address: to }, subject: `[TEST] ${message.subject}`, messageId: message.messageId.replace('@', `.test${Date.now()}@`) });
+            // A new message (new subject and recipient), so not the pre-encoded bytes.
+            await transport.send({ ...message, raw: undefined, key: `test/${Date.now()}-${to}`, to: { name: '', address: to }, subject: `[TEST] ${message.subject}`, messageId: message.messageId.replace('@', `.test${Date.now()}@`) });
             back.set('sent', to);
           } catch (error) {
             back.set('failed', `Test send failed: ${(error as Error).message}`);

@@ -10,6 +10,8 @@ import { digestText } from './digest-text.ts';
 import { toOneLine } from './markdown.ts';
 import { type SlotTemplate, type SlotValues, createPlaceholders, escapeHtml, fillSlots } from './slots.ts';
 import { DateTime } from 'luxon';
+import { parseMailbox } from '../mailbox.ts';
+import { type MimeTemplate, prepareMime } from '../delivery/mime-message.ts';
 
 /** What a digest holds once built: its week, frozen subject and articles in reading order. */
 export interface DigestContent {
@@ -26,6 +28,8 @@ export interface RenderedDigest {
   mjml: string;
   html: SlotTemplate;
   text: SlotTemplate;
+  /** The same text and HTML, encoded for the wire once (see delivery/mime-message.ts). */
+  mime: MimeTemplate;
 }
 
 export interface PersonalizedEmail {
@@ -116,13 +120,18 @@ export async function renderDigest(content: DigestContent, config: Config): Prom
   const placeholders = createPlaceholders();
   const props = digestProps(content, config, placeholders.values);
   const { mjml, html } = await compileMjml(createElement(WeeklyDigest, props));
-  return {
-    subject: content.subject,
-    preheader: content.preheader,
-    mjml,
-    html: placeholders.cut(html),
-    text: placeholders.cut(digestText(props)),
-  };
+  const htmlTemplate = placeholders.cut(html);
+  const textTemplate = placeholders.cut(digestText(props));
+  const from = parseMailbox(config.mailFrom)!;
+  const replyTo = config.mailReplyTo ? parseMailbox(config.mailReplyTo)! : undefined;
+  const mime = prepareMime({ from, replyTo, subject: content.subject, listId: listIdHeader(config) }, textTemplate, htmlTemplate);
+  return { subject: content.subject, preheader: content.preheader, mjml, html: htmlTemplate, text: textTemplate, mime };
+}
+
+/** RFC 2919 list identifier, so readers can filter the digest. */
+export function listIdHeader(config: Config): string {
+  const domain = parseMailbox(config.mailFrom)!.address.split('@')[1]!;
+  return `${config.publicationName.replace(/[\r\n"<>]+/g, ' ')} weekly digest <weekly-digest.${domain}>`;
 }
 
 /** Fills one subscriber's values in: cheap string joins, no compilation. */

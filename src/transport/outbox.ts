@@ -14,11 +14,11 @@ export function createOutboxTransport(dir: string): Transport {
   return {
     description: `outbox ${dir}`,
     async send(message) {
-      const info = await composer.sendMail(toMailOptions(message));
+      const bytes = message.raw !== undefined ? Buffer.from(message.raw, 'latin1') : ((await composer.sendMail(toMailOptions(message))).message as Buffer);
       const path = join(dir, `${message.key.replace(/[^A-Za-z0-9@._+/-]/g, '_').replace(/\.\.+/g, '.')}.eml`);
       await mkdir(dirname(path), { recursive: true });
       const temporary = `${path}.${process.pid}.tmp`;
-      await writeFile(temporary, info.message as Buffer);
+      await writeFile(temporary, bytes);
       await rename(temporary, path);
       return { response: `written ${resolve(path)}` };
     },

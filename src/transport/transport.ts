@@ -12,6 +12,11 @@ export interface OutgoingMessage {
   messageId: string;
   date: Date;
   headers: Record<string, string>;
+  /**
+   * The complete message, already encoded (digests: see delivery/mime-message.ts).
+   * When set, transports send these bytes as they are; the fields above describe them.
+   */
+  raw?: string;
 }
 
 export interface SendResult {
@@ -34,6 +39,10 @@ export interface Transport {
 
 /** nodemailer's mail options for a message (shared by both transports). */
 export function toMailOptions(message: OutgoingMessage) {
+  if (message.raw !== undefined) {
+    const from = /<([^<>]+)>\s*$/.exec(message.from)?.[1] ?? message.from;
+    return { envelope: { from, to: [message.to.address] }, raw: message.raw, messageId: message.messageId };
+  }
   return {
     from: message.from,
     to: message.to,

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
-import { importArticles, readArticlesJson } from '../../articles/import-json.ts';
+import { DEFAULT_CATEGORY } from '../../articles/feed-to-articles.ts';
+import { readArticleSource } from '../../articles/import-feed.ts';
+import { importArticles } from '../../articles/import-json.ts';
 import { listArticlesInWeek } from '../../articles/list-articles.ts';
 import { formatWeekRange, resolveWeek } from '../../articles/week.ts';
+import { UserError } from '../../errors.ts';
 import { withContext } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 
@@ -9,10 +12,12 @@ export function registerArticleCommands(program: Command): void {
   const articles = program.command('articles').description('import and list the articles in the store');
 
   articles
-    .command('import <file>')
-    .description('import articles from a JSON file (upsert by URL; bad items are reported, good ones kept)')
-    .action(async (file: string) => {
-      const items = await readArticlesJson(file);
+    .command('import <source>')
+    .description('import articles from a JSON file or an RSS, Atom or JSON Feed file or http(s) URL (upsert by URL; bad items are reported, good ones kept)')
+    .option('--category <name>', `category of feed items that name none (default: ${DEFAULT_CATEGORY})`)
+    .action(async (source: string, options: { category?: string }) => {
+      if (options.category !== undefined && options.category.trim() === '') throw new UserError('--category must not be empty');
+      const items = await readArticleSource(source, { defaultCategory: options.category });
       const result = await withContext(({ db }) => importArticles(db, items));
       for (const r of result.rejected) console.error(`item ${r.index}: ${r.field}: ${r.reason}`);
       console.log(
