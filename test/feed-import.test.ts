@@ -79,10 +79,10 @@ describe('digest articles import <feed>', () => {
 
     const rows = await storedArticles(ws);
     expect(rows.map((r) => [r.title, r.category, r.source_name])).toEqual([
-      ['Benefit-screening model retired after appeal', 'Welfare', 'Field Notes & Filings'],
       ['Council’s vote pauses predictive patrols & audits', 'Policing', 'Field Notes & Filings'],
+      ['Benefit-screening model retired after appeal', 'Welfare', 'Field Notes & Filings'],
     ]);
-    expect(JSON.parse(rows[1]!.topics)).toEqual(['predictive policing', 'audits']);
+    expect(JSON.parse(rows[0]!.topics)).toEqual(['predictive policing', 'audits']);
     expectSanitized(rows);
   });
 

@@ -5,6 +5,7 @@ import { registerArticleCommands } from './commands/articles.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDigestCommands } from './commands/digest.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerSubscriberCommands } from './commands/subscribers.ts';
 import { withContext } from './context.ts';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerSubscriberCommands(program);
   registerDigestCommands(program);
   registerPreviewCommand(program);
+  registerServeCommand(program);
   // `digest --help` lists every command, sub-commands included, one line each.
   program.configureHelp({
     helpWidth: 160,

@@ -23,22 +23,40 @@ interface Row {
   topics: string;
 }
 
-function readRows(text: string): Row[] {
-  let records: { record: Record<string, string>; info: { lines: number } }[];
+function parseLine(line: string): string[] {
+  return (parse(line, { relax_column_count: true, trim: true, bom: true }) as string[][])[0] ?? [];
+}
+
+/**
+ * Reads the file one line at a time, so a broken line (an unclosed quote,
+ * say) is reported on its own instead of swallowing the lines after it, as
+ * a whole-file CSV parse does. Subscriber fields never span lines.
+ */
+function readRows(text: string, rejected: CsvImportResult['rejected']): Row[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const headerIndex = lines.findIndex((l) => l.trim() !== '');
+  if (headerIndex < 0) return [];
+  let header: string[];
   try {
-    records = parse(text, {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      bom: true,
-      info: true,
-    }) as { record: Record<string, string>; info: { lines: number } }[];
+    header = parseLine(lines[headerIndex]!).map((h) => h.toLowerCase());
   } catch (error) {
-    throw new UserError(`the CSV cannot be read: ${(error as Error).message}`, 'EINPUT');
+    throw new UserError(`the CSV header cannot be read: ${(error as Error).message}`, 'EINPUT');
   }
-  if (records.length > 0 && !('email' in records[0]!.record)) throw new UserError('the CSV needs a header line with an "email" column (email,name,topics)', 'EINPUT');
-  return records.map(({ record, info }) => ({ line: info.lines, email: record.email ?? '', name: record.name ?? '', topics: record.topics ?? '' }));
+  const column = (name: string) => header.indexOf(name);
+  if (column('email') < 0) throw new UserError('the CSV needs a header line with an "email" column (email,name,topics)', 'EINPUT');
+  const rows: Row[] = [];
+  lines.forEach((text, index) => {
+    if (index <= headerIndex || text.trim() === '') return;
+    const line = index + 1;
+    try {
+      const cells = parseLine(text);
+      const cell = (name: string) => (column(name) >= 0 ? (cells[column(name)] ?? '') : '');
+      rows.push({ line, email: cell('email'), name: cell('name'), topics: cell('topics') });
+    } catch (error) {
+      rejected.push({ line, reason: (error as Error).message.replace(/ at line \d+$/, '') });
+    }
+  });
+  return rows;
 }
 
 /**
@@ -50,7 +68,7 @@ function readRows(text: string): Row[] {
 export async function importSubscribersCsv(db: Db, text: string, options: { confirmed: boolean; now?: Date }): Promise<CsvImportResult> {
   const result: CsvImportResult = { created: 0, updated: 0, skipped: [], rejected: [], pending: [] };
   const seen = new Set<string>();
-  const rows = readRows(text);
+  const rows = readRows(text, result.rejected);
   await db.transaction().execute(async (trx) => {
     for (const row of rows) {
       const email = normalizeEmail(row.email);

@@ -1,0 +1,91 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config.ts';
+import { type Reply, page } from './pages.ts';
+import type { Route } from './subscription-routes.ts';
+
+export interface HttpServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 64 * 1024;
+
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  if (req.method !== 'POST') return '';
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * RFC 8058 lets a provider send the one-click body as multipart/form-data;
+ * browsers send urlencoded forms. Both become URLSearchParams.
+ */
+function parseForm(type: string | undefined, body: string): URLSearchParams {
+  const boundary = /multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(type ?? '')?.[1];
+  if (!boundary) return new URLSearchParams(body);
+  const form = new URLSearchParams();
+  for (const part of body.split(`--${boundary}`)) {
+    const match = /name="([^"]+)"\r?\n(?:[^\r\n]+\r?\n)*\r?\n([\s\S]*?)\r?\n?$/.exec(part);
+    if (match) form.append(match[1]!, match[2]!);
+  }
+  return form;
+}
+
+/**
+ * Serves `routes` (keyed `METHOD /path`) on a real socket. Errors in a route
+ * become a plain 500 page and are reported through `onError`, never a stack
+ * trace to the reader.
+ */
+export async function startHttpServer(
+  config: Config,
+  routes: Record<string, Route>,
+  options: { host?: string; port?: number; onError?: (error: unknown, context: string) => void } = {},
+): Promise<HttpServer> {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    let reply: Reply;
+    try {
+      const url = new URL(req.url ?? '/', config.publicUrl);
+      const route = routes[`${req.method} ${url.pathname.replace(/\/+$/, '') || '/'}`];
+      if (!route) {
+        reply = page(config, 404, 'Not found', '<h1>Not found</h1><p>There is nothing at this address.</p>');
+      } else {
+        const body = await readBody(req);
+        reply =
+          body === null
+            ? page(config, 413, 'Too large', '<h1>Request too large</h1>')
+            : await route({ method: req.method ?? 'GET', url, form: parseForm(req.headers['content-type'], body), client: req.socket.remoteAddress ?? 'unknown' });
+      }
+    } catch (error) {
+      options.onError?.(error, `${req.method} ${req.url?.split('?')[0]}`);
+      reply = page(config, 500, 'Something went wrong', '<h1>Something went wrong</h1><p>Please try again in a moment.</p>');
+    }
+    res.writeHead(reply.status, {
+      'content-type': reply.type ?? 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+      ...reply.headers,
+    });
+    res.end(reply.body);
+  };
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? config.httpPort, options.host ?? config.httpHost, resolve);
+  });
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
+    server,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

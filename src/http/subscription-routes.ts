@@ -1,0 +1,151 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../db/connect.ts';
+import { isEmailAddress, normalizeEmail } from '../mailbox.ts';
+import { escapeHtml as e } from '../render/slots.ts';
+import { confirmSubscription, requestSubscription, setTopics } from '../subscribers/lifecycle.ts';
+import { sendConfirmationEmail, sendWelcomeEmail } from '../subscribers/notices.ts';
+import { findSubscriberById, parseTopics, subscriberTopics, unsubscribeSubscriber } from '../subscribers/subscriber-store.ts';
+import { type TokenPurpose, verifyToken } from '../subscribers/tokens.ts';
+import type { Transport } from '../transport/transport.ts';
+import { ClientLimiter } from './client-limiter.ts';
+import { type Reply, badLinkPage, page, topicsFieldset } from './pages.ts';
+
+export interface AudienceDeps {
+  db: Db;
+  config: Config;
+  /** For confirmation and welcome emails. */
+  transport: Transport;
+  /** Reports a failure the reader must not see (a down SMTP server); the app logs it. */
+  onError?: (error: unknown, context: string) => void;
+}
+
+/** What a route receives: the parsed request. */
+export interface RouteRequest {
+  method: string;
+  url: URL;
+  form: URLSearchParams;
+  client: string;
+}
+
+export type Route = (request: RouteRequest) => Promise<Reply>;
+
+/** Categories readers can choose: every category the publication has written in. */
+async function knownCategories(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('articles').select('category').distinct().orderBy('category').execute();
+  return rows.map((r) => r.category);
+}
+
+function subscribeForm(config: Config, categories: string[], error = '', values: { email?: string; name?: string } = {}): string {
+  return `<h1>Subscribe to the weekly digest</h1>
+<p>Every Monday, the week's stories on the harms and risks of AI, with why they matter and the original sources. No tracking, one-click unsubscribe.</p>
+${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}
+<form method="post" action="/subscribe">
+<label for="email">Email address</label><input id="email" name="email" type="email" required autocomplete="email" value="${e(values.email ?? '')}">
+<label for="name">Name <span class="muted">(optional, for the greeting)</span></label><input id="name" name="name" type="text" autocomplete="name" value="${e(values.name ?? '')}">
+${categories.length ? topicsFieldset(categories, [], 'Topics (tick none to get them all)') : ''}
+<button type="submit">Subscribe</button></form>
+<p class="muted">We will send one email to confirm the address. ${e(config.publicationName)} never shares it.</p>`;
+}
+
+/**
+ * The reader-facing routes: subscribe (double opt-in), confirm, unsubscribe
+ * (RFC 8058 one-click) and preferences. Every token is checked for its
+ * purpose and signature before anything changes.
+ */
+export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
+  const { db, config, transport } = deps;
+  const subscribeLimit = new ClientLimiter(5, 10 * 60_000);
+  const subscriberFor = (url: URL, purpose: TokenPurpose) => {
+    const id = verifyToken(config.appSecret, url.searchParams.get('token') ?? '', purpose);
+    return id === null ? Promise.resolve(undefined) : findSubscriberById(db, id);
+  };
+  const tokenQuery = (url: URL) => `?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`;
+
+  return {
+    'GET /subscribe': async () => page(config, 200, 'Subscribe', subscribeForm(config, await knownCategories(db))),
+
+    'POST /subscribe': async ({ form, client }) => {
+      if (!subscribeLimit.allow(client)) {
+        return page(config, 429, 'Too many requests', '<h1>Too many requests</h1><p>Please wait a few minutes before trying again.</p>');
+      }
+      const email = normalizeEmail(form.get('email') ?? '');
+      const name = (form.get('name') ?? '').slice(0, 120);
+      if (!isEmailAddress(email)) {
+        return page(config, 400, 'Subscribe', subscribeForm(config, await knownCategories(db), 'That does not look like an email address.', { email, name }));
+      }
+      const categories = await knownCategories(db);
+      const topics = parseTopics(form.getAll('topics').join(',')).filter((t) => categories.includes(t));
+      const { subscriber, sendConfirmation } = await requestSubscription(db, { email, name, topics });
+      if (sendConfirmation) {
+        await sendConfirmationEmail(config, transport, subscriber).catch((error: unknown) => deps.onError?.(error, 'confirmation email'));
+      }
+      // The same answer whether or not the address was already on the list.
+      return page(config, 200, 'Check your inbox', `<h1>Check your inbox</h1><p>If ${e(email)} can receive the digest, a message with a confirmation link is on its way. Click it and you are subscribed.</p>`);
+    },
+
+    'GET /confirm': async ({ url }) => {
+      const subscriber = await subscriberFor(url, 'confirm');
+      if (!subscriber) return badLinkPage(config);
+      const { outcome, subscriber: updated } = await confirmSubscription(db, subscriber.id);
+      if (outcome === 'confirmed') {
+        await sendWelcomeEmail(config, transport, updated!).catch((error: unknown) => deps.onError?.(error, 'welcome email'));
+        return page(config, 200, 'Subscribed', `<h1>You're subscribed</h1><p>The weekly digest will reach ${e(updated!.email)} every week. A welcome email explains how to choose topics or leave.</p>`);
+      }
+      if (outcome === 'already-active') return page(config, 200, 'Already subscribed', `<h1>Already confirmed</h1><p>${e(subscriber.email)} is subscribed. Nothing else to do.</p>`);
+      return page(config, 200, 'Link expired', `<h1>This link is no longer valid</h1><p>The address left the list since. <a href="/subscribe">Subscribe again</a> if you would like the digest.</p>`);
+    },
+
+    // Link scanners follow GET links: a GET only shows the button.
+    'GET /unsubscribe': async ({ url }) => {
+      const subscriber = await subscriberFor(url, 'unsubscribe');
+      if (!subscriber) return badLinkPage(config);
+      if (subscriber.status === 'unsubscribed') return page(config, 200, 'Unsubscribed', `<h1>You're unsubscribed</h1><p>${e(subscriber.email)} gets no more digests.</p>`);
+      return page(
+        config,
+        200,
+        'Unsubscribe',
+        `<h1>Unsubscribe?</h1><p>${e(subscriber.email)} will get no more weekly digests from ${e(config.publicationName)}.</p>
+<form method="post" action="/unsubscribe${e(tokenQuery(url))}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+      );
+    },
+
+    // RFC 8058: mailbox providers POST `List-Unsubscribe=One-Click` here; 200, no redirect, no cookie.
+    'POST /unsubscribe': async ({ url }) => {
+      const subscriber = await subscriberFor(url, 'unsubscribe');
+      if (!subscriber) return badLinkPage(config);
+      await unsubscribeSubscriber(db, subscriber.id);
+      return page(config, 200, 'Unsubscribed', `<h1>You're unsubscribed</h1><p>${e(subscriber.email)} gets no more digests. Changed your mind? <a href="/subscribe">Subscribe again</a>.</p>`);
+    },
+
+    'GET /preferences': async ({ url }) => {
+      const subscriber = await subscriberFor(url, 'preferences');
+      if (!subscriber) return badLinkPage(config);
+      return preferencesPage(config, tokenQuery(url), subscriber.email, await knownCategories(db), subscriberTopics(subscriber), '');
+    },
+
+    'POST /preferences': async ({ url, form }) => {
+      const subscriber = await subscriberFor(url, 'preferences');
+      if (!subscriber) return badLinkPage(config);
+      if (form.get('action') === 'unsubscribe') {
+        await unsubscribeSubscriber(db, subscriber.id);
+        return page(config, 200, 'Unsubscribed', `<h1>You're unsubscribed</h1><p>${e(subscriber.email)} gets no more digests.</p>`);
+      }
+      const categories = await knownCategories(db);
+      const topics = parseTopics(form.getAll('topics').join(',')).filter((t) => categories.includes(t));
+      await setTopics(db, subscriber.id, topics);
+      return preferencesPage(config, tokenQuery(url), subscriber.email, categories, topics, topics.length ? `Saved: ${topics.join(', ')}.` : 'Saved: every topic.');
+    },
+  };
+}
+
+function preferencesPage(config: Config, query: string, email: string, categories: string[], chosen: string[], notice: string): Reply {
+  return page(
+    config,
+    200,
+    'Your topics',
+    `<h1>Your topics</h1><p>Choose what the digest to ${e(email)} covers. Tick none to get every topic.</p>
+${notice ? `<p role="status">${e(notice)}</p>` : ''}
+<form method="post" action="/preferences${e(query)}"><input type="hidden" name="action" value="save">${topicsFieldset(categories, chosen, 'Topics')}<button type="submit">Save topics</button></form>
+<form method="post" action="/preferences${e(query)}"><input type="hidden" name="action" value="unsubscribe"><p><button type="submit" class="secondary">Unsubscribe from the digest</button></p></form>`,
+  );
+}

@@ -1,0 +1,203 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { weekOf } from '../src/articles/week.ts';
+import type { Config } from '../src/config.ts';
+import type { Db } from '../src/db/connect.ts';
+import { buildDigest } from '../src/digests/build-digest.ts';
+import { importArticles } from '../src/articles/import-json.ts';
+import { sendDigest } from '../src/delivery/send-digest.ts';
+import { type HttpServer, startHttpServer } from '../src/http/server.ts';
+import { audienceRoutes } from '../src/http/subscription-routes.ts';
+import { signToken } from '../src/subscribers/tokens.ts';
+import { createSmtpTransport } from '../src/transport/smtp.ts';
+import type { Transport } from '../src/transport/transport.ts';
+import { type Workspace, createWorkspace, runCli } from './helpers/cli.ts';
+import { testConfig } from './helpers/fixtures.ts';
+import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
+import { seedSampleArticles } from './helpers/seed.ts';
+import { openTestDb } from './helpers/store.ts';
+
+describe('the audience endpoints over a real socket', () => {
+  let sink: SmtpSink;
+  let ws: Workspace;
+  let db: Db;
+  let config: Config;
+  let transport: Transport;
+  let http: HttpServer;
+  const errors: string[] = [];
+
+  const post = (path: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}) => {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(form)) for (const value of [v].flat()) body.append(k, value);
+    return fetch(`${http.url}${path}`, { method: 'POST', body, headers, redirect: 'manual' });
+  };
+  const subscriber = (email: string) => db.selectFrom('subscribers').selectAll().where('email_key', '=', email.toLowerCase()).executeTakeFirst();
+  const mailTo = async (email: string) => (await sink.parsed()).filter((m) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === email);
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    ws = createWorkspace();
+    config = testConfig({ DATABASE_URL: ws.env.DATABASE_URL!, SMTP_URL: sink.url, PUBLIC_URL: 'https://news.example.org' });
+    db = await openTestDb(config.databaseUrl);
+    await seedSampleArticles(db);
+    transport = createSmtpTransport({ url: sink.url, connections: 2 });
+    http = await startHttpServer(config, audienceRoutes({ db, config, transport, onError: (e) => errors.push(String(e)) }), { host: '127.0.0.1', port: 0 });
+  });
+
+  afterAll(async () => {
+    await http?.close();
+    await transport?.close();
+    await db?.destroy();
+    await sink?.close();
+    ws?.cleanup();
+  });
+
+  it('subscribe → confirmation email → confirm link → active, with a welcome email; a replayed link changes nothing', async () => {
+    const form = await fetch(`${http.url}/subscribe`);
+    expect(await form.text()).toContain('<label for="email">Email address</label>');
+    const response = await post('/subscribe', { email: 'Ada@Example.org', name: 'Ada', topics: ['Labor', 'Privacy'] });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Check your inbox');
+    expect((await subscriber('ada@example.org'))).toMatchObject({ status: 'pending', topics: '["Labor","Privacy"]', email: 'Ada@example.org' });
+
+    const [confirmation] = await mailTo('Ada@example.org');
+    expect(confirmation?.subject).toBe('Confirm your subscription to The Harm Ledger');
+    const link = /https:\/\/news\.example\.org\/confirm\?token=[\w.-]+/.exec(confirmation!.text!)![0];
+    const confirmed = await fetch(link.replace('https://news.example.org', http.url));
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain("You're subscribed");
+    expect(await subscriber('ada@example.org')).toMatchObject({ status: 'active' });
+    expect((await mailTo('Ada@example.org')).map((m) => m.subject)).toEqual(['Confirm your subscription to The Harm Ledger', 'Welcome to The Harm Ledger']);
+
+    const replay = await fetch(link.replace('https://news.example.org', http.url));
+    expect(await replay.text()).toContain('Already confirmed');
+    expect(await mailTo('Ada@example.org')).toHaveLength(2);
+  });
+
+  it('answers the same whether or not the address is subscribed (no list enumeration)', async () => {
+    const known = await (await post('/subscribe', { email: 'ada@example.org' })).text();
+    const unknown = await (await post('/subscribe', { email: 'zed@example.org' })).text();
+    expect(known.replace('ada@example.org', 'X')).toBe(unknown.replace('zed@example.org', 'X'));
+    // The active subscriber gets no new email; the new address gets its confirmation.
+    expect(await mailTo('Ada@example.org')).toHaveLength(2);
+    expect(await mailTo('zed@example.org')).toHaveLength(1);
+  });
+
+  it('rejects a bad address with a 400 page and limits each client', async () => {
+    const bad = await post('/subscribe', { email: 'not-an-email' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('does not look like an email address');
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await post('/subscribe', { email: `flood${i}@example.org` })).status);
+    // Five requests in ten minutes per client address: the earlier ones (the bad address too) used four.
+    expect(statuses).toEqual([200, 429, 429, 429]);
+  });
+
+  it('unsubscribes in one click (RFC 8058): POST, 200, no redirect, no cookie; GET changes nothing', async () => {
+    const ada = (await subscriber('ada@example.org'))!;
+    const token = signToken(config.appSecret, 'unsubscribe', ada.id);
+    const page = await fetch(`${http.url}/unsubscribe?token=${token}`);
+    expect(await page.text()).toContain('<button type="submit">Unsubscribe</button>');
+    expect((await subscriber('ada@example.org'))!.status).toBe('active');
+
+    const oneClick = await post(`/unsubscribe?token=${token}`, { 'List-Unsubscribe': 'One-Click' }, { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(oneClick.status).toBe(200);
+    expect(oneClick.headers.get('location')).toBeNull();
+    expect(oneClick.headers.get('set-cookie')).toBeNull();
+    expect((await subscriber('ada@example.org'))!.status).toBe('unsubscribed');
+  });
+
+  it('accepts the one-click body as multipart/form-data too', async () => {
+    await runCli(['subscribers', 'add', 'multi@example.org', '--confirmed'], ws.env);
+    const multi = (await subscriber('multi@example.org'))!;
+    const body = new FormData();
+    body.append('List-Unsubscribe', 'One-Click');
+    const response = await fetch(`${http.url}/unsubscribe?token=${signToken(config.appSecret, 'unsubscribe', multi.id)}`, { method: 'POST', body });
+    expect(response.status).toBe(200);
+    expect((await subscriber('multi@example.org'))!.status).toBe('unsubscribed');
+  });
+
+  it('answers a forged, tampered or misused token with a 400 page and changes nothing', async () => {
+    await runCli(['subscribers', 'add', 'bob@example.org', '--confirmed'], ws.env);
+    const bob = (await subscriber('bob@example.org'))!;
+    const good = signToken(config.appSecret, 'unsubscribe', bob.id);
+    const tampered = `${Buffer.from(`unsubscribe.${bob.id + 1}`).toString('base64url')}.${good.split('.')[1]}`;
+    const forged = signToken('another-secret-0123456789', 'unsubscribe', bob.id);
+    const wrongPurpose = signToken(config.appSecret, 'preferences', bob.id);
+    for (const token of [tampered, forged, wrongPurpose, 'garbage', '']) {
+      const response = await post(`/unsubscribe?token=${encodeURIComponent(token)}`, { 'List-Unsubscribe': 'One-Click' });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('This link is not valid');
+    }
+    expect((await fetch(`${http.url}/confirm?token=${good}`)).status).toBe(400);
+    expect((await subscriber('bob@example.org'))!.status).toBe('active');
+  });
+
+  it('lets a reader choose topics, and the next digest honours them', async () => {
+    await runCli(['subscribers', 'add', 'labor@example.org', '--confirmed'], ws.env);
+    await runCli(['subscribers', 'add', 'nothing@example.org', '--confirmed'], ws.env);
+    const laborReader = (await subscriber('labor@example.org'))!;
+    const nothingReader = (await subscriber('nothing@example.org'))!;
+    const prefs = (id: number) => `/preferences?token=${signToken(config.appSecret, 'preferences', id)}`;
+    const form = await (await fetch(`${http.url}${prefs(laborReader.id)}`)).text();
+    expect(form).toContain('value="Labor"');
+    const saved = await post(prefs(laborReader.id), { action: 'save', topics: ['Labor'] });
+    expect(await saved.text()).toContain('Saved: Labor.');
+    // A category the publication covers, but with no story in 2026-W47.
+    await importArticles(db, [
+      {
+        url: 'https://harmledger.example/2026/10/01/elections',
+        title: 'An older story about elections',
+        category: 'Elections',
+        publishedAt: '2026-10-01T10:00:00Z',
+        summary: 'Older.',
+        source: { title: 'Report', name: 'Outlet', url: 'https://news.example.org/elections' },
+      },
+    ]);
+    expect(await (await post(prefs(nothingReader.id), { action: 'save', topics: ['Elections'] })).text()).toContain('Saved: Elections.');
+    const week = weekOf('2026-W47', 'UTC');
+    const built = await buildDigest(db, config, week);
+    if (built.outcome === 'empty') throw new Error('empty week');
+
+    const before = sink.received.length;
+    await sendDigest({ db, config, transport }, built.digest, week);
+    const digests = (await sink.parsed()).slice(before);
+    const laborCopy = digests.find((m) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === 'labor@example.org')!;
+    const laborTitles = built.content.articles.filter((a) => a.category === 'Labor').map((a) => a.title);
+    const otherTitles = built.content.articles.filter((a) => a.category !== 'Labor').map((a) => a.title);
+    expect(laborTitles.length).toBeGreaterThan(0);
+    for (const title of laborTitles) expect(laborCopy.text).toContain(title.slice(0, 30));
+    for (const title of otherTitles) expect(laborCopy.text).not.toContain(title.slice(0, 40));
+    expect(laborCopy.subject).toBe(`The Harm Ledger · Week 47: ${laborTitles[0]}`);
+    // Bob (no topics) gets everything.
+    const bobCopy = digests.find((m) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === 'bob@example.org')!;
+    for (const title of [...laborTitles, ...otherTitles]) expect(bobCopy.text).toContain(title.slice(0, 30));
+    // Nothing this week in the chosen topic: no email, a skipped delivery with the reason.
+    expect(digests.some((m) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === 'nothing@example.org')).toBe(false);
+    const skipped = await db.selectFrom('deliveries').select(['status', 'last_error']).where('subscriber_id', '=', nothingReader.id).executeTakeFirstOrThrow();
+    expect(skipped).toEqual({ status: 'skipped', last_error: 'no stories this week in the topics they chose' });
+    // Unsubscribed readers were left out altogether.
+    expect(digests.some((m) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === 'Ada@example.org')).toBe(false);
+  });
+
+  it('imports a CSV with good and bad rows, keeping every good one', async () => {
+    const file = join(ws.dir, 'people.csv');
+    writeFileSync(
+      file,
+      ['email,name,topics', 'new1@example.org,New One,Privacy;Labor', 'not-an-email,Bad,', 'NEW1@example.org,Repeat,', 'ada@example.org,Ada Again,', '"Okafor, Chidi" <x',  'new2@example.org,"Okafor, Chidi",', ',No Address,'].join('\n'),
+    );
+    const result = await runCli(['subscribers', 'import', file, '--confirmed'], ws.env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('line 3: invalid email address "not-an-email"');
+    expect(result.stderr).toContain('line 4: skipped: NEW1@example.org appears earlier in the file');
+    expect(result.stderr).toContain('line 5: skipped: Ada@example.org is unsubscribed; an import does not re-subscribe them');
+    expect(result.stderr).toContain('line 8: no email address');
+    expect(result.stderr).toMatch(/line 6: .*[Qq]uote/);
+    expect(result.stdout).toContain('subscribers: 2 created, 0 updated, 2 skipped, 3 rejected');
+    expect(await subscriber('new1@example.org')).toMatchObject({ status: 'active', name: 'New One', topics: '["Privacy","Labor"]' });
+    expect(await subscriber('new2@example.org')).toMatchObject({ name: 'Okafor, Chidi' });
+    expect((await subscriber('ada@example.org'))!.status).toBe('unsubscribed');
+    expect(errors).toEqual([]);
+  });
+});
