@@ -22,7 +22,7 @@ export interface BenchResult {
   articles: number;
   subscribers: number;
   concurrency: number;
-  ours: SideResult & { sent: number; processSeconds: number; peakRssMb: number; rssMethod: string; compileMs: number };
+  ours: SideResult & { sent: number; processSeconds: number; peakRssMb: number; peakRssWithChildrenMb: number | null; rssMethod: string; compileMs: number };
   raw: SideResult;
   /** Only with --compose. */
   compose: SideResult | null;
@@ -63,6 +63,7 @@ export function formatReport(r: BenchResult): string {
     row('sender CPU per message', sides.map((s) => (s.senderCpuMsPerMsg === null ? '—' : `${s.senderCpuMsPerMsg.toFixed(2)} ms`)), ratio(r.ours.senderCpuMsPerMsg ?? 0, r.raw.senderCpuMsPerMsg ?? 0)),
     row('sink CPU per message', sides.map((s) => (s.sinkCpuMsPerMsg === null ? '—' : `${s.sinkCpuMsPerMsg.toFixed(2)} ms`))),
     row('peak RSS of the sender', [`${r.ours.peakRssMb.toFixed(0)} MB`, '—', ...(r.compose ? ['—'] : [])]),
+    ...(r.ours.peakRssWithChildrenMb === null ? [] : [row('peak RSS of its compile child', [`${r.ours.peakRssWithChildrenMb.toFixed(0)} MB (GNU time: largest of sender and children)`, '—', ...(r.compose ? ['—'] : [])])]),
     '',
     `- ours: send time is the CLI's "this run sent N … in X s" (render + plan ${r.subscribers} deliveries + send; printed to 0.1 s); the whole process took ${r.ours.processSeconds.toFixed(1)} s with startup and migrations. Its CPU counts from the "sending …" line to exit; peak RSS by ${r.ours.rssMethod}.`,
     `- one compilation of the digest (React → MJML → HTML + text): ${r.ours.compileMs} ms (\`send --dry-run\`); personalisation is slot filling per message.`,

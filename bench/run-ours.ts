@@ -32,8 +32,10 @@ export async function mustRunDigest(root: string, args: string[], env: NodeJS.Pr
 export interface MeasuredRun extends CliRun {
   /** Wall time from spawn to exit. */
   processMs: number;
-  /** Peak resident set size of the node process. */
+  /** Peak resident set size of the sending node process itself (VmHWM, polled). */
   peakRssKb: number;
+  /** GNU time's figure: the largest of the process and the children it waited for (the compile child). */
+  peakRssWithChildrenKb: number | null;
   rssMethod: string;
   /** User + system CPU seconds of the process (GNU time only; else null). */
   cpuSeconds: number | null;
@@ -96,21 +98,24 @@ export function measureDigest(
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   let polledKb = 0;
-  const poll = useTime ? undefined : setInterval(() => (polledKb = Math.max(polledKb, readStatusKb(child.pid!, 'VmHWM'))), 100);
+  // The sender's own high-water mark: GNU time reports the largest of it and its children,
+  // and the digest is compiled in a short-lived child process.
+  const poll = setInterval(() => (polledKb = Math.max(polledKb, readStatusKb(nodePid(child.pid!, useTime), 'VmHWM'))), 50);
   return new Promise((resolve) => {
     child.on('close', (code) => {
       const processMs = performance.now() - started;
       clearInterval(poll);
-      let peakRssKb = polledKb;
+      const peakRssKb = polledKb;
+      let peakRssWithChildrenKb: number | null = null;
       let cpuSeconds: number | null = null;
       if (useTime && existsSync(timeFile)) {
         const report = readFileSync(timeFile, 'utf8');
         const field = (name: string) => Number(new RegExp(`${name}: ([\\d.]+)`).exec(report)?.[1] ?? NaN);
-        peakRssKb = field('Maximum resident set size \\(kbytes\\)') || 0;
+        peakRssWithChildrenKb = field('Maximum resident set size \\(kbytes\\)') || null;
         const cpu = field('User time \\(seconds\\)') + field('System time \\(seconds\\)');
         cpuSeconds = Number.isFinite(cpu) ? cpu : null;
       }
-      resolve({ code: code ?? 1, stdout, stderr, processMs, peakRssKb, cpuSeconds, cpuAtMark: cpuAtMark === -1 ? null : cpuAtMark, rssMethod: useTime ? 'GNU time -v' : 'VmHWM polled every 100 ms' });
+      resolve({ code: code ?? 1, stdout, stderr, processMs, peakRssKb, peakRssWithChildrenKb, cpuSeconds, cpuAtMark: cpuAtMark === -1 ? null : cpuAtMark, rssMethod: 'VmHWM of the sender process, polled every 50 ms' });
     });
   });
 }

@@ -111,7 +111,7 @@ try {
     articles: ARTICLES,
     subscribers: N,
     concurrency: C,
-    ours: { ...side(oursSink, oursMs, oursSent, oursCpu), sent: oursSent, processSeconds: ours.processMs / 1000, peakRssMb: ours.peakRssKb / 1024, rssMethod: ours.rssMethod, compileMs },
+    ours: { ...side(oursSink, oursMs, oursSent, oursCpu), sent: oursSent, processSeconds: ours.processMs / 1000, peakRssMb: ours.peakRssKb / 1024, peakRssWithChildrenMb: ours.peakRssWithChildrenKb === null ? null : ours.peakRssWithChildrenKb / 1024, rssMethod: ours.rssMethod, compileMs },
     raw: side(rawSink, rawMs, N, rawCpu),
     compose,
     ratio: 0,

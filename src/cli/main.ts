@@ -46,7 +46,9 @@ export function buildProgram(): Command {
 }
 
 function leafCommands(cmd: Command): Command[] {
-  return cmd.commands.flatMap((c) => (c.commands.length > 0 ? leafCommands(c) : c.name() === 'help' ? [] : [c]));
+  // Hidden commands are internal (compile-segments): commander marks them with _hidden.
+  const listed = cmd.commands.filter((c) => c.name() !== 'help' && !(c as unknown as { _hidden: boolean })._hidden);
+  return listed.flatMap((c) => (c.commands.length > 0 ? leafCommands(c) : [c]));
 }
 
 /** Runs the CLI: user mistakes become one line on stderr and a non-zero exit; our bugs crash loudly. */

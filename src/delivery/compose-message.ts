@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { parseMailbox } from '../mailbox.ts';
-import { type RenderedDigest, listIdHeader, personalize } from '../render/render-digest.ts';
+import { type RenderedDigest, listIdHeader, personalize } from '../render/rendered-digest.ts';
 import { buildMessage } from './mime-message.ts';
 import type { OutgoingMessage } from '../transport/transport.ts';
 import { type Recipient, recipientValues } from './recipient-values.ts';

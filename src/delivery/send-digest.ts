@@ -4,8 +4,9 @@ import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
 import type { Week } from '../articles/week.ts';
 import { loadDigestContent } from '../digests/find-digest.ts';
-import { type RenderedDigest, renderDigest } from '../render/render-digest.ts';
-import { ALL, type SegmentKey, segmentContent, segmentFor } from '../digests/segments.ts';
+import { type RenderedDigest, withMime } from '../render/rendered-digest.ts';
+import { type SegmentCompiler, compileInProcess } from '../render/segment-compiler.ts';
+import { ALL, type SegmentKey, segmentFor } from '../digests/segments.ts';
 import type { Transport } from '../transport/transport.ts';
 import { composeDigestMessage, digestMessageId } from './compose-message.ts';
 import {
@@ -49,6 +50,8 @@ export interface SendOptions {
   /** Aborting stops claiming new work; messages in flight finish and are recorded. */
   signal?: AbortSignal;
   onProgress?: (progress: SendProgress) => void;
+  /** Where the digest is compiled (default: in this process). */
+  compiler?: SegmentCompiler;
 }
 
 export interface SendProgress {
@@ -80,6 +83,19 @@ export interface SendSummary extends SendProgress {
   elapsedMs: number;
 }
 
+/** The segments the open deliveries of a digest need, from their subscribers' distinct topic choices. */
+async function segmentsNeeded(db: Db, digestId: number, categories: string[]): Promise<SegmentKey[]> {
+  const rows = await db
+    .selectFrom('deliveries as d')
+    .innerJoin('subscribers as s', 's.id', 'd.subscriber_id')
+    .select('s.topics')
+    .distinct()
+    .where('d.digest_id', '=', digestId)
+    .where('d.status', 'in', ['pending', 'uncertain', 'deferred'])
+    .execute();
+  return rows.flatMap((r) => segmentFor(JSON.parse(r.topics) as string[], categories) ?? []);
+}
+
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
@@ -109,19 +125,24 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
 
   const content = await loadDigestContent(db, digest, week);
   const categories = content.articles.map((a) => a.category);
-  // Compiled once per segment (set of categories) for the whole run, never per subscriber.
-  const segments = new Map<SegmentKey, Promise<RenderedDigest>>();
-  const renderSegment = (key: SegmentKey) => {
-    let rendered = segments.get(key);
-    if (!rendered) {
-      rendered = renderDigest(segmentContent(content, key, config.publicationName), config);
-      segments.set(key, rendered);
-    }
-    return rendered;
-  };
-  await renderSegment(ALL);
   const uncertainFound = await recoverInterrupted(db, digest.id, now());
   const planned = digest.status === 'sent' ? 0 : await planDeliveries(db, digest.id, categories, now());
+  // Compiled once per segment (set of categories) for the whole run, never per subscriber:
+  // every segment the open deliveries need, in one go, before sending starts.
+  const compiler = options.compiler ?? compileInProcess;
+  const segments = new Map<SegmentKey, Promise<RenderedDigest>>();
+  const compile = async (keys: SegmentKey[]) => {
+    const compiled = compiler(content, keys, config);
+    for (const key of keys) segments.set(key, compiled.then((all) => withMime(config, all.get(key)!)));
+    await compiled;
+  };
+  await compile([...new Set([ALL, ...(await segmentsNeeded(db, digest.id, categories))])]);
+  // A subscriber who changed topics during the send may need one more.
+  const renderSegment = async (key: SegmentKey) => {
+    if (!segments.has(key)) await compile([key]);
+    return segments.get(key)!;
+  };
+  // Only now, with everything compiled, is the digest frozen for good.
   if (digest.status === 'draft') {
     await db.updateTable('digests').set({ status: 'sending', started_at: now().toISOString() }).where('id', '=', digest.id).execute();
   }

@@ -4,7 +4,9 @@ import type { DigestRow } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
 import { listArticlesInWeek } from '../articles/list-articles.ts';
 import type { Week } from '../articles/week.ts';
-import { type DigestContent, orderArticles, personalize, renderDigest } from '../render/render-digest.ts';
+import { type DigestContent, orderArticles, personalize } from '../render/rendered-digest.ts';
+import { type SegmentCompiler, compileInProcess } from '../render/segment-compiler.ts';
+import { ALL } from './segments.ts';
 import { htmlBytes } from '../render/size-budget.ts';
 import { recipientValues } from '../delivery/recipient-values.ts';
 import { findDigest } from './find-digest.ts';
@@ -22,7 +24,7 @@ export const SAMPLE_RECIPIENT = { id: 1, email: 'reader@example.com', name: 'Sam
  * preheader. Building again before sending refreshes it; once sending started
  * it is refused, so every subscriber gets the same issue.
  */
-export async function buildDigest(db: Db, config: Config, week: Week, now = new Date()): Promise<BuildResult> {
+export async function buildDigest(db: Db, config: Config, week: Week, now = new Date(), compiler: SegmentCompiler = compileInProcess): Promise<BuildResult> {
   const existing = await findDigest(db, week.id);
   if (existing && existing.status !== 'draft') {
     throw new UserError(
@@ -41,8 +43,8 @@ export async function buildDigest(db: Db, config: Config, week: Week, now = new 
     preheader: digestPreheader(articles),
     articles,
   };
-  const rendered = await renderDigest(content, config);
-  const sample = personalize(rendered, recipientValues(config, SAMPLE_RECIPIENT));
+  const compiled = (await compiler(content, [ALL], config)).get(ALL)!;
+  const sample = personalize(compiled, recipientValues(config, SAMPLE_RECIPIENT));
   const values = {
     subject: content.subject,
     preheader: content.preheader,

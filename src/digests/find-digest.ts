@@ -2,7 +2,7 @@ import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
 import { listArticlesByIds } from '../articles/list-articles.ts';
 import type { Week } from '../articles/week.ts';
-import type { DigestContent } from '../render/render-digest.ts';
+import type { DigestContent } from '../render/rendered-digest.ts';
 
 export async function findDigest(db: Db, weekId: string): Promise<DigestRow | undefined> {
   return db.selectFrom('digests').selectAll().where('week', '=', weekId).executeTakeFirst();

@@ -1,4 +1,4 @@
-import type { DigestContent } from '../render/render-digest.ts';
+import type { DigestContent } from '../render/rendered-digest.ts';
 import { digestPreheader, digestSubject } from './subject.ts';
 
 /**

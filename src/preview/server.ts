@@ -1,4 +1,6 @@
 import { type FSWatcher, watch } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
@@ -72,7 +74,8 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const { db, config, root } = options;
   const now = options.now ?? (() => new Date());
-  const renderer = new FreshModule<typeof RenderPreview>('./render-preview.ts', import.meta.url);
+  // An absolute file URL: this code may run from a bundle in a cache folder (bin/digest.js).
+  const renderer = new FreshModule<typeof RenderPreview>(pathToFileURL(join(root, 'src/preview/render-preview.ts')).href, import.meta.url);
   const listeners = new Set<ServerResponse>();
 
   let debounce: NodeJS.Timeout | undefined;

@@ -4,54 +4,15 @@ import type { DigestSection } from '../../emails/components/category-section.tsx
 import WeeklyDigest, { type WeeklyDigestProps } from '../../emails/weekly-digest.tsx';
 import type { Config } from '../config.ts';
 import type { ArticleRow } from '../db/schema.ts';
-import { type Week, formatWeekRange } from '../articles/week.ts';
+import { formatWeekRange } from '../articles/week.ts';
 import { compileMjml } from './compile-mjml.ts';
 import { digestText } from './digest-text.ts';
 import { toOneLine } from './markdown.ts';
-import { type SlotTemplate, type SlotValues, createPlaceholders, escapeHtml, fillSlots } from './slots.ts';
+import { createPlaceholders } from './slots.ts';
 import { DateTime } from 'luxon';
-import { parseMailbox } from '../mailbox.ts';
-import { type MimeTemplate, prepareMime } from '../delivery/mime-message.ts';
+import { type CompiledDigest, type DigestContent, type RenderedDigest, archiveUrl, withMime } from './rendered-digest.ts';
 
-/** What a digest holds once built: its week, frozen subject and articles in reading order. */
-export interface DigestContent {
-  week: Week;
-  subject: string;
-  preheader: string;
-  articles: ArticleRow[];
-}
-
-/** A digest compiled once for a segment, ready to be personalised per subscriber. */
-export interface RenderedDigest {
-  subject: string;
-  preheader: string;
-  mjml: string;
-  html: SlotTemplate;
-  text: SlotTemplate;
-  /** The same text and HTML, encoded for the wire once (see delivery/mime-message.ts). */
-  mime: MimeTemplate;
-}
-
-export interface PersonalizedEmail {
-  html: string;
-  text: string;
-}
-
-/**
- * Groups articles by category: the category with most stories first, ties by
- * name; inside a category, oldest first, so the week reads in order.
- */
-export function orderArticles(articles: ArticleRow[]): ArticleRow[] {
-  const byCategory = new Map<string, ArticleRow[]>();
-  for (const article of [...articles].sort((a, b) => a.published_at.localeCompare(b.published_at) || a.id - b.id)) {
-    const list = byCategory.get(article.category) ?? [];
-    list.push(article);
-    byCategory.set(article.category, list);
-  }
-  return [...byCategory.entries()]
-    .sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b))
-    .flatMap(([, list]) => list);
-}
+export * from './rendered-digest.ts';
 
 const TITLE_MAX = 200;
 
@@ -91,10 +52,6 @@ export function toSections(articles: ArticleRow[], timeZone: string): DigestSect
   return sections;
 }
 
-export function archiveUrl(config: Config, weekId: string): string {
-  return `${config.publicUrl}/archive/${weekId}`;
-}
-
 /** The template's props for a digest, with `recipient` left to the caller. */
 export function digestProps(content: DigestContent, config: Config, recipient: WeeklyDigestProps['recipient']): WeeklyDigestProps {
   return {
@@ -117,24 +74,14 @@ export function digestProps(content: DigestContent, config: Config, recipient: W
  * const { html, text } = personalize(rendered, recipientValues(config, subscriber));
  */
 export async function renderDigest(content: DigestContent, config: Config): Promise<RenderedDigest> {
+  return withMime(config, await compileDigest(content, config));
+}
+
+/** The costly half of renderDigest: React → MJML → HTML, and the text part, with slots. Serialisable. */
+export async function compileDigest(content: DigestContent, config: Config): Promise<CompiledDigest> {
   const placeholders = createPlaceholders();
   const props = digestProps(content, config, placeholders.values);
   const { mjml, html } = await compileMjml(createElement(WeeklyDigest, props));
-  const htmlTemplate = placeholders.cut(html);
-  const textTemplate = placeholders.cut(digestText(props));
-  const from = parseMailbox(config.mailFrom)!;
-  const replyTo = config.mailReplyTo ? parseMailbox(config.mailReplyTo)! : undefined;
-  const mime = prepareMime({ from, replyTo, subject: content.subject, listId: listIdHeader(config) }, textTemplate, htmlTemplate);
-  return { subject: content.subject, preheader: content.preheader, mjml, html: htmlTemplate, text: textTemplate, mime };
+  return { subject: content.subject, preheader: content.preheader, mjml, html: placeholders.cut(html), text: placeholders.cut(digestText(props)) };
 }
 
-/** RFC 2919 list identifier, so readers can filter the digest. */
-export function listIdHeader(config: Config): string {
-  const domain = parseMailbox(config.mailFrom)!.address.split('@')[1]!;
-  return `${config.publicationName.replace(/[\r\n"<>]+/g, ' ')} weekly digest <weekly-digest.${domain}>`;
-}
-
-/** Fills one subscriber's values in: cheap string joins, no compilation. */
-export function personalize(rendered: RenderedDigest, values: SlotValues): PersonalizedEmail {
-  return { html: fillSlots(rendered.html, values, escapeHtml), text: fillSlots(rendered.text, values) };
-}

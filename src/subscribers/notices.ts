@@ -2,7 +2,6 @@ import type { Config } from '../config.ts';
 import type { SubscriberRow } from '../db/schema.ts';
 import { composeNoticeMessage } from '../delivery/compose-message.ts';
 import { preferencesUrl, recipientValues, unsubscribeUrl } from '../delivery/recipient-values.ts';
-import { renderConfirmSubscription, renderWelcome } from '../render/render-notice.ts';
 import type { Transport } from '../transport/transport.ts';
 import { signToken } from './tokens.ts';
 import { subscriberTopics } from './subscriber-store.ts';
@@ -17,12 +16,15 @@ function publication(config: Config) {
 
 /** The double opt-in email with the signed confirmation link. */
 export async function sendConfirmationEmail(config: Config, transport: Transport, subscriber: SubscriberRow): Promise<void> {
+  // Loaded on first use: long-running processes that never send one keep the template toolchain out of memory.
+  const { renderConfirmSubscription } = await import('../render/render-notice.ts');
   const notice = await renderConfirmSubscription({ publication: publication(config), email: subscriber.email, confirmUrl: confirmUrl(config, subscriber.id) });
   await transport.send(composeNoticeMessage(config, notice, { name: subscriber.name, address: subscriber.email }, `confirm/${subscriber.id}-${subscriber.email}`));
 }
 
 /** Sent once, when a subscription is confirmed. */
 export async function sendWelcomeEmail(config: Config, transport: Transport, subscriber: SubscriberRow): Promise<void> {
+  const { renderWelcome } = await import('../render/render-notice.ts');
   const notice = await renderWelcome({
     publication: publication(config),
     greeting: recipientValues(config, subscriber).greeting,

@@ -14,7 +14,7 @@ export function createOutboxTransport(dir: string): Transport {
   return {
     description: `outbox ${dir}`,
     async send(message) {
-      const bytes = message.raw !== undefined ? Buffer.from(message.raw, 'latin1') : ((await composer.sendMail(toMailOptions(message))).message as Buffer);
+      const bytes = message.raw !== undefined ? message.raw : ((await composer.sendMail(toMailOptions(message))).message as Buffer);
       const path = join(dir, `${message.key.replace(/[^A-Za-z0-9@._+/-]/g, '_').replace(/\.\.+/g, '.')}.eml`);
       await mkdir(dirname(path), { recursive: true });
       const temporary = `${path}.${process.pid}.tmp`;

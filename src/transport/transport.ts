@@ -16,7 +16,7 @@ export interface OutgoingMessage {
    * The complete message, already encoded (digests: see delivery/mime-message.ts).
    * When set, transports send these bytes as they are; the fields above describe them.
    */
-  raw?: string;
+  raw?: Buffer;
 }
 
 export interface SendResult {

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { DEFAULT_CATEGORY } from '../../articles/feed-to-articles.ts';
-import { readArticleSource } from '../../articles/import-feed.ts';
 import { importArticles } from '../../articles/import-json.ts';
 import { listArticlesInWeek } from '../../articles/list-articles.ts';
 import { formatWeekRange, resolveWeek } from '../../articles/week.ts';
@@ -14,9 +12,11 @@ export function registerArticleCommands(program: Command): void {
   articles
     .command('import <source>')
     .description('import articles from a JSON file or an RSS, Atom or JSON Feed file or http(s) URL (upsert by URL; bad items are reported, good ones kept)')
-    .option('--category <name>', `category of feed items that name none (default: ${DEFAULT_CATEGORY})`)
+    .option('--category <name>', 'category of feed items that name none (default: General)')
     .action(async (source: string, options: { category?: string }) => {
       if (options.category !== undefined && options.category.trim() === '') throw new UserError('--category must not be empty');
+      // Feed parsing libraries load only for an import.
+      const { readArticleSource } = await import('../../articles/import-feed.ts');
       const items = await readArticleSource(source, { defaultCategory: options.category });
       const result = await withContext(({ db }) => importArticles(db, items));
       for (const r of result.rejected) console.error(`item ${r.index}: ${r.field}: ${r.reason}`);

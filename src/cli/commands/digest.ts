@@ -13,7 +13,8 @@ import { describeSend } from '../../delivery/send-status.ts';
 import { createProgressReporter } from '../progress.ts';
 import { recipientValues } from '../../delivery/recipient-values.ts';
 import { type SendSummary, sendDigest } from '../../delivery/send-digest.ts';
-import { type DigestContent, orderArticles, personalize, renderDigest } from '../../render/render-digest.ts';
+import { type DigestContent, orderArticles, personalize } from '../../render/rendered-digest.ts';
+import { type SegmentCompiler, compileInChildProcess, serveCompileRequest } from '../../render/segment-compiler.ts';
 import { HTML_BUDGET_BYTES, formatKb, htmlBytes } from '../../render/size-budget.ts';
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import type { DigestRow } from '../../db/schema.ts';
@@ -42,10 +43,10 @@ export function reportBuild(result: BuildResult): void {
 }
 
 /** The week's digest: the frozen one when built, else built now. Null for a week without articles. */
-export async function ensureDigest(db: Db, config: Config, week: Week): Promise<DigestRow | null> {
+export async function ensureDigest(db: Db, config: Config, week: Week, compiler?: SegmentCompiler): Promise<DigestRow | null> {
   const existing = await findDigest(db, week.id);
   if (existing) return existing;
-  const result = await buildDigest(db, config, week);
+  const result = await buildDigest(db, config, week, new Date(), compiler);
   reportBuild(result);
   return result.outcome === 'empty' ? null : result.digest;
 }
@@ -69,6 +70,17 @@ export function printSendSummary(summary: SendSummary, transportDescription: str
 }
 
 export function registerDigestCommands(program: Command): void {
+  // Internal: `digest send` compiles in a child process through this (see render/segment-compiler.ts).
+  program
+    .command('compile-segments', { hidden: true })
+    .action(async () => {
+      let input = '';
+      for await (const chunk of process.stdin) input += chunk;
+      await withContext(async ({ config }) => {
+        process.stdout.write(await serveCompileRequest(config, input));
+      });
+    });
+
   program
     .command('build')
     .description("freeze a week's digest: article list, subject, preheader (refreshes a draft)")
@@ -85,6 +97,7 @@ export function registerDigestCommands(program: Command): void {
     .option('--week <week>', WEEK_HELP)
     .requiredOption('--out <dir>', 'folder to write into')
     .action(async (options: { week?: string; out: string }) => {
+      const { renderDigest } = await import('../../render/render-digest.ts');
       await withContext(async ({ db, config }) => {
         const week = resolveWeek(options.week, new Date(), config.timeZone);
         const digest = await findDigest(db, week.id);
@@ -118,7 +131,8 @@ export function registerDigestCommands(program: Command): void {
     .action(async (options: { week?: string; dryRun?: boolean; leaveUncertain?: boolean; retryFailed?: boolean }) => {
       await withContext(async ({ db, config }) => {
         const week = resolveWeek(options.week, new Date(), config.timeZone);
-        const digest = await ensureDigest(db, config, week);
+        // The sender keeps the template toolchain out of its memory: compiling runs in a child process.
+        const digest = await ensureDigest(db, config, week, compileInChildProcess);
         if (!digest) return;
         if (options.dryRun) return dryRun(db, config, digest, week);
         if (options.retryFailed) console.log(`re-queued ${plural(await requeueFailed(db, digest.id), 'failed delivery', 'failed deliveries')}`);
@@ -137,6 +151,7 @@ export function registerDigestCommands(program: Command): void {
             resendUncertain: !options.leaveUncertain,
             signal: controller.signal,
             onProgress: (p) => progress.update(p),
+            compiler: compileInChildProcess,
           });
           progress.done();
           printSendSummary(summary, transport.description);
@@ -174,6 +189,7 @@ export function registerDigestCommands(program: Command): void {
 }
 
 async function dryRun(db: Db, config: Config, digest: DigestRow, week: Week): Promise<void> {
+  const { renderDigest } = await import('../../render/render-digest.ts');
   const started = performance.now();
   const rendered = await renderDigest(await loadDigestContent(db, digest, week), config);
   const compileMs = performance.now() - started;

@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
-import { startPreviewServer } from '../../preview/server.ts';
+import { projectRoot } from '../../project-root.ts';
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import { openContext } from '../context.ts';
 
@@ -13,11 +12,12 @@ export function registerPreviewCommand(program: Command): void {
     .action(async (options: { port: string }) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`invalid port "${options.port}"`, 'EINPUT');
+      const { startPreviewServer } = await import('../../preview/server.ts');
       const { db, config } = await openContext();
       const preview = await startPreviewServer({
         db,
         config,
-        root: resolve(import.meta.dirname, '../../..'),
+        root: projectRoot(),
         port,
         createTransport: () => createConfiguredTransport(config),
       }).catch(async (error: NodeJS.ErrnoException) => {
