@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.ts';
+import * as m002 from './002-open-deliveries-index.ts';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the
@@ -7,6 +8,7 @@ import * as m001 from './001-initial.ts';
  */
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
+  '002-open-deliveries-index': m002,
 };
 
 export const migrationProvider: MigrationProvider = {
