@@ -22,7 +22,10 @@ export interface WeeklyDigestProps {
   preheader: string;
   sections: DigestSection[];
   archiveUrl: string;
-  recipient: DigestRecipient;
+  /** Null for the web edition in the public archive: no greeting, no personal link. */
+  recipient: DigestRecipient | null;
+  /** Where the web edition invites readers to subscribe. */
+  subscribeUrl?: string;
 }
 
 /** More than this many stories and the digest opens with a table of contents. */
@@ -30,6 +33,10 @@ export const TOC_THRESHOLD = 5;
 
 export function countArticles(sections: DigestSection[]): number {
   return sections.reduce((sum, section) => sum + section.articles.length, 0);
+}
+
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function introLine(sections: DigestSection[]): string {
@@ -51,7 +58,7 @@ export default function WeeklyDigest(props: WeeklyDigestProps) {
       />
       <CardSection padding="0 28px 24px">
         <MjmlText>
-          <p style={{ margin: 0 }}>{`${recipient.greeting} ${introLine(sections)}`}</p>
+          <p style={{ margin: 0 }}>{recipient ? `${recipient.greeting} ${introLine(sections)}` : capitalize(introLine(sections))}</p>
         </MjmlText>
       </CardSection>
       {countArticles(sections) > TOC_THRESHOLD ? (
@@ -62,13 +69,21 @@ export default function WeeklyDigest(props: WeeklyDigestProps) {
       ) : null}
       <Gap />
       <CategorySections sections={sections} />
-      <Footer
-        reason={`You are receiving this because ${recipient.email} subscribed to the weekly digest of ${publication.name}.`}
-        unsubscribeUrl={recipient.unsubscribeUrl}
-        preferencesUrl={recipient.preferencesUrl}
-        archiveUrl={props.archiveUrl}
-        postalAddress={publication.postalAddress}
-      />
+      {recipient ? (
+        <Footer
+          reason={`You are receiving this because ${recipient.email} subscribed to the weekly digest of ${publication.name}.`}
+          unsubscribeUrl={recipient.unsubscribeUrl}
+          preferencesUrl={recipient.preferencesUrl}
+          archiveUrl={props.archiveUrl}
+          postalAddress={publication.postalAddress}
+        />
+      ) : (
+        <Footer
+          reason={`This is the web edition of the weekly digest of ${publication.name}. Get it by email every week, free, with no tracking.`}
+          subscribeUrl={props.subscribeUrl}
+          postalAddress={publication.postalAddress}
+        />
+      )}
     </EmailLayout>
   );
 }
@@ -84,7 +99,7 @@ const sample = (id: number, category: string, title: string, summary: string, wh
   source: { title: 'Original report', name: 'Civic Data Review', url: 'https://review.example.org/report' },
 });
 
-export const PreviewProps: WeeklyDigestProps = {
+export const PreviewProps: WeeklyDigestProps & { recipient: DigestRecipient } = {
   publication: {
     name: 'The Harm Ledger',
     homeUrl: 'https://harmledger.example',

@@ -13,6 +13,9 @@ describe('loadConfig', () => {
     expect(config.maxAttempts).toBe(5);
     expect(config.retryBaseSeconds).toBe(30);
     expect(config.httpPort).toBe(8080);
+    expect(config.catchUpWindowMs).toBe(24 * 3_600_000);
+    expect(config.shutdownTimeoutMs).toBe(30_000);
+    expect(loadConfig({ CATCHUP_WINDOW: '90m', SHUTDOWN_TIMEOUT: '5' }).catchUpWindowMs).toBe(5_400_000);
   });
 
   it('reads typed values and treats empty strings as unset', () => {
@@ -33,6 +36,8 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'invalid configuration: DATABASE_URL must be file:PATH, :memory: or postgres://..., got "mysql://x"'],
     [{ APP_SECRET: 'short' }, 'invalid configuration: APP_SECRET must be at least 16 characters long'],
     [{ LOG_LEVEL: 'loud' }, 'invalid configuration: LOG_LEVEL'],
+    [{ DIGEST_CRON: '0 99 * * 1' }, 'invalid configuration: DIGEST_CRON must be a cron expression with 5 or 6 fields, got "0 99 * * 1"'],
+    [{ CATCHUP_WINDOW: 'soon' }, 'invalid configuration: CATCHUP_WINDOW must be a duration like 30s, 15m or 24h, got "soon"'],
     [{ DKIM_DOMAIN: 'example.com' }, 'invalid configuration: DKIM_DOMAIN must be set together with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE'],
   ])('rejects %o with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
@@ -58,7 +63,7 @@ describe('.env.example', () => {
     const { readFileSync } = await import('node:fs');
     const { parseEnv } = await import('node:util');
     const env = parseEnv(readFileSync(new URL('../.env.example', import.meta.url), 'utf8')) as Record<string, string>;
-    expect(Object.keys(env)).toHaveLength(23);
+    expect(Object.keys(env)).toHaveLength(25);
     expect(loadConfig(env)).toEqual(loadConfig({}));
   });
 });

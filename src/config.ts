@@ -3,6 +3,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { UserError } from './errors.ts';
 import { parseMailbox } from './mailbox.ts';
+import { isValidCron } from './schedule/cron-times.ts';
 
 /**
  * One environment variable: an empty string counts as unset (as in most
@@ -52,9 +53,20 @@ const timeZone = z.string().refine((value) => IANAZone.isValidZone(value), {
   error: (issue) => `must be an IANA time zone such as Europe/Berlin or UTC, got "${String(issue.input)}"`,
 });
 
-const cronExpression = z.string().refine((value) => /^\s*(\S+\s+){4,5}\S+\s*$/.test(value), {
+const cronExpression = z.string().refine((value) => /^\s*(\S+\s+){4,5}\S+\s*$/.test(value) && isValidCron(value), {
   error: (issue) => `must be a cron expression with 5 or 6 fields, got "${String(issue.input)}"`,
 });
+
+const UNITS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+/** `90s`, `15m`, `24h`, `2d` or plain seconds → milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*[smhd]?$/, { error: (issue) => `must be a duration like 30s, 15m or 24h, got "${String(issue.input)}"` })
+  .transform((value) => {
+    const unit = (/[smhd]$/.exec(value)?.[0] ?? 's') as keyof typeof UNITS;
+    return Math.round(parseFloat(value) * UNITS[unit] * 1000);
+  });
 
 export const DEFAULT_APP_SECRET = 'dev-only-secret-change-me-in-production';
 
@@ -80,6 +92,8 @@ const schema = z
     DKIM_DOMAIN: optionalSetting(z.string()),
     DKIM_SELECTOR: optionalSetting(z.string()),
     DKIM_PRIVATE_KEY_FILE: optionalSetting(z.string()),
+    CATCHUP_WINDOW: setting(duration, '24h'),
+    SHUTDOWN_TIMEOUT: setting(duration, '30s'),
     HTTP_HOST: setting(z.string(), '127.0.0.1'),
     HTTP_PORT: setting(wholeNumber(0, 65535), '8080'),
     LOG_LEVEL: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
@@ -121,6 +135,10 @@ export interface Config {
   /** Consecutive 5xx replies after which a subscriber is marked bounced. */
   hardBounceLimit: number;
   dkim: { domain: string; selector: string; privateKeyFile: string } | undefined;
+  /** How late a missed weekly run may still be sent at start, in ms. */
+  catchUpWindowMs: number;
+  /** How long a stopping service waits for messages in flight, in ms. */
+  shutdownTimeoutMs: number;
   httpHost: string;
   httpPort: number;
   logLevel: Env['LOG_LEVEL'];
@@ -161,6 +179,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY_FILE
         ? { domain: e.DKIM_DOMAIN, selector: e.DKIM_SELECTOR, privateKeyFile: e.DKIM_PRIVATE_KEY_FILE }
         : undefined,
+    catchUpWindowMs: e.CATCHUP_WINDOW,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
     httpHost: e.HTTP_HOST,
     httpPort: e.HTTP_PORT,
     logLevel: e.LOG_LEVEL,

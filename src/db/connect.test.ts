@@ -23,6 +23,14 @@ describe('openDatabase', () => {
     await db.destroy();
   });
 
+  it('refuses to run on a database a newer release has migrated', async () => {
+    const db = openDatabase(':memory:');
+    await migrateToLatest(db);
+    await sql`insert into kysely_migration (name, timestamp) values ('900-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(db);
+    await expect(migrateToLatest(db)).rejects.toThrow('the database was upgraded by a newer weekly-digest (migration 900-from-the-future is unknown to this one)');
+    await db.destroy();
+  });
+
   it('keeps one delivery per digest and subscriber', async () => {
     const db = openDatabase(':memory:');
     await migrateToLatest(db);

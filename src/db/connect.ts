@@ -60,6 +60,21 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
   });
 }
 
+/**
+ * Can the store be reached right now? For SQLite, opens the file afresh
+ * (read-only, must exist) and reads its schema: an open handle keeps working
+ * on a file that was deleted or replaced, so asking it would prove nothing.
+ */
+export function probeDatabase(url: string): void {
+  if (url === ':memory:') return;
+  const probe = new SQLite(url.replace(/^file:(\/\/)?/, ''), { readonly: true, fileMustExist: true });
+  try {
+    probe.prepare('select count(*) from sqlite_master').get();
+  } finally {
+    probe.close();
+  }
+}
+
 /** Runs every pending migration. Kysely's Migrator never throws: we check its result. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider });
@@ -67,6 +82,11 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const message = error instanceof Error ? error.message : String(error ?? 'unknown error');
+    const unknown = /previously executed migration (\S+) is missing/.exec(message)?.[1];
+    if (unknown) {
+      // A newer release migrated this store: running an older one on it could corrupt it.
+      throw new UserError(`the database was upgraded by a newer weekly-digest (migration ${unknown} is unknown to this one); install that version or newer`, 'ESCHEMA');
+    }
     throw new UserError(`database migration ${failed?.migrationName ?? ''} failed: ${message}`.replace('  ', ' '), 'EMIGRATION');
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

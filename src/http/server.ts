@@ -53,7 +53,9 @@ export async function startHttpServer(
     let reply: Reply;
     try {
       const url = new URL(req.url ?? '/', config.publicUrl);
-      const route = routes[`${req.method} ${url.pathname.replace(/\/+$/, '') || '/'}`];
+      const path = url.pathname.replace(/\/+$/, '') || '/';
+      // An exact route, else `METHOD /prefix/*` for the path's parent.
+      const route = routes[`${req.method} ${path}`] ?? routes[`${req.method} ${path.slice(0, path.lastIndexOf('/'))}/*`];
       if (!route) {
         reply = page(config, 404, 'Not found', '<h1>Not found</h1><p>There is nothing at this address.</p>');
       } else {

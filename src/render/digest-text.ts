@@ -17,7 +17,7 @@ function linkLine(label: string, url: string): string {
  * placeholders (greeting, URLs, email) stand on lines of their own so that
  * filling them in never breaks the wrapping.
  */
-export function digestText(props: WeeklyDigestProps): string {
+export function digestText(props: WeeklyDigestProps & { recipient: NonNullable<WeeklyDigestProps['recipient']> }): string {
   const { publication, week, sections, recipient } = props;
   const out: string[] = [];
   out.push(publication.name.toUpperCase(), `Weekly digest · Week ${week.number} · ${week.range}`, '');

@@ -53,7 +53,7 @@ export function toSections(articles: ArticleRow[], timeZone: string): DigestSect
 }
 
 /** The template's props for a digest, with `recipient` left to the caller. */
-export function digestProps(content: DigestContent, config: Config, recipient: WeeklyDigestProps['recipient']): WeeklyDigestProps {
+export function digestProps<R extends WeeklyDigestProps['recipient']>(content: DigestContent, config: Config, recipient: R): WeeklyDigestProps & { recipient: R } {
   return {
     publication: { name: config.publicationName, homeUrl: config.publicUrl, postalAddress: config.postalAddress },
     week: { id: content.week.id, number: content.week.weekNumber, range: formatWeekRange(content.week) },
@@ -62,7 +62,13 @@ export function digestProps(content: DigestContent, config: Config, recipient: W
     sections: toSections(content.articles, content.week.timeZone),
     archiveUrl: archiveUrl(config, content.week.id),
     recipient,
+    subscribeUrl: `${config.publicUrl}/subscribe`,
   };
+}
+
+/** The web edition for the public archive: the same template with no reader in it. */
+export async function renderWebEdition(content: DigestContent, config: Config): Promise<string> {
+  return (await compileMjml(createElement(WeeklyDigest, digestProps(content, config, null)))).html;
 }
 
 /**

@@ -19,6 +19,8 @@ export interface SinkOptions {
   onData?: (address: string, attempt: number) => Fault;
   /** Called after each accepted message (e.g. to kill a sender mid-run). */
   onAccepted?: (count: number) => void;
+  /** A slow server: wait this long before answering each DATA. */
+  delayMs?: number;
 }
 
 export interface SmtpSink {
@@ -74,9 +76,13 @@ export async function startSmtpSink(options: SinkOptions = {}, fixedPort = 0): P
           if (fault) return callback(Object.assign(new Error(fault.message), { responseCode: fault.reply }));
           const raw = Buffer.concat(chunks);
           const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1'))?.[1] ?? '';
-          received.push({ envelopeTo: to, raw, messageId });
-          callback(null);
-          options.onAccepted?.(received.length);
+          const accept = () => {
+            received.push({ envelopeTo: to, raw, messageId });
+            callback(null);
+            options.onAccepted?.(received.length);
+          };
+          if (options.delayMs) setTimeout(accept, options.delayMs);
+          else accept();
         });
       },
     });

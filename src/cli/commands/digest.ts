@@ -12,7 +12,9 @@ import { requeueFailed } from '../../delivery/delivery-store.ts';
 import { describeSend } from '../../delivery/send-status.ts';
 import { createProgressReporter } from '../progress.ts';
 import { recipientValues } from '../../delivery/recipient-values.ts';
-import { type SendSummary, sendDigest } from '../../delivery/send-digest.ts';
+import type { SendSummary } from '../../delivery/send-digest.ts';
+import { runWeeklySend } from '../../schedule/weekly-job.ts';
+import { UserError } from '../../errors.ts';
 import { type DigestContent, orderArticles, personalize } from '../../render/rendered-digest.ts';
 import { type SegmentCompiler, compileInChildProcess, serveCompileRequest } from '../../render/segment-compiler.ts';
 import { HTML_BUDGET_BYTES, formatKb, htmlBytes } from '../../render/size-budget.ts';
@@ -147,13 +149,18 @@ export function registerDigestCommands(program: Command): void {
         try {
           console.log(`sending ${week.id} "${digest.subject}" via ${transport.description}`);
           const progress = createProgressReporter();
-          const summary = await sendDigest({ db, config, transport }, digest, week, {
+          // Under the same lease as `digest serve`: two senders never work on a digest at once.
+          const job = await runWeeklySend({ db, config, transport }, week, {
+            build: false,
             resendUncertain: !options.leaveUncertain,
             signal: controller.signal,
             onProgress: (p) => progress.update(p),
             compiler: compileInChildProcess,
           });
           progress.done();
+          if (job.outcome === 'busy') throw new UserError(`another sender is at work (${job.holder}, lease until ${job.until}); try again later`, 'EBUSY');
+          if (job.outcome === 'empty') return;
+          const summary = job.summary;
           printSendSummary(summary, transport.description);
           if (summary.stopped) process.exitCode = 130;
         } finally {

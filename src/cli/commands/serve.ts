@@ -1,36 +1,55 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
+import { archiveRoutes } from '../../http/archive-routes.ts';
+import { opsRoutes } from '../../http/ops-routes.ts';
 import { startHttpServer } from '../../http/server.ts';
 import { audienceRoutes } from '../../http/subscription-routes.ts';
+import { createLogger } from '../../log.ts';
+import { compileInChildProcess } from '../../render/segment-compiler.ts';
+import { nextRun } from '../../schedule/cron-times.ts';
+import { startService } from '../../schedule/service.ts';
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import { openContext } from '../context.ts';
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the HTTP app (subscribe, confirm, unsubscribe, preferences) on HTTP_HOST:HTTP_PORT')
+    .description('run the service: the weekly schedule (DIGEST_CRON) and the HTTP app on HTTP_HOST:HTTP_PORT')
     .option('--http-only', 'serve the HTTP app without the weekly schedule')
     .action(async (options: { httpOnly?: boolean }) => {
-      if (!options.httpOnly) {
-        throw new UserError('the weekly schedule is not part of this version yet: run `digest serve --http-only` and `digest send` from cron', 'EUSAGE');
-      }
-      const { db, config } = await openContext();
+      const { db, config, migrated } = await openContext();
+      const log = createLogger(config);
+      if (migrated.length) log.info({ migrations: migrated }, 'database migrated');
       const transport = createConfiguredTransport(config);
-      const onError = (error: unknown, context: string) => console.error(`error in ${context}: ${(error as Error).message}`);
-      const http = await startHttpServer(config, audienceRoutes({ db, config, transport, onError }), { onError }).catch(async (error: NodeJS.ErrnoException) => {
+      const service = options.httpOnly ? null : startService({ db, config, transport, log, compiler: compileInChildProcess });
+      const onError = (error: unknown, context: string) => log.error({ err: error, context }, 'http error');
+      const routes = { ...audienceRoutes({ db, config, transport, onError }), ...opsRoutes(db, service?.state ?? null, config.databaseUrl), ...archiveRoutes(db, config) };
+      const http = await startHttpServer(config, routes, { onError }).catch(async (error: NodeJS.ErrnoException) => {
+        await service?.stop();
         await db.destroy();
         throw error.code === 'EADDRINUSE' || error.code === 'EACCES'
           ? new UserError(`cannot listen on ${config.httpHost}:${config.httpPort}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'} (HTTP_HOST, HTTP_PORT)`, error.code)
           : error;
       });
-      console.log(`HTTP app at ${http.url} (public URL ${config.publicUrl})`);
+      log.info(
+        { url: http.url, publicUrl: config.publicUrl, schedule: service ? `${config.cron} (${config.timeZone})` : 'off', nextRun: service ? nextRun(config.cron, config.timeZone, new Date()).toISOString() : null },
+        'service started',
+      );
+
+      let stopping = false;
       const stop = async (signal: string) => {
-        console.log(`${signal}: stopping`);
-        await http.close();
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, 'stopping: no new connections or deliveries; letting messages in flight finish');
+        const closed = http.close();
+        http.server.closeIdleConnections();
+        await service?.stop();
         await transport.close();
+        await closed;
         await db.destroy();
+        log.info('stopped');
         process.exit(0);
       };
-      process.once('SIGINT', stop).once('SIGTERM', stop);
+      process.once('SIGINT', () => void stop('SIGINT')).once('SIGTERM', () => void stop('SIGTERM'));
     });
 }

@@ -1,0 +1,121 @@
+import cron from 'node-cron';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/connect.ts';
+import { weekOf } from '../articles/week.ts';
+import { findDigest } from '../digests/find-digest.ts';
+import type { Logger } from '../log.ts';
+import type { SegmentCompiler } from '../render/segment-compiler.ts';
+import type { Transport } from '../transport/transport.ts';
+import { catchUpDecision, nextRun, previousRun, weekForRun } from './cron-times.ts';
+import { type JobResult, newOwner, runWeeklySend } from './weekly-job.ts';
+
+/** What /healthz and /metrics report about the schedule. */
+export interface ServiceState {
+  running: boolean;
+  lastRun: { week: string; startedAt: string; finishedAt: string | null; result: string; durationSeconds: number | null } | null;
+  nextRunAt: () => string;
+}
+
+export interface Service {
+  state: ServiceState;
+  /** Stops ticking, lets a running send finish its messages in flight (up to SHUTDOWN_TIMEOUT), releases the lease. */
+  stop(): Promise<void>;
+}
+
+function describe(result: JobResult): string {
+  if (result.outcome === 'empty') return `no articles in ${result.week}`;
+  if (result.outcome === 'busy') return `another sender holds the lease (${result.holder})`;
+  const s = result.summary;
+  return s.finished ? 'sent' : s.stopped ? 'stopped' : s.serverDownSince ? 'smtp unreachable' : 'retries pending';
+}
+
+/**
+ * The long-running weekly job: node-cron ticks at DIGEST_CRON in DIGEST_TZ;
+ * each tick sends the last completed week; ticks never overlap; at start a
+ * missed or half-finished run is caught up.
+ */
+export function startService(deps: { db: Db; config: Config; transport: Transport; log: Logger; compiler?: SegmentCompiler }): Service {
+  const { db, config, log } = deps;
+  const owner = newOwner();
+  const shutdown = new AbortController();
+  let current: Promise<void> | null = null;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const state: ServiceState = {
+    running: false,
+    lastRun: null,
+    nextRunAt: () => nextRun(config.cron, config.timeZone, new Date()).toISOString(),
+  };
+
+  const run = (weekId: string, why: string): Promise<void> => {
+    if (current || shutdown.signal.aborted) {
+      log.info({ week: weekId, why }, 'run skipped: a run is already in progress');
+      return current ?? Promise.resolve();
+    }
+    const started = Date.now();
+    state.running = true;
+    state.lastRun = { week: weekId, startedAt: new Date(started).toISOString(), finishedAt: null, result: 'running', durationSeconds: null };
+    log.info({ week: weekId, why }, 'run start');
+    current = runWeeklySend(deps, weekOf(weekId, config.timeZone), { owner, signal: shutdown.signal, compiler: deps.compiler })
+      .then((result) => {
+        state.lastRun = { ...state.lastRun!, result: describe(result) };
+        if (result.outcome === 'sent') {
+          const { sent, deferred, failed, skipped, counts, nextRetryAt } = result.summary;
+          log.info({ week: weekId, sent, deferred, failed, skipped, counts, nextRetryAt }, 'send summary');
+          // Deferred deliveries: come back when the first falls due, not next week.
+          if (nextRetryAt && !shutdown.signal.aborted) {
+            clearTimeout(retryTimer);
+            retryTimer = setTimeout(() => void run(weekId, 'deferred retries due'), Math.max(0, Date.parse(nextRetryAt) - Date.now()) + 100);
+          }
+        }
+      })
+      .catch((error: unknown) => {
+        state.lastRun = { ...state.lastRun!, result: `error: ${(error as Error).message}` };
+        log.error({ week: weekId, err: error }, 'run failed');
+      })
+      .finally(() => {
+        const finished = Date.now();
+        state.lastRun = { ...state.lastRun!, finishedAt: new Date(finished).toISOString(), durationSeconds: (finished - started) / 1000 };
+        state.running = false;
+        current = null;
+        log.info({ week: weekId, result: state.lastRun.result, durationSeconds: state.lastRun.durationSeconds }, 'run end');
+      });
+    return current;
+  };
+
+  const task = cron.schedule(
+    config.cron,
+    async () => {
+      const week = weekForRun(new Date(), config.timeZone).id;
+      if ((await findDigest(db, week))?.status === 'sent') return log.debug({ week }, 'scheduled run: already sent');
+      await run(week, 'scheduled');
+    },
+    { timezone: config.timeZone, noOverlap: true, name: 'weekly-digest' },
+  );
+
+  // Catch-up: first any send left half-finished (any week), then the most recent scheduled run.
+  void (async () => {
+    const interrupted = await db.selectFrom('digests').select('week').where('status', '=', 'sending').orderBy('week').execute();
+    for (const { week } of interrupted) await run(week, 'resume an interrupted send');
+    const now = new Date();
+    const scheduledAt = previousRun(config.cron, config.timeZone, now);
+    const week = weekForRun(scheduledAt, config.timeZone).id;
+    const digest = await findDigest(db, week);
+    const decision = catchUpDecision({ now, scheduledAt, week, digestStatus: digest?.status ?? null, windowMs: config.catchUpWindowMs });
+    if (decision.action === 'send' || decision.action === 'resume') await run(week, decision.reason);
+    else if (decision.action === 'too-late') log.warn({ week, scheduledAt: scheduledAt.toISOString() }, decision.reason);
+    else log.info({ week }, `catch-up: ${decision.reason}`);
+  })().catch((error: unknown) => log.error({ err: error }, 'catch-up failed'));
+
+  return {
+    state,
+    async stop() {
+      await task.stop();
+      clearTimeout(retryTimer);
+      shutdown.abort();
+      if (current) {
+        const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
+        await Promise.race([current, timeout]);
+      }
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { shiftToLastWeek } from '../src/cli/commands/demo.ts';
+import { lastCompletedWeek } from '../src/articles/week.ts';
+import { importArticles } from '../src/articles/import-json.ts';
+import type { Db } from '../src/db/connect.ts';
+import { ROOT, type Workspace, createWorkspace } from './helpers/cli.ts';
+import { type ServeProcess, startServe, waitFor } from './helpers/serve.ts';
+import { type SinkOptions, type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
+import { seedSubscribers } from './helpers/seed.ts';
+import { openTestDb } from './helpers/store.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const fn of cleanups.reverse()) await fn();
+});
+
+/** The sample articles moved so their newest week is the last completed one: what a run today sends. */
+async function setUp(subscribers: number, sinkOptions: SinkOptions = {}, env: Record<string, string> = {}) {
+  const sink: SmtpSink = await startSmtpSink(sinkOptions);
+  const ws: Workspace = createWorkspace({ SMTP_URL: sink.url, ...env });
+  const db: Db = await openTestDb(ws.env.DATABASE_URL!);
+  const raw = JSON.parse(readFileSync(join(ROOT, 'data/sample/articles.json'), 'utf8')) as unknown[];
+  await importArticles(db, shiftToLastWeek(raw, new Date(), 'UTC').items);
+  await seedSubscribers(db, Array.from({ length: subscribers }, (_, i) => `reader-${i}@example.com`));
+  const processes: ServeProcess[] = [];
+  cleanups.push(async () => {
+    for (const p of processes) p.child.kill('SIGKILL');
+    await db.destroy();
+    await sink.close();
+    ws.cleanup();
+  });
+  const serve = async (extra: Record<string, string> = {}) => {
+    const p = await startServe({ ...ws.env, ...extra });
+    processes.push(p);
+    return p;
+  };
+  return { sink, ws, db, serve, week: lastCompletedWeek(new Date(), 'UTC').id };
+}
+
+const uniqueRecipients = (sink: SmtpSink) => new Set(sink.received.map((m) => m.envelopeTo[0])).size;
+
+describe('digest serve', () => {
+  it('sends the week once on a per-second schedule, and reports it on /healthz, /metrics and the archive', async () => {
+    const { sink, db, serve, week } = await setUp(5);
+    const service = await serve({ DIGEST_CRON: '* * * * * *', CATCHUP_WINDOW: '1s' });
+    await waitFor(() => sink.received.length >= 5, 30_000, 'five messages');
+    // Several more ticks: nothing more is sent.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(sink.received).toHaveLength(5);
+    expect(uniqueRecipients(sink)).toBe(5);
+    expect((await db.selectFrom('digests').select('status').where('week', '=', week).executeTakeFirstOrThrow()).status).toBe('sent');
+
+    const health = (await (await fetch(`${service.url}/healthz`)).json()) as { status: string; lastRun: { week: string; result: string }; nextRun: string; deliveriesPending: number };
+    expect(health).toMatchObject({ status: 'ok', lastRun: { week, result: 'sent' }, deliveriesPending: 0 });
+    expect(Date.parse(health.nextRun)).toBeGreaterThan(Date.now() - 1000);
+
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toContain(`digest_deliveries{week="${week}",status="sent"} 5`);
+    expect(metrics).toContain('digest_subscribers{status="active"} 5');
+    expect(metrics).toMatch(/digest_last_success_timestamp_seconds \d{10}/);
+
+    const archive = await (await fetch(`${service.url}/archive`)).text();
+    expect(archive).toContain(`href="/archive/${week}"`);
+    const edition = await (await fetch(`${service.url}/archive/${week}`)).text();
+    expect(edition).toContain('This is the web edition of the weekly digest');
+    expect(edition).not.toMatch(/reader-\d@example\.com|token=|Hi |Unsubscribe</);
+    const feed = await (await fetch(`${service.url}/archive/feed.xml`)).text();
+    expect(feed).toContain(`<link href="https://harmledger.example/archive/${week}"/>`);
+    // The emails' "view in browser" link points at this page.
+    expect(sink.received[0]!.raw.toString('latin1').replace(/=\r\n/g, '')).toContain(`https://harmledger.example/archive/${week}`);
+
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+    expect(service.output.some((l) => l.includes('"msg":"run start"'))).toBe(true);
+    expect(service.output.some((l) => l.includes('"msg":"send summary"'))).toBe(true);
+  });
+
+  it('never sends a digest twice with two services on one database', async () => {
+    const { sink, db, serve } = await setUp(300);
+    const [a, b] = await Promise.all([serve({ DIGEST_CRON: '* * * * * *' }), serve({ DIGEST_CRON: '* * * * * *' })]);
+    await waitFor(() => sink.received.length >= 300, 60_000, '300 messages');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(sink.received).toHaveLength(300);
+    expect(uniqueRecipients(sink)).toBe(300);
+    const sent = await db.selectFrom('deliveries').select('id').where('status', '=', 'sent').execute();
+    expect(sent).toHaveLength(300);
+    // They did compete: one found the lease taken.
+    expect([...a.output, ...b.output].some((l) => l.includes('another sender holds the lease'))).toBe(true);
+    a.child.kill('SIGTERM');
+    b.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    expect(await b.exited).toBe(0);
+  });
+
+  it('on SIGTERM mid-send finishes what is in flight, leaves nothing in sending, and the next start finishes the job', async () => {
+    let service: ServeProcess | null = null;
+    let signalled = false;
+    const { sink, db, serve } = await setUp(
+      200,
+      { delayMs: 20, onAccepted: (n) => n >= 40 && !signalled && service && ((signalled = true), service.child.kill('SIGTERM')) },
+      // The last run was missed: catch-up sends at start.
+      { DIGEST_CRON: '0 8 * * 1', CATCHUP_WINDOW: '30d' },
+    );
+    service = await serve();
+    expect(await service.exited).toBe(0);
+    const rows = await db.selectFrom('deliveries').select('status').execute();
+    expect(rows.filter((r) => r.status === 'sending')).toEqual([]);
+    const sentBefore = rows.filter((r) => r.status === 'sent').length;
+    expect(sentBefore).toBe(sink.received.length);
+    expect(sentBefore).toBeLessThan(200);
+    expect(await db.selectFrom('leases').selectAll().execute()).toEqual([]);
+
+    const again = await serve();
+    await waitFor(() => sink.received.length >= 200, 60_000, '200 messages');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sink.received).toHaveLength(200);
+    expect(uniqueRecipients(sink)).toBe(200);
+    expect(again.output.some((l) => l.includes('resume an interrupted send'))).toBe(true);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  });
+
+  it('answers 503 on /healthz while the database file is unreadable', async () => {
+    const { ws, serve } = await setUp(1, {}, { DIGEST_CRON: '0 8 * * 1', CATCHUP_WINDOW: '1s' });
+    const service = await serve();
+    expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+    const file = ws.env.DATABASE_URL!.replace(/^file:/, '');
+    renameSync(file, `${file}.away`);
+    const down = await fetch(`${service.url}/healthz`);
+    expect(down.status).toBe(503);
+    expect(((await down.json()) as { status: string }).status).toBe('unavailable');
+    renameSync(`${file}.away`, file);
+    expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+  });
+
+  it('never writes a secret to its logs', async () => {
+    const secret = 'app-secret-never-to-be-logged-42';
+    const password = 'smtp-password-never-logged';
+    // An SMTP server that is down: the catch-up send and the subscribe form both fail and log errors.
+    const { serve } = await setUp(2, {}, { APP_SECRET: secret, DIGEST_CRON: '0 8 * * 1', CATCHUP_WINDOW: '30d', LOG_LEVEL: 'debug' });
+    const service = await serve({ SMTP_URL: `smtp://digest:${password}@127.0.0.1:9` });
+    await fetch(`${service.url}/subscribe`, { method: 'POST', body: new URLSearchParams({ email: 'new@example.org' }) });
+    await waitFor(() => service.output.some((l) => l.includes('confirmation email')), 20_000, 'the logged email failure');
+    service.child.kill('SIGTERM');
+    await service.exited;
+    const log = service.output.join('\n');
+    expect(log).toContain('"level":50');
+    expect(log).not.toContain(secret);
+    expect(log).not.toContain(password);
+  });
+});
