@@ -153,3 +153,20 @@ describe('digest serve', () => {
     expect(log).not.toContain(password);
   });
 });
+
+describe('the sender lease and a manual send', () => {
+  it('refuses a manual send while another live sender holds the lease, and takes over once it has expired', async () => {
+    const { db, ws, sink } = await setUp(3);
+    const until = new Date(Date.now() + 60_000).toISOString();
+    await db.insertInto('leases').values({ name: 'sender', owner: 'mail-2.example.net:4242:abcd', expires_at: until }).execute();
+    const { runCli } = await import('./helpers/cli.ts');
+    const busy = await runCli(['send'], ws.env);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr.trim()).toBe(`digest: another sender is at work (mail-2.example.net:4242:abcd, lease until ${until}); try again later`);
+    expect(sink.received).toHaveLength(0);
+    await db.updateTable('leases').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).execute();
+    const sent = await runCli(['send'], ws.env);
+    expect(sent.code).toBe(0);
+    expect(sink.received).toHaveLength(3);
+  });
+});

@@ -24,6 +24,29 @@ export function newOwner(): string {
 }
 
 /**
+ * A lease held by a process on this machine that no longer exists (killed
+ * with -9, say) need not sit out its expiry: nobody can be sending under it.
+ */
+function ownerIsDeadHere(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname() || !pid || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+async function takeLease(db: Db, owner: string): Promise<boolean> {
+  if (await acquireLease(db, SENDER_LEASE, owner, LEASE_TTL_MS)) return true;
+  const holder = await leaseHolder(db, SENDER_LEASE);
+  if (!holder || !ownerIsDeadHere(holder.owner)) return false;
+  await releaseLease(db, SENDER_LEASE, holder.owner);
+  return acquireLease(db, SENDER_LEASE, owner, LEASE_TTL_MS);
+}
+
+/**
  * Builds (unless sending already started) and sends a week's digest while
  * holding the sender lease, renewed as it goes. If the lease is lost (this
  * process stalled past its expiry and another took over), the send stops.
@@ -35,7 +58,7 @@ export async function runWeeklySend(
 ): Promise<JobResult> {
   const { db, config } = deps;
   const owner = options.owner ?? newOwner();
-  if (!(await acquireLease(db, SENDER_LEASE, owner, LEASE_TTL_MS))) {
+  if (!(await takeLease(db, owner))) {
     const holder = await leaseHolder(db, SENDER_LEASE);
     return { outcome: 'busy', holder: holder?.owner ?? 'unknown', until: holder?.expiresAt ?? '' };
   }

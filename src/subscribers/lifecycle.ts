@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { SubscriberRow } from '../db/schema.ts';
-import { type NewSubscriber, checkedEmail, cleanName, findSubscriberByEmail, findSubscriberById } from './subscriber-store.ts';
+import { type NewSubscriber, checkedEmail, cleanName, findSubscriberByEmail, findSubscriberById, insertSubscriber } from './subscriber-store.ts';
 
 /**
  * Someone asked for the digest on the subscribe form. New addresses, and
@@ -31,19 +31,7 @@ export async function requestSubscription(
       .executeTakeFirstOrThrow();
     return { subscriber, sendConfirmation: true };
   }
-  const subscriber = await db
-    .insertInto('subscribers')
-    .values({
-      email,
-      email_key: email.toLowerCase(),
-      name: cleanName(input.name ?? ''),
-      status: 'pending',
-      topics: JSON.stringify(input.topics ?? []),
-      created_at: stamp,
-      updated_at: stamp,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const subscriber = await insertSubscriber(db, { ...input, email }, 'pending', stamp);
   return { subscriber, sendConfirmation: true };
 }
 

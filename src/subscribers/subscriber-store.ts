@@ -74,11 +74,16 @@ export async function addSubscriber(
       .executeTakeFirstOrThrow();
     return { outcome: 'updated', subscriber };
   }
-  const subscriber = await db
+  return { outcome: 'created', subscriber: await insertSubscriber(db, { ...input, email }, status, stamp) };
+}
+
+/** A new row for a checked, normalised address. */
+export async function insertSubscriber(db: Db, input: NewSubscriber, status: 'pending' | 'active', stamp: string): Promise<SubscriberRow> {
+  return db
     .insertInto('subscribers')
     .values({
-      email,
-      email_key: email.toLowerCase(),
+      email: input.email,
+      email_key: input.email.toLowerCase(),
       name: cleanName(input.name ?? ''),
       status,
       topics: JSON.stringify(input.topics ?? []),
@@ -88,7 +93,6 @@ export async function addSubscriber(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return { outcome: 'created', subscriber };
 }
 
 export function cleanName(name: string): string {
