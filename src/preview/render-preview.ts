@@ -24,6 +24,7 @@ import { digestText } from '../render/digest-text.ts';
 import { orderArticles, renderDigest } from '../render/render-digest.ts';
 import { renderConfirmSubscription, renderWelcome } from '../render/render-notice.ts';
 import { signToken } from '../subscribers/tokens.ts';
+import { describeSchedule } from '../schedule/cron-times.ts';
 import type { OutgoingMessage } from '../transport/transport.ts';
 
 export const TEMPLATES = [
@@ -93,7 +94,7 @@ export async function renderPreview(db: Db, config: Config, template: TemplateNa
         greeting: recipientValues(config, recipient).greeting,
         email: recipient.email,
         topics: [],
-        schedule: 'every Monday morning',
+        schedule: describeSchedule(config.cron, config.timeZone),
         archiveUrl: `${config.publicUrl}/archive`,
         preferencesUrl: preferencesUrl(config, recipient.id),
         unsubscribeUrl: unsubscribeUrl(config, recipient.id),

@@ -57,3 +57,16 @@ export function catchUpDecision(input: {
   if (late <= windowMs) return { action: 'send', reason: `the ${week} run at ${scheduledAt.toISOString()} was missed` };
   return { action: 'too-late', reason: `the ${week} run at ${scheduledAt.toISOString()} was missed by more than the catch-up window; left for an operator (digest send --week ${week})` };
 }
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/**
+ * The schedule in words for readers (the welcome email): `every Monday at
+ * 08:00 (Europe/Berlin)` for a weekly cron; `every week` for anything fancier.
+ */
+export function describeSchedule(cron: string, timeZone: string): string {
+  const fields = cron.trim().split(/\s+/);
+  const [minute, hour, dayOfMonth, month, dayOfWeek] = fields.length === 6 ? fields.slice(1) : fields;
+  if (!/^\d+$/.test(minute ?? '') || !/^\d+$/.test(hour ?? '') || dayOfMonth !== '*' || month !== '*' || !/^[0-7]$/.test(dayOfWeek ?? '')) return 'every week';
+  return `every ${WEEKDAYS[Number(dayOfWeek)]} at ${hour!.padStart(2, '0')}:${minute!.padStart(2, '0')} (${timeZone})`;
+}

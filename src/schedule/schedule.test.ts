@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, migrateToLatest, openDatabase } from '../db/connect.ts';
-import { catchUpDecision, nextRun, previousRun, weekForRun } from './cron-times.ts';
+import { catchUpDecision, describeSchedule, nextRun, previousRun, weekForRun } from './cron-times.ts';
 import { acquireLease, leaseHolder, releaseLease, renewLease } from './lease.ts';
 
 describe('schedule times', () => {
@@ -16,6 +16,12 @@ describe('schedule times', () => {
     expect(previousRun('0 8 * * 1', 'UTC', new Date('2026-11-30T08:00:00Z')).toISOString()).toBe('2026-11-30T08:00:00.000Z');
     // Spring forward: Sunday 29 March 2026 in Berlin.
     expect(previousRun('0 8 * * 1', 'Europe/Berlin', new Date('2026-03-31T00:00:00Z')).toISOString()).toBe('2026-03-30T06:00:00.000Z');
+  });
+
+  it('describes a weekly schedule in words for readers', () => {
+    expect(describeSchedule('0 8 * * 1', 'Europe/Berlin')).toBe('every Monday at 08:00 (Europe/Berlin)');
+    expect(describeSchedule('30 7 * * 0', 'UTC')).toBe('every Sunday at 07:30 (UTC)');
+    expect(describeSchedule('* * * * * *', 'UTC')).toBe('every week');
   });
 
   it('sends, on a Monday run, the week that just ended', () => {

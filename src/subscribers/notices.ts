@@ -4,6 +4,7 @@ import { composeNoticeMessage } from '../delivery/compose-message.ts';
 import { preferencesUrl, recipientValues, unsubscribeUrl } from '../delivery/recipient-values.ts';
 import type { Transport } from '../transport/transport.ts';
 import { signToken } from './tokens.ts';
+import { describeSchedule } from '../schedule/cron-times.ts';
 import { subscriberTopics } from './subscriber-store.ts';
 
 export function confirmUrl(config: Config, subscriberId: number): string {
@@ -30,7 +31,7 @@ export async function sendWelcomeEmail(config: Config, transport: Transport, sub
     greeting: recipientValues(config, subscriber).greeting,
     email: subscriber.email,
     topics: subscriberTopics(subscriber),
-    schedule: 'every Monday morning',
+    schedule: describeSchedule(config.cron, config.timeZone),
     archiveUrl: `${config.publicUrl}/archive`,
     preferencesUrl: preferencesUrl(config, subscriber.id),
     unsubscribeUrl: unsubscribeUrl(config, subscriber.id),

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
-import { importArticles, readArticlesJson } from '../../articles/import-json.ts';
+import { importArticles } from '../../articles/import-json.ts';
 import { formatWeekRange, lastCompletedWeek, weekContaining } from '../../articles/week.ts';
 import type { Db } from '../../db/connect.ts';
 import { buildDigest } from '../../digests/build-digest.ts';
@@ -71,7 +71,8 @@ export function registerDemoCommand(program: Command): void {
           console.log('- reusing the data already there (run `npm run demo -- --fresh` to start over)');
         }
 
-        const raw = await readArticlesJson(join(SAMPLE_DIR, 'articles.json'));
+        const { readArticleSource } = await import('../../articles/import-feed.ts');
+        const raw = await readArticleSource(join(SAMPLE_DIR, 'articles.json'));
         const { items, weeks } = shiftToLastWeek(raw, now, config.timeZone);
         const imported = await importArticles(db, items, now);
         const week = lastCompletedWeek(now, config.timeZone);
