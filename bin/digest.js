@@ -8,6 +8,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+
+// A small young generation: the sender allocates one short-lived 80 KB
+// message after another, and with V8's default semi-spaces (up to 16 MB each)
+// it spent more time scavenging and held tens of MB more (bench/RESULTS.md).
+v8.setFlagsFromString('--max-semi-space-size=1');
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
