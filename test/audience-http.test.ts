@@ -92,6 +92,9 @@ describe('the audience endpoints over a real socket', () => {
     for (let i = 0; i < 4; i++) statuses.push((await post('/subscribe', { email: `flood${i}@example.org` })).status);
     // Five requests in ten minutes per client address: the earlier ones (the bad address too) used four.
     expect(statuses).toEqual([200, 429, 429, 429]);
+    // Behind a reverse proxy on this host, each reader is counted by X-Forwarded-For.
+    const proxied = await post('/subscribe', { email: 'via-proxy@example.org' }, { 'x-forwarded-for': '203.0.113.7, 127.0.0.1' });
+    expect(proxied.status).toBe(200);
   });
 
   it('unsubscribes in one click (RFC 8058): POST, 200, no redirect, no cookie; GET changes nothing', async () => {

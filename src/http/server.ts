@@ -25,6 +25,20 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
 }
 
 /**
+ * The client's address for rate limits. Behind the documented set-up (a TLS
+ * reverse proxy on the same host) every request comes from loopback, so a
+ * loopback peer's X-Forwarded-For is trusted; a remote peer's is not, since
+ * anyone can send that header.
+ */
+export function clientAddress(req: IncomingMessage): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  const forwarded = req.headers['x-forwarded-for'];
+  const loopback = /^(127\.|::1$|::ffff:127\.)/.test(peer);
+  if (!loopback || typeof forwarded !== 'string') return peer;
+  return forwarded.split(',')[0]!.trim() || peer;
+}
+
+/**
  * RFC 8058 lets a provider send the one-click body as multipart/form-data;
  * browsers send urlencoded forms. Both become URLSearchParams.
  */
@@ -63,7 +77,7 @@ export async function startHttpServer(
         reply =
           body === null
             ? page(config, 413, 'Too large', '<h1>Request too large</h1>')
-            : await route({ method: req.method ?? 'GET', url, form: parseForm(req.headers['content-type'], body), client: req.socket.remoteAddress ?? 'unknown' });
+            : await route({ method: req.method ?? 'GET', url, form: parseForm(req.headers['content-type'], body), client: clientAddress(req) });
       }
     } catch (error) {
       options.onError?.(error, `${req.method} ${req.url?.split('?')[0]}`);
