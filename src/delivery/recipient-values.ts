@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import { toOneLine } from '../render/markdown.ts';
+import { toOneLine } from '../render/one-line.ts';
 import type { SlotValues } from '../render/slots.ts';
 import { signToken } from '../subscribers/tokens.ts';
 

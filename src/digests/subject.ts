@@ -1,5 +1,5 @@
 import type { ArticleRow } from '../db/schema.ts';
-import { toOneLine } from '../render/markdown.ts';
+import { toOneLine } from '../render/one-line.ts';
 import type { Week } from '../articles/week.ts';
 
 /** Subjects past ~70 characters are cut by most inboxes; headers must stay one line. */

@@ -1,4 +1,5 @@
 import MarkdownIt from 'markdown-it';
+import { stripTags } from './one-line.ts';
 
 const SAFE_LINK = /^(https?:|mailto:)/i;
 
@@ -58,12 +59,4 @@ export function markdownToText(source: string): string {
   return paragraphs.map(stripTags).join('\n\n');
 }
 
-/** Removes anything shaped like an HTML tag from plain text, so markup never survives as markup. */
-export function stripTags(text: string): string {
-  return text.replace(/<\/?[a-z!][^>]*>?/gi, '').replace(/[ \t]{2,}/g, ' ');
-}
-
-/** Plain one-line text for headers and titles: no control characters, no tags, collapsed spaces. */
-export function toOneLine(text: string): string {
-  return stripTags(text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')).replace(/\s+/g, ' ').trim();
-}
+export { stripTags, toOneLine } from './one-line.ts';

@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
-import { archiveRoutes } from '../../http/archive-routes.ts';
-import { opsRoutes } from '../../http/ops-routes.ts';
-import { startHttpServer } from '../../http/server.ts';
-import { audienceRoutes } from '../../http/subscription-routes.ts';
-import { createLogger } from '../../log.ts';
 import { compileInChildProcess } from '../../render/segment-compiler.ts';
 import { nextRun } from '../../schedule/cron-times.ts';
-import { startService } from '../../schedule/service.ts';
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import { openContext } from '../context.ts';
 
@@ -17,6 +11,15 @@ export function registerServeCommand(program: Command): void {
     .description('run the service: the weekly schedule (DIGEST_CRON) and the HTTP app on HTTP_HOST:HTTP_PORT')
     .option('--http-only', 'serve the HTTP app without the weekly schedule')
     .action(async (options: { httpOnly?: boolean }) => {
+      // The service's own modules (pino, prom-client, node-cron, the HTTP app) load only here, not in every command.
+      const [{ archiveRoutes }, { opsRoutes }, { startHttpServer }, { audienceRoutes }, { createLogger }, { startService }] = await Promise.all([
+        import('../../http/archive-routes.ts'),
+        import('../../http/ops-routes.ts'),
+        import('../../http/server.ts'),
+        import('../../http/subscription-routes.ts'),
+        import('../../log.ts'),
+        import('../../schedule/service.ts'),
+      ]);
       const { db, config, migrated } = await openContext();
       const log = createLogger(config);
       if (migrated.length) log.info({ migrations: migrated }, 'database migrated');
