@@ -2,15 +2,13 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
-import { listArticlesInWeek } from '../articles/list-articles.ts';
 import type { Week } from '../articles/week.ts';
-import { type DigestContent, orderArticles, personalize } from '../render/rendered-digest.ts';
+import { type DigestContent, personalize } from '../render/rendered-digest.ts';
 import { type SegmentCompiler, compileInProcess } from '../render/segment-compiler.ts';
 import { ALL } from './segments.ts';
 import { htmlBytes } from '../render/size-budget.ts';
 import { recipientValues } from '../delivery/recipient-values.ts';
-import { findDigest } from './find-digest.ts';
-import { digestPreheader, digestSubject } from './subject.ts';
+import { draftContent, findDigest } from './find-digest.ts';
 
 export type BuildResult =
   | { outcome: 'empty'; week: Week }
@@ -32,23 +30,17 @@ export async function buildDigest(db: Db, config: Config, week: Week, now = new 
       'EFROZEN',
     );
   }
-  const articles = orderArticles(await listArticlesInWeek(db, week));
-  if (articles.length === 0) {
+  const content = await draftContent(db, config, week);
+  if (!content) {
     if (existing) await db.deleteFrom('digests').where('id', '=', existing.id).execute();
     return { outcome: 'empty', week };
   }
-  const content: DigestContent = {
-    week,
-    subject: digestSubject(config.publicationName, week, articles),
-    preheader: digestPreheader(articles),
-    articles,
-  };
   const compiled = (await compiler(content, [ALL], config)).get(ALL)!;
   const sample = personalize(compiled, recipientValues(config, SAMPLE_RECIPIENT));
   const values = {
     subject: content.subject,
     preheader: content.preheader,
-    article_ids: JSON.stringify(articles.map((a) => a.id)),
+    article_ids: JSON.stringify(content.articles.map((a) => a.id)),
     html_bytes: htmlBytes(sample.html),
     built_at: now.toISOString(),
   };

@@ -2,7 +2,10 @@ import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
 import { listArticlesByIds } from '../articles/list-articles.ts';
 import type { Week } from '../articles/week.ts';
-import type { DigestContent } from '../render/rendered-digest.ts';
+import { type DigestContent, orderArticles } from '../render/rendered-digest.ts';
+import type { Config } from '../config.ts';
+import { listArticlesInWeek } from '../articles/list-articles.ts';
+import { digestContent } from './subject.ts';
 
 export async function findDigest(db: Db, weekId: string): Promise<DigestRow | undefined> {
   return db.selectFrom('digests').selectAll().where('week', '=', weekId).executeTakeFirst();
@@ -12,4 +15,10 @@ export async function findDigest(db: Db, weekId: string): Promise<DigestRow | un
 export async function loadDigestContent(db: Db, digest: DigestRow, week: Week): Promise<DigestContent> {
   const ids = JSON.parse(digest.article_ids) as number[];
   return { week, subject: digest.subject, preheader: digest.preheader, articles: await listArticlesByIds(db, ids) };
+}
+
+/** What building the week's digest now would freeze: its articles in reading order; null for a week without any. */
+export async function draftContent(db: Db, config: Config, week: Week): Promise<DigestContent | null> {
+  const articles = orderArticles(await listArticlesInWeek(db, week));
+  return articles.length === 0 ? null : digestContent(config.publicationName, week, articles);
 }

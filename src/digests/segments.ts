@@ -1,5 +1,5 @@
 import type { DigestContent } from '../render/rendered-digest.ts';
-import { digestPreheader, digestSubject } from './subject.ts';
+import { digestContent } from './subject.ts';
 
 /**
  * A segment is the set of categories a group of subscribers receives. Its
@@ -28,5 +28,5 @@ export function segmentContent(content: DigestContent, key: SegmentKey, publicat
   if (key === ALL) return content;
   const wanted = new Set(key.split('|'));
   const articles = content.articles.filter((a) => wanted.has(a.category.toLowerCase()));
-  return { ...content, articles, subject: digestSubject(publicationName, content.week, articles), preheader: digestPreheader(articles) };
+  return digestContent(publicationName, content.week, articles);
 }

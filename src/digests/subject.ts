@@ -1,4 +1,5 @@
 import type { ArticleRow } from '../db/schema.ts';
+import type { DigestContent } from '../render/rendered-digest.ts';
 import { toOneLine } from '../render/one-line.ts';
 import type { Week } from '../articles/week.ts';
 
@@ -25,4 +26,9 @@ export function digestPreheader(articles: ArticleRow[]): string {
   const more = articles.length - titles.length;
   const tail = more > 0 ? ` — and ${more} more ${more === 1 ? 'story' : 'stories'}` : '';
   return clip(titles.join(' · '), PREHEADER_MAX - tail.length) + tail;
+}
+
+/** A digest's content for articles already in reading order: its subject and preheader follow from them. */
+export function digestContent(publicationName: string, week: Week, articles: ArticleRow[]): DigestContent {
+  return { week, subject: digestSubject(publicationName, week, articles), preheader: digestPreheader(articles), articles };
 }

@@ -12,16 +12,14 @@ import { PreviewProps as confirmPreviewProps } from '../../emails/confirm-subscr
 import { PreviewProps as welcomePreviewProps } from '../../emails/welcome.tsx';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { listArticlesInWeek } from '../articles/list-articles.ts';
 import type { Week } from '../articles/week.ts';
 import { SAMPLE_RECIPIENT } from '../digests/build-digest.ts';
-import { findDigest, loadDigestContent } from '../digests/find-digest.ts';
-import { digestPreheader, digestSubject } from '../digests/subject.ts';
+import { draftContent, findDigest, loadDigestContent } from '../digests/find-digest.ts';
 import { composeDigestMessage, composeNoticeMessage } from '../delivery/compose-message.ts';
 import { type Recipient, preferencesUrl, recipientValues, unsubscribeUrl } from '../delivery/recipient-values.ts';
 import { compileMjml } from '../render/compile-mjml.ts';
 import { digestText } from '../render/digest-text.ts';
-import { orderArticles, renderDigest } from '../render/render-digest.ts';
+import { renderDigest } from '../render/render-digest.ts';
 import { renderConfirmSubscription, renderWelcome } from '../render/render-notice.ts';
 import { signToken } from '../subscribers/tokens.ts';
 import { describeSchedule } from '../schedule/cron-times.ts';
@@ -57,18 +55,15 @@ function publication(config: Config) {
 async function previewDigest(db: Db, config: Config, week: Week, now: Date): Promise<PreviewResult> {
   const recipient = await sampleRecipient(db);
   const digest = await findDigest(db, week.id);
-  const articles = digest ? [] : orderArticles(await listArticlesInWeek(db, week));
-  if (!digest && articles.length === 0) {
+  const content = digest ? await loadDigestContent(db, digest, week) : await draftContent(db, config, week);
+  if (!content) {
     const { mjml, html } = await compileMjml(createElement(WeeklyDigest, digestPreviewProps));
     const message = composeNoticeMessage(config, { subject: digestPreviewProps.subject, html, text: digestText(digestPreviewProps) }, { name: '', address: digestPreviewProps.recipient.email }, 'preview');
     return { template: 'weekly-digest', source: `PreviewProps (${week.id} has no articles)`, recipient: digestPreviewProps.recipient.email, message, mjml };
   }
-  const content = digest
-    ? await loadDigestContent(db, digest, week)
-    : { week, subject: digestSubject(config.publicationName, week, articles), preheader: digestPreheader(articles), articles };
   const rendered = await renderDigest(content, config);
   const message = composeDigestMessage(config, rendered, week.id, recipient, now);
-  const source = digest ? `the ${digest.status} digest built ${digest.built_at}` : `the ${articles.length} articles of ${week.id} (not built yet)`;
+  const source = digest ? `the ${digest.status} digest built ${digest.built_at}` : `the ${content.articles.length} articles of ${week.id} (not built yet)`;
   return { template: 'weekly-digest', source, recipient: recipient.email, message, mjml: rendered.mjml };
 }
 

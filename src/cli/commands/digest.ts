@@ -1,13 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { listArticlesInWeek } from '../../articles/list-articles.ts';
 import { type Week, formatWeekRange, resolveWeek, weekOf } from '../../articles/week.ts';
 import type { Db } from '../../db/connect.ts';
 import type { Config } from '../../config.ts';
 import { type BuildResult, SAMPLE_RECIPIENT, buildDigest } from '../../digests/build-digest.ts';
-import { findDigest, loadDigestContent } from '../../digests/find-digest.ts';
-import { digestSubject, digestPreheader } from '../../digests/subject.ts';
+import { draftContent, findDigest, loadDigestContent } from '../../digests/find-digest.ts';
 import { requeueFailed } from '../../delivery/delivery-store.ts';
 import { describeSend } from '../../delivery/send-status.ts';
 import { createProgressReporter } from '../progress.ts';
@@ -15,7 +13,7 @@ import { recipientValues } from '../../delivery/recipient-values.ts';
 import type { SendSummary } from '../../delivery/send-digest.ts';
 import { runWeeklySend } from '../../schedule/weekly-job.ts';
 import { UserError } from '../../errors.ts';
-import { type DigestContent, orderArticles, personalize } from '../../render/rendered-digest.ts';
+import { personalize } from '../../render/rendered-digest.ts';
 import { type SegmentCompiler, compileInChildProcess, serveCompileRequest } from '../../render/segment-compiler.ts';
 import { HTML_BUDGET_BYTES, formatKb, htmlBytes } from '../../render/size-budget.ts';
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
@@ -103,14 +101,8 @@ export function registerDigestCommands(program: Command): void {
       await withContext(async ({ db, config }) => {
         const week = resolveWeek(options.week, new Date(), config.timeZone);
         const digest = await findDigest(db, week.id);
-        let content: DigestContent;
-        if (digest) {
-          content = await loadDigestContent(db, digest, week);
-        } else {
-          const articles = orderArticles(await listArticlesInWeek(db, week));
-          if (articles.length === 0) return console.log(`${week.id} has no articles: nothing to render.`);
-          content = { week, subject: digestSubject(config.publicationName, week, articles), preheader: digestPreheader(articles), articles };
-        }
+        const content = digest ? await loadDigestContent(db, digest, week) : await draftContent(db, config, week);
+        if (!content) return console.log(`${week.id} has no articles: nothing to render.`);
         const rendered = await renderDigest(content, config);
         const { html, text } = personalize(rendered, recipientValues(config, SAMPLE_RECIPIENT));
         await mkdir(options.out, { recursive: true });
