@@ -120,6 +120,8 @@ export interface Config {
   smtpUrl: string | undefined;
   outboxDir: string;
   mailFrom: string;
+  /** The domain of MAIL_FROM: Message-IDs and List-Id are made under it. */
+  senderDomain: string;
   mailReplyTo: string | undefined;
   publicationName: string;
   postalAddress: string;
@@ -162,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     outboxDir: e.OUTBOX_DIR,
     mailFrom: e.MAIL_FROM,
+    senderDomain: parseMailbox(e.MAIL_FROM)!.address.split('@')[1]!,
     mailReplyTo: e.MAIL_REPLY_TO,
     publicationName: e.PUBLICATION_NAME,
     postalAddress: e.POSTAL_ADDRESS,

@@ -1,14 +1,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { parseMailbox } from '../mailbox.ts';
 import { type RenderedDigest, listIdHeader, personalize } from '../render/rendered-digest.ts';
 import { buildMessage } from './mime-message.ts';
 import type { OutgoingMessage } from '../transport/transport.ts';
-import { type Recipient, recipientValues } from './recipient-values.ts';
-
-export function senderDomain(config: Config): string {
-  return parseMailbox(config.mailFrom)!.address.split('@')[1]!;
-}
+import { type Recipient, displayName, recipientValues } from './recipient-values.ts';
 
 /**
  * The Message-ID of a (digest, subscriber) pair is the same on every attempt,
@@ -17,7 +12,7 @@ export function senderDomain(config: Config): string {
  */
 export function digestMessageId(config: Config, weekId: string, subscriberId: number): string {
   const tag = createHmac('sha256', config.appSecret).update(`${weekId}:${subscriberId}`).digest('hex').slice(0, 12);
-  return `<${weekId}.${subscriberId}.${tag}@${senderDomain(config)}>`;
+  return `<${weekId}.${subscriberId}.${tag}@${config.senderDomain}>`;
 }
 
 /** One subscriber's copy of the digest, with every header the design requires. */
@@ -29,7 +24,7 @@ export function composeDigestMessage(
   date: Date,
 ): OutgoingMessage {
   const values = recipientValues(config, recipient);
-  const to = { name: values.greeting === 'Hello,' ? '' : recipient.name.replace(/[\r\n]+/g, ' ').trim(), address: recipient.email };
+  const to = { name: displayName(recipient), address: recipient.email };
   const messageId = digestMessageId(config, weekId, recipient.id);
   let personalized: ReturnType<typeof personalize> | undefined;
   // The wire bytes are spliced from the segment's pre-encoded parts; the
@@ -75,7 +70,7 @@ export function composeNoticeMessage(
     subject: email.subject,
     text: email.text,
     html: email.html,
-    messageId: `<notice.${randomUUID()}@${senderDomain(config)}>`,
+    messageId: `<notice.${randomUUID()}@${config.senderDomain}>`,
     date,
     headers: {},
   };

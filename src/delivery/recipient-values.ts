@@ -17,9 +17,14 @@ export function preferencesUrl(config: Config, subscriberId: number): string {
   return `${config.publicUrl}/preferences?token=${signToken(config.appSecret, 'preferences', subscriberId)}`;
 }
 
+/** The subscriber's name as the greeting and the To header show it: one line, no tags, at most 80 characters. */
+export function displayName(recipient: Recipient): string {
+  return toOneLine(recipient.name).slice(0, 80);
+}
+
 /** The per-subscriber slot values: greeting, address and signed links. */
 export function recipientValues(config: Config, recipient: Recipient): SlotValues {
-  const name = toOneLine(recipient.name).slice(0, 80);
+  const name = displayName(recipient);
   return {
     greeting: name ? `Hi ${name},` : 'Hello,',
     email: recipient.email,

@@ -173,9 +173,16 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
   // Shared by the pool's workers: set by the first one that cannot reach the server.
   const outage: { current: { since: number; reason: string } | null; consecutive: number } = { current: null, consecutive: 0 };
 
+  // Subscribers share a handful of topic choices: work out each one's segment once, not per subscriber.
+  const segmentOfTopics = new Map<string, SegmentKey | null>();
+  const segmentOf = (topics: string) => {
+    if (!segmentOfTopics.has(topics)) segmentOfTopics.set(topics, segmentFor(JSON.parse(topics) as string[], categories));
+    return segmentOfTopics.get(topics)!;
+  };
+
   const deliver = async (row: ClaimedDelivery) => {
     if (signal?.aborted || outage.current) return;
-    const segment = segmentFor(JSON.parse(row.topics ?? '[]') as string[], categories);
+    const segment = segmentOf(row.topics ?? '[]');
     if (row.subscriberId === null || row.email === null || row.subscriberStatus !== 'active' || segment === null) {
       const reason = segment === null && row.subscriberStatus === 'active' ? NO_MATCHING_TOPICS : `subscriber is ${row.subscriberStatus ?? 'erased'}`;
       await markSkipped(db, row.id, reason, now());

@@ -61,8 +61,7 @@ export function archiveUrl(config: Config, weekId: string): string {
 
 /** RFC 2919 list identifier, so readers can filter the digest. */
 export function listIdHeader(config: Config): string {
-  const domain = parseMailbox(config.mailFrom)!.address.split('@')[1]!;
-  return `${config.publicationName.replace(/[\r\n"<>]+/g, ' ')} weekly digest <weekly-digest.${domain}>`;
+  return `${config.publicationName.replace(/[\r\n"<>]+/g, ' ')} weekly digest <weekly-digest.${config.senderDomain}>`;
 }
 
 /** Adds the once-per-segment wire encoding to a compiled digest. */

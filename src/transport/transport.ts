@@ -1,3 +1,5 @@
+import { parseMailbox } from '../mailbox.ts';
+
 /** A message ready for the wire: personalised bodies and every header we set. */
 export interface OutgoingMessage {
   /** Filename-safe key of the (digest, subscriber) pair, e.g. `2026-W47/42-ada@example.com`; the outbox names files by it. */
@@ -40,8 +42,7 @@ export interface Transport {
 /** nodemailer's mail options for a message (shared by both transports). */
 export function toMailOptions(message: OutgoingMessage) {
   if (message.raw !== undefined) {
-    const from = /<([^<>]+)>\s*$/.exec(message.from)?.[1] ?? message.from;
-    return { envelope: { from, to: [message.to.address] }, raw: message.raw, messageId: message.messageId };
+    return { envelope: { from: parseMailbox(message.from)!.address, to: [message.to.address] }, raw: message.raw, messageId: message.messageId };
   }
   return {
     from: message.from,
