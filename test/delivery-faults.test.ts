@@ -145,7 +145,7 @@ describe('rate limits', () => {
 
   it('waits out SEND_HOURLY_LIMIT, says when it will resume, and continues', async () => {
     const emails = Array.from({ length: 8 }, (_, i) => `reader-${i}@example.com`);
-    const { db, config, send, digest } = await setUp(emails, {}, { SEND_HOURLY_LIMIT: '5' });
+    const { db, config, digest } = await setUp(emails, {}, { SEND_HOURLY_LIMIT: '5' });
     // A fake clock: every wait moves time forward instead of sleeping for an hour.
     let t = Date.parse('2026-11-23T08:00:00.000Z');
     const waits: string[] = [];
@@ -164,7 +164,6 @@ describe('rate limits', () => {
     const sentAt = (await db.selectFrom('deliveries').select('sent_at').orderBy('sent_at').execute()).map((r) => r.sent_at);
     expect(sentAt.slice(0, 5).every((s) => s === '2026-11-23T08:00:00.000Z')).toBe(true);
     expect(sentAt.slice(5).every((s) => s! >= '2026-11-23T09:00:00.000Z')).toBe(true);
-    void send;
 
     // What `digest status` reports in the middle of such a pause.
     const { describeSend } = await import('../src/delivery/send-status.ts');
