@@ -1,3 +1,4 @@
+import { describeStore } from '../db/dialect.ts';
 import { Command, CommanderError } from 'commander';
 import { migrateToLatest } from '../db/connect.ts';
 import { isUserError } from '../errors.ts';
@@ -19,9 +20,10 @@ export function buildProgram(): Command {
     .command('migrate')
     .description('create or upgrade the database schema (every command also does this at start)')
     .action(async () => {
-      await withContext(async ({ db, config }) => {
-        const applied = await migrateToLatest(db);
-        console.log(applied.length ? `applied: ${applied.join(', ')}` : `${config.databaseUrl} is up to date`);
+      await withContext(async ({ db, config, migrated }) => {
+        // The context already ran them; report what this start applied.
+        const applied = [...migrated, ...(await migrateToLatest(db))];
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : `${describeStore(config.databaseUrl)} is up to date`);
       });
     });
   registerDemoCommand(program);

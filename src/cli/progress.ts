@@ -8,7 +8,7 @@ export interface ProgressReporter {
 function describeWait(progress: SendProgress): string {
   const w = progress.waiting;
   if (!w) return '';
-  const what = { 'server-down': 'SMTP server unreachable, retrying', 'hourly-limit': 'hourly limit reached, resuming', retry: 'waiting for deferred retries' }[w.reason];
+  const what = { 'server-down': 'SMTP server unreachable, retrying', 'hourly-limit': 'hourly limit reached, resuming', retry: 'waiting for deferred retries', 'other-senders': 'other workers finishing their batches, checking again' }[w.reason];
   return ` · ${what} at ${w.until.slice(11, 19)} UTC`;
 }
 

@@ -11,7 +11,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('openDatabase', () => {
   it('creates the file with WAL and foreign keys on, and migrates once', async () => {
     const db = openDatabase(`file:${join(dir, 'nested/digest.db')}`);
-    expect(await migrateToLatest(db)).toEqual(['001-initial', '002-open-deliveries-index']);
+    expect(await migrateToLatest(db)).toEqual(['001-initial', '002-open-deliveries-index', '003-workers']);
     expect(await migrateToLatest(db)).toEqual([]);
     const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
     expect(journal.rows[0]!.journal_mode).toBe('wal');

@@ -1,24 +1,28 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
 import { UserError } from '../errors.ts';
+import { isPostgresUrl } from './dialect.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
 
+/** The PostgreSQL schema each handle works in (`?schema=` in the URL; default public). */
+const schemas = new WeakMap<Db, string>();
+
 /**
- * Opens the store named by DATABASE_URL (`file:data/digest.db` or `:memory:`).
+ * Opens the store named by DATABASE_URL: `file:data/digest.db` or `:memory:`
+ * (SQLite), or `postgres://user@host:5432/db[?schema=name]` (PostgreSQL).
  *
  * @example
  * const db = openDatabase('file:data/digest.db');
  * await migrateToLatest(db);
  */
 export function openDatabase(url: string): Db {
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new UserError('DATABASE_URL: PostgreSQL is not supported yet; use file:PATH (SQLite)', 'ECONFIG');
-  }
+  if (isPostgresUrl(url)) return openPostgres(url);
   const path = url === ':memory:' ? ':memory:' : url.replace(/^file:(\/\/)?/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let sqlite: SQLite.Database;
@@ -38,6 +42,32 @@ export function openDatabase(url: string): Db {
   // claims need little. 4 MB.
   sqlite.pragma('cache_size = -4000');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+}
+
+/**
+ * `?schema=NAME` puts every table in that schema (created by the first
+ * migration run), so several publications or test runs can share a database.
+ */
+function postgresOptions(url: string): pg.PoolConfig & { schema: string } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? '';
+  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new UserError(`DATABASE_URL: schema must be a lower-case SQL name, got "${schema}"`, 'ECONFIG');
+  }
+  parsed.searchParams.delete('schema');
+  const max = Number(parsed.searchParams.get('pool') ?? 10);
+  parsed.searchParams.delete('pool');
+  return { connectionString: parsed.toString(), max, ...(schema ? { options: `-c search_path=${schema}` } : {}), schema };
+}
+
+function openPostgres(url: string): Db {
+  const { schema, ...options } = postgresOptions(url);
+  const pool = new pg.Pool(options);
+  // An idle client that loses its server (a restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  if (schema) schemas.set(db, schema);
+  return db;
 }
 
 /**
@@ -68,9 +98,22 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
  * Can the store be reached right now? For SQLite, opens the file afresh
  * (read-only, must exist) and reads its schema: an open handle keeps working
  * on a file that was deleted or replaced, so asking it would prove nothing.
+ * For PostgreSQL, a new connection (not one from the pool) runs a query.
  */
-export function probeDatabase(url: string): void {
+export async function probeDatabase(url: string): Promise<void> {
   if (url === ':memory:') return;
+  if (isPostgresUrl(url)) {
+    const { schema: _, ...options } = postgresOptions(url);
+    const client = new pg.Client({ ...options, connectionTimeoutMillis: 3000, query_timeout: 3000 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query('select count(*) from kysely_migration');
+    } finally {
+      await client.end().catch(() => {});
+    }
+    return;
+  }
   const probe = new SQLite(url.replace(/^file:(\/\/)?/, ''), { readonly: true, fileMustExist: true });
   try {
     probe.prepare('select count(*) from sqlite_master').get();
@@ -81,7 +124,15 @@ export function probeDatabase(url: string): void {
 
 /** Runs every pending migration. Kysely's Migrator never throws: we check its result. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  const schema = schemas.get(db);
+  if (schema) {
+    try {
+      await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    } catch (error) {
+      throw new UserError(`cannot reach PostgreSQL: ${(error as Error).message || (error as { code?: string }).code}`, 'EDATABASE');
+    }
+  }
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -7,6 +7,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
  * - digest: the email for one week; its article list and subject are frozen when built.
  * - delivery: one digest to one subscriber, with its own state machine.
  * - lease: a named lock with an owner and an expiry, so one sender runs at a time.
+ * - claim: a worker's hold on a delivery (claimed_by, claimed_until), so no two send it.
  *
  * Times are UTC ISO-8601 strings (`2026-11-23T08:00:00.000Z`), which sort as text.
  */
@@ -97,12 +98,20 @@ export interface LeasesTable {
   expires_at: string;
 }
 
+/** Represents records in the `send_clock` table: when SEND_RATE last let a message go, across all workers. */
+export interface SendClockTable {
+  name: string;
+  /** Milliseconds since the epoch; bigint in PostgreSQL, which pg returns as a string. */
+  last_grant_ms: number | string;
+}
+
 export interface Database {
   articles: ArticlesTable;
   subscribers: SubscribersTable;
   digests: DigestsTable;
   deliveries: DeliveriesTable;
   leases: LeasesTable;
+  send_clock: SendClockTable;
 }
 
 export type ArticleRow = Selectable<ArticlesTable>;

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
+import { dialectOf } from '../db/dialect.ts';
 import type { DeliveryStatus } from '../db/schema.ts';
+import { ownerIsDeadHere } from './owner.ts';
 
 /** A claimed delivery with what is needed to address it. */
 export interface ClaimedDelivery {
@@ -18,25 +20,32 @@ export interface ClaimedDelivery {
 }
 
 /**
- * Recovers what a sender that died left behind, when a new single sender
- * starts: rows left in `sending` become `uncertain` (the server may or may
- * not have accepted them), and its claims on rows it never started are
- * released. Returns how many were in flight.
+ * Recovers what senders that died left behind. A claim is dead when its
+ * owner was a process on this machine that no longer exists, or when it
+ * expired (a worker elsewhere stopped renewing it). Its rows in `sending`
+ * become `uncertain` (the server may or may not have accepted them) and its
+ * other rows go back to the pool. Live workers' claims are left alone, so
+ * any number of senders can share a digest. Returns how many were in flight.
  */
 export async function recoverInterrupted(db: Db, digestId: number, now = new Date()): Promise<number> {
+  const stamp = now.toISOString();
+  const holders = await db
+    .selectFrom('deliveries')
+    .select(['claimed_by', (eb) => eb.fn.max('claimed_until').as('until')])
+    .where('claimed_by', 'is not', null)
+    .where('digest_id', '=', digestId)
+    .groupBy('claimed_by')
+    .execute();
+  const dead = holders.filter((h) => ownerIsDeadHere(h.claimed_by!) || (h.until as string) < stamp).map((h) => h.claimed_by!);
+  if (dead.length === 0) return 0;
   return db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable('deliveries')
-      .set({ status: 'uncertain', claimed_by: null, claimed_until: null, updated_at: now.toISOString() })
-      .where('digest_id', '=', digestId)
+      .set({ status: 'uncertain', claimed_by: null, claimed_until: null, updated_at: stamp })
+      .where('claimed_by', 'in', dead)
       .where('status', '=', 'sending')
       .executeTakeFirst();
-    await trx
-      .updateTable('deliveries')
-      .set({ claimed_by: null, claimed_until: null })
-      .where('digest_id', '=', digestId)
-      .where('claimed_by', 'is not', null)
-      .execute();
+    await trx.updateTable('deliveries').set({ claimed_by: null, claimed_until: null }).where('claimed_by', 'in', dead).execute();
     return Number(result.numUpdatedRows);
   });
 }
@@ -46,7 +55,9 @@ export async function recoverInterrupted(db: Db, digestId: number, now = new Dat
  * `resendUncertain`; deferred whose time has come) for `owner` until
  * `claimSeconds` from now. The state stays as it is: a row turns `sending`
  * only right before its message goes on the wire (beginAttempt), so a crash
- * leaves as `uncertain` only what was really in flight.
+ * leaves as `uncertain` only what was really in flight. On PostgreSQL,
+ * workers claiming at the same moment skip each other's rows (SKIP LOCKED)
+ * instead of queueing behind them; SQLite serialises writers anyway.
  */
 export async function claimDueDeliveries(
   db: Db,
@@ -57,6 +68,7 @@ export async function claimDueDeliveries(
   const stamp = now.toISOString();
   const until = new Date(now.getTime() + (options.claimSeconds ?? 300) * 1000).toISOString();
   const due: DeliveryStatus[] = options.resendUncertain ? ['pending', 'uncertain'] : ['pending'];
+  const dialect = dialectOf(db);
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom('deliveries as d')
@@ -71,6 +83,7 @@ export async function claimDueDeliveries(
       .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<', stamp)]))
       .orderBy('d.id')
       .limit(options.limit)
+      .$if(dialect === 'postgres', (qb) => qb.forUpdate('d').skipLocked())
       .execute();
     if (rows.length > 0) {
       await trx
@@ -93,10 +106,33 @@ export async function claimDueDeliveries(
   });
 }
 
-/** The message is about to go on the wire: from here until the server answers, the row is in flight. */
-export async function beginAttempt(db: Db, id: number, now = new Date()): Promise<void> {
+/** Keeps `owner`'s claims alive while it works through them. */
+export async function renewClaims(db: Db, owner: string, claimSeconds: number, now = new Date()): Promise<void> {
+  const until = new Date(now.getTime() + claimSeconds * 1000).toISOString();
+  await db.updateTable('deliveries').set({ claimed_until: until }).where('claimed_by', '=', owner).execute();
+}
+
+/** Open deliveries of the digest that another sender holds right now (it will send them, or its claim expires). */
+export async function heldByOthers(db: Db, digestId: number, owner: string): Promise<number> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('claimed_by', 'is not', null)
+    .where('claimed_by', '!=', owner)
+    .where('digest_id', '=', digestId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * The message is about to go on the wire: from here until the server
+ * answers, the row is in flight. False when `owner` no longer holds the row
+ * (it stalled past its claim and another sender took it): then it must not send.
+ */
+export async function beginAttempt(db: Db, id: number, owner: string, now = new Date()): Promise<boolean> {
   // Hand-written: this and markSent run once per message, and the query builder's work showed in the profile.
-  await sql`update deliveries set status = 'sending', updated_at = ${now.toISOString()} where id = ${id}`.execute(db);
+  const result = await sql`update deliveries set status = 'sending', updated_at = ${now.toISOString()} where id = ${id} and claimed_by = ${owner}`.execute(db);
+  return Number(result.numAffectedRows ?? 0) === 1;
 }
 
 /** The server could not be reached: this attempt never happened, so it costs the recipient nothing. */
@@ -139,6 +175,25 @@ export async function recordHardBounce(db: Db, subscriberId: number, limit: numb
 /** A delivery went through: earlier bounces were not consecutive after all. */
 export async function clearBounces(db: Db, subscriberId: number): Promise<void> {
   await db.updateTable('subscribers').set({ bounce_count: 0 }).where('id', '=', subscriberId).execute();
+}
+
+/**
+ * SEND_RATE across every sender sharing the store: lets a message go when
+ * at least `intervalMs` passed since the last one any sender let go, and
+ * records it (a compare-and-set on one row). Returns 0 when granted, else
+ * how long to wait before asking again. A clock row far in the future (a
+ * test's fake clock, a machine whose clock was wrong) is not waited for.
+ */
+export async function grantSendSlot(db: Db, nowMs: number, intervalMs: number): Promise<number> {
+  const granted = await sql`update send_clock set last_grant_ms = ${nowMs}
+    where name = 'rate' and (last_grant_ms <= ${nowMs - intervalMs} or last_grant_ms > ${nowMs + 60_000})`.execute(db);
+  if (Number(granted.numAffectedRows ?? 0) === 1) return 0;
+  const row = await db.selectFrom('send_clock').select('last_grant_ms').where('name', '=', 'rate').executeTakeFirst();
+  if (!row) {
+    await db.insertInto('send_clock').values({ name: 'rate', last_grant_ms: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
+    return grantSendSlot(db, nowMs, intervalMs);
+  }
+  return Math.max(1, Number(row.last_grant_ms) + intervalMs - nowMs);
 }
 
 /** Start times (ms) of every message sent in the hour before `now`, oldest first: the hourly limit's memory. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
+import { dialectOf } from '../db/dialect.ts';
 
 export const NO_MATCHING_TOPICS = 'no stories this week in the topics they chose';
 
@@ -9,13 +10,19 @@ export const NO_MATCHING_TOPICS = 'no stories this week in the topics they chose
  * chosen topics has a story this week. Safe to run again: existing rows are
  * kept, so a repeat never re-sends. Returns the number of rows created.
  *
- * The topic match runs in the database (SQLite's json_each), so planning
- * never loads the subscriber list into memory.
+ * The topic match runs in the database (each store's own JSON array
+ * function), so planning never loads the subscriber list into memory.
+ * Several workers may plan at once: a row another created first is kept.
  */
 export async function planDeliveries(db: Db, digestId: number, categories: string[], now = new Date()): Promise<number> {
   const stamp = now.toISOString();
   const wanted = [...new Set(categories.map((c) => c.toLowerCase()))];
-  const matches = sql<boolean>`(s.topics = '[]' or exists (select 1 from json_each(s.topics) t where lower(t.value) in (${sql.join(wanted.length ? wanted : [''])})))`;
+  const list = sql.join(wanted.length ? wanted : ['']);
+  const topicIn = {
+    sqlite: sql<boolean>`exists (select 1 from json_each(s.topics) t where lower(t.value) in (${list}))`,
+    postgres: sql<boolean>`exists (select 1 from jsonb_array_elements_text(s.topics::jsonb) t where lower(t) in (${list}))`,
+  }[dialectOf(db)];
+  const matches = sql<boolean>`(s.topics = '[]' or ${topicIn})`;
   const result = await db
     .insertInto('deliveries')
     .columns(['digest_id', 'subscriber_id', 'status', 'last_error', 'created_at', 'updated_at'])
@@ -35,6 +42,7 @@ export async function planDeliveries(db: Db, digestId: number, categories: strin
           not(exists(selectFrom('deliveries as d').select('d.id').where('d.digest_id', '=', digestId).whereRef('d.subscriber_id', '=', 's.id'))),
         ),
     )
+    .onConflict((oc) => oc.columns(['digest_id', 'subscriber_id']).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0);
 }

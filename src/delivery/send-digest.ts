@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
@@ -17,6 +16,8 @@ import {
   claimDueDeliveries,
   clearBounces,
   countDeliveries,
+  grantSendSlot,
+  heldByOthers,
   markAttemptFailed,
   recoverInterrupted,
   markSent,
@@ -24,8 +25,10 @@ import {
   nextDeferredAt,
   recordHardBounce,
   releaseClaims,
+  renewClaims,
   sendsInLastHour,
 } from './delivery-store.ts';
+import { newOwner } from './owner.ts';
 import { NO_MATCHING_TOPICS, planDeliveries } from './plan-deliveries.ts';
 import { classifyFailure, reconnectDelayMs, retryDelaySeconds } from './retry-policy.ts';
 import { runPool } from './run-pool.ts';
@@ -47,6 +50,10 @@ export interface SendOptions {
   /** Give up (for this run) after the SMTP server was unreachable this long (default 600 s). */
   maxOutageSeconds?: number;
   batchSize?: number;
+  /** How long a claim on a batch lasts without renewal; a dead sender's claims return to the pool after it (default 120 s). */
+  claimSeconds?: number;
+  /** Names this sender in its claims (default host:pid:random). */
+  owner?: string;
   /** Aborting stops claiming new work; messages in flight finish and are recorded. */
   signal?: AbortSignal;
   onProgress?: (progress: SendProgress) => void;
@@ -62,7 +69,7 @@ export interface SendProgress {
   failed: number;
   skipped: number;
   /** Set while the run waits: for the SMTP server, the hourly limit or a retry. */
-  waiting: { reason: 'server-down' | 'hourly-limit' | 'retry'; until: string } | null;
+  waiting: { reason: 'server-down' | 'hourly-limit' | 'retry' | 'other-senders'; until: string } | null;
 }
 
 export interface SendSummary extends SendProgress {
@@ -118,14 +125,15 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
   const sleep = deps.sleep ?? defaultSleep;
   const signal = options.signal;
   const started = Date.now();
-  const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const owner = options.owner ?? newOwner();
+  const claimSeconds = options.claimSeconds ?? 120;
   const resendUncertain = options.resendUncertain ?? true;
   const waitMs = (options.waitForDeferredSeconds ?? 180) * 1000;
   const maxOutageMs = (options.maxOutageSeconds ?? 600) * 1000;
 
   const content = await loadDigestContent(db, digest, week);
   const categories = content.articles.map((a) => a.category);
-  const uncertainFound = await recoverInterrupted(db, digest.id, now());
+  let uncertainFound = await recoverInterrupted(db, digest.id, now());
   const planned = digest.status === 'sent' ? 0 : await planDeliveries(db, digest.id, categories, now());
   // Compiled once per segment (set of categories) for the whole run, never per subscriber:
   // every segment the open deliveries need, in one go, before sending starts.
@@ -160,6 +168,8 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
     perSecond: config.sendRate,
     perHour: config.sendHourlyLimit,
     recentSends: config.sendHourlyLimit ? await sendsInLastHour(db, now()) : [],
+    // SEND_RATE is the publication's total: every sender sharing the store takes its slots from one clock.
+    shared: (nowMs, intervalMs) => grantSendSlot(db, nowMs, intervalMs),
     now: () => now().getTime(),
     sleep: async (ms, s) => {
       progress.waiting = { reason: 'hourly-limit', until: new Date(now().getTime() + ms).toISOString() };
@@ -191,7 +201,8 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
     }
     const rendered = await renderSegment(segment);
     const recipient = { id: row.subscriberId, email: row.email, name: row.name ?? '' };
-    await beginAttempt(db, row.id, now());
+    // False when this sender stalled past its claim and another took the row: it is theirs to send now.
+    if (!(await beginAttempt(db, row.id, owner, now()))) return;
     // The rate slot is taken last, right before the wire, so the limit holds at the server.
     if (!(await pacer.acquire(signal)) || outage.current) return cancelAttempt(db, row.id, row.status, now());
     const message = composeDigestMessage(config, rendered, week.id, recipient, now());
@@ -221,6 +232,9 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
   };
 
   let outageStarted: number | null = null;
+  // Claims outlive a long batch (a slow server, a low SEND_RATE) as long as this sender is alive.
+  const renewal = setInterval(() => void renewClaims(db, owner, claimSeconds, now()).catch(() => {}), (claimSeconds * 1000) / 3);
+  renewal.unref();
   try {
     while (!signal?.aborted) {
       if (outage.current) {
@@ -235,7 +249,7 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
         progress.waiting = null;
         outage.current = null;
       }
-      const batch = await claimDueDeliveries(db, digest.id, { limit: options.batchSize ?? 500, owner, resendUncertain, now: now() });
+      const batch = await claimDueDeliveries(db, digest.id, { limit: options.batchSize ?? 500, owner, resendUncertain, claimSeconds, now: now() });
       if (batch.length > 0) {
         await runPool(batch, config.sendConcurrency, deliver);
         await releaseClaims(db, digest.id, owner);
@@ -243,6 +257,16 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
           outageStarted = null;
           serverDownSince = null;
         }
+        continue;
+      }
+      // Nothing left to claim. Other senders may still hold rows: wait while they work, and take
+      // back what a dead one held (at once for a process gone from this machine, else at claim expiry).
+      uncertainFound += await recoverInterrupted(db, digest.id, now());
+      if ((await heldByOthers(db, digest.id, owner)) > 0) {
+        progress.waiting = { reason: 'other-senders', until: new Date(now().getTime() + 1000).toISOString() };
+        report();
+        await sleep(1000, signal);
+        progress.waiting = null;
         continue;
       }
       const next = await nextDeferredAt(db, digest.id);
@@ -255,6 +279,7 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
       progress.waiting = null;
     }
   } finally {
+    clearInterval(renewal);
     await releaseClaims(db, digest.id, owner);
   }
 

@@ -5,6 +5,11 @@ export interface PacerOptions {
   perHour?: number;
   /** Send times (ms) already in the last hour, oldest first, e.g. from the database at start. */
   recentSends?: number[];
+  /**
+   * Asks a limiter shared with other senders for the slot (0: granted, else
+   * ms to wait and ask again), after this process's own spacing.
+   */
+  shared?: (nowMs: number, intervalMs: number) => Promise<number>;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -23,6 +28,7 @@ export class SendPacer {
   readonly #perSecond: number | undefined;
   readonly #perHour: number | undefined;
   readonly #now: () => number;
+  readonly #shared: PacerOptions['shared'];
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   #lastGrant = -Infinity;
   #queue: Promise<unknown> = Promise.resolve();
@@ -33,6 +39,7 @@ export class SendPacer {
     this.#perSecond = options.perSecond;
     this.#perHour = options.perHour;
     this.#now = options.now ?? Date.now;
+    this.#shared = options.shared;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#hour = [...(options.recentSends ?? [])];
   }
@@ -64,6 +71,11 @@ export class SendPacer {
       const wait = this.#lastGrant + 1000 / this.#perSecond - this.#now();
       if (wait > 0) await this.#sleep(wait, signal);
       if (signal?.aborted) return false;
+      for (let retry = this.#shared ? await this.#shared(this.#now(), 1000 / this.#perSecond) : 0; retry > 0; ) {
+        await this.#sleep(retry, signal);
+        if (signal?.aborted) return false;
+        retry = await this.#shared!(this.#now(), 1000 / this.#perSecond);
+      }
       this.#lastGrant = this.#now();
     }
     if (this.#perHour) this.#hour.push(this.#now());

@@ -75,7 +75,7 @@ export function opsRoutes(db: Db, state: ServiceState | null, databaseUrl: strin
     'GET /healthz': async (): Promise<Reply> => {
       const body = { status: 'ok', lastRun: state?.lastRun ?? null, nextRun: state?.nextRunAt() ?? null, deliveriesPending: 0 };
       try {
-        probeDatabase(databaseUrl);
+        await probeDatabase(databaseUrl);
         body.deliveriesPending = await openDeliveries(db);
       } catch (error) {
         return { status: 503, type: 'application/json', body: JSON.stringify({ ...body, status: 'unavailable', error: `database: ${(error as Error).message}` }) };

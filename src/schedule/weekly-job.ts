@@ -1,5 +1,3 @@
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import type { Week } from '../articles/week.ts';
@@ -7,6 +5,7 @@ import { buildDigest } from '../digests/build-digest.ts';
 import { findDigest } from '../digests/find-digest.ts';
 import { type SendOptions, type SendSummary, sendDigest } from '../delivery/send-digest.ts';
 import type { Transport } from '../transport/transport.ts';
+import { newOwner, ownerIsDeadHere } from '../delivery/owner.ts';
 import { acquireLease, leaseHolder, releaseLease, renewLease } from './lease.ts';
 
 /** The lock every sender takes: `digest serve` ticks and manual `digest send` alike. */
@@ -14,36 +13,72 @@ export const SENDER_LEASE = 'sender';
 const LEASE_TTL_MS = 60_000;
 const RENEW_EVERY_MS = 15_000;
 
+export { newOwner };
+
 export type JobResult =
   | { outcome: 'sent'; summary: SendSummary }
   | { outcome: 'empty'; week: string }
   | { outcome: 'busy'; holder: string; until: string };
 
-export function newOwner(): string {
-  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+async function takeLease(db: Db, name: string, owner: string): Promise<boolean> {
+  if (await acquireLease(db, name, owner, LEASE_TTL_MS)) return true;
+  const holder = await leaseHolder(db, name);
+  if (!holder || !ownerIsDeadHere(holder.owner)) return false;
+  await releaseLease(db, name, holder.owner);
+  return acquireLease(db, name, owner, LEASE_TTL_MS);
 }
+
+/** Renews a lease while `work` runs; aborts the returned signal if the lease is lost. */
+function keepLease(db: Db, name: string, owner: string): { lost: AbortSignal; stop(): void } {
+  const lost = new AbortController();
+  const renew = setInterval(() => {
+    renewLease(db, name, owner, LEASE_TTL_MS)
+      .then((held) => held || lost.abort())
+      .catch(() => lost.abort());
+  }, RENEW_EVERY_MS);
+  return { lost: lost.signal, stop: () => clearInterval(renew) };
+}
+
+const pause = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
 
 /**
- * A lease held by a process on this machine that no longer exists (killed
- * with -9, say) need not sit out its expiry: nobody can be sending under it.
+ * One of several senders sharing the store (`digest send --worker`): no
+ * sender lease, so any number run at once, on any machines. The digest is
+ * built once: the first worker takes the week's build lease, builds it and
+ * starts the send; the others wait until it is sending, then all claim
+ * batches of deliveries from the same queue.
  */
-function ownerIsDeadHere(owner: string): boolean {
-  const [host, pid] = owner.split(':');
-  if (host !== hostname() || !pid || Number(pid) === process.pid) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+export async function runWorkerSend(
+  deps: { db: Db; config: Config; transport: Transport },
+  week: Week,
+  options: SendOptions & { owner?: string } = {},
+): Promise<JobResult> {
+  const { db, config } = deps;
+  const owner = options.owner ?? newOwner();
+  const buildLease = `build:${week.id}`;
+  for (;;) {
+    if (options.signal?.aborted) return { outcome: 'busy', holder: 'stopped before the digest was built', until: '' };
+    const digest = await findDigest(db, week.id);
+    if (digest && digest.status !== 'draft') return { outcome: 'sent', summary: await sendDigest(deps, digest, week, { ...options, owner }) };
+    if (await takeLease(db, buildLease, owner)) {
+      const lease = keepLease(db, buildLease, owner);
+      try {
+        const built = await buildDigest(db, config, week, new Date(), options.compiler);
+        if (built.outcome === 'empty') return { outcome: 'empty', week: week.id };
+        // sendDigest plans the deliveries and marks the digest sending, which releases the waiting workers.
+        const signal = AbortSignal.any([lease.lost, ...(options.signal ? [options.signal] : [])]);
+        return { outcome: 'sent', summary: await sendDigest(deps, built.digest, week, { ...options, owner, signal }) };
+      } finally {
+        lease.stop();
+        await releaseLease(db, buildLease, owner);
+      }
+    }
+    await pause(500, options.signal);
   }
-}
-
-async function takeLease(db: Db, owner: string): Promise<boolean> {
-  if (await acquireLease(db, SENDER_LEASE, owner, LEASE_TTL_MS)) return true;
-  const holder = await leaseHolder(db, SENDER_LEASE);
-  if (!holder || !ownerIsDeadHere(holder.owner)) return false;
-  await releaseLease(db, SENDER_LEASE, holder.owner);
-  return acquireLease(db, SENDER_LEASE, owner, LEASE_TTL_MS);
 }
 
 /**
@@ -58,17 +93,12 @@ export async function runWeeklySend(
 ): Promise<JobResult> {
   const { db, config } = deps;
   const owner = options.owner ?? newOwner();
-  if (!(await takeLease(db, owner))) {
+  if (!(await takeLease(db, SENDER_LEASE, owner))) {
     const holder = await leaseHolder(db, SENDER_LEASE);
     return { outcome: 'busy', holder: holder?.owner ?? 'unknown', until: holder?.expiresAt ?? '' };
   }
-  const lost = new AbortController();
-  const stop = AbortSignal.any([lost.signal, ...(options.signal ? [options.signal] : [])]);
-  const renew = setInterval(() => {
-    renewLease(db, SENDER_LEASE, owner, LEASE_TTL_MS)
-      .then((held) => held || lost.abort())
-      .catch(() => lost.abort());
-  }, RENEW_EVERY_MS);
+  const lease = keepLease(db, SENDER_LEASE, owner);
+  const stop = AbortSignal.any([lease.lost, ...(options.signal ? [options.signal] : [])]);
   try {
     let digest = await findDigest(db, week.id);
     if (!digest || (digest.status === 'draft' && options.build !== false)) {
@@ -78,7 +108,7 @@ export async function runWeeklySend(
     }
     return { outcome: 'sent', summary: await sendDigest(deps, digest, week, { ...options, signal: stop }) };
   } finally {
-    clearInterval(renew);
+    lease.stop();
     await releaseLease(db, SENDER_LEASE, owner);
   }
 }

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { type Week, formatWeekRange, resolveWeek, weekOf } from '../../articles/week.ts';
 import type { Db } from '../../db/connect.ts';
 import type { Config } from '../../config.ts';
@@ -10,8 +10,8 @@ import { requeueFailed } from '../../delivery/delivery-store.ts';
 import { describeSend } from '../../delivery/send-status.ts';
 import { createProgressReporter } from '../progress.ts';
 import { recipientValues } from '../../delivery/recipient-values.ts';
-import type { SendSummary } from '../../delivery/send-digest.ts';
-import { runWeeklySend } from '../../schedule/weekly-job.ts';
+import type { SendProgress, SendSummary } from '../../delivery/send-digest.ts';
+import { runWeeklySend, runWorkerSend } from '../../schedule/weekly-job.ts';
 import { UserError } from '../../errors.ts';
 import { personalize } from '../../render/rendered-digest.ts';
 import { type SegmentCompiler, compileInChildProcess, serveCompileRequest } from '../../render/segment-compiler.ts';
@@ -122,14 +122,21 @@ export function registerDigestCommands(program: Command): void {
     .option('--dry-run', 'render and count, send nothing')
     .option('--leave-uncertain', 'do not resend deliveries interrupted by a crash (default: resend them, same Message-ID)')
     .option('--retry-failed', "put the week's failed deliveries back in the queue first")
-    .action(async (options: { week?: string; dryRun?: boolean; leaveUncertain?: boolean; retryFailed?: boolean }) => {
+    .addOption(
+      new Option('--worker', 'one of several senders sharing the store (PostgreSQL): claims batches alongside the others, no sender lock').conflicts([
+        'dryRun',
+        'retryFailed',
+      ]),
+    )
+    .action(async (options: { week?: string; dryRun?: boolean; leaveUncertain?: boolean; retryFailed?: boolean; worker?: boolean }) => {
       await withContext(async ({ db, config }) => {
         const week = resolveWeek(options.week, new Date(), config.timeZone);
         // The sender keeps the template toolchain out of its memory: compiling runs in a child process.
-        const digest = await ensureDigest(db, config, week, compileInChildProcess);
-        if (!digest) return;
-        if (options.dryRun) return dryRun(db, config, digest, week);
-        if (options.retryFailed) console.log(`re-queued ${plural(await requeueFailed(db, digest.id), 'failed delivery', 'failed deliveries')}`);
+        // Workers build under a lease instead, so that only one of them does.
+        const digest = options.worker ? await findDigest(db, week.id) : await ensureDigest(db, config, week, compileInChildProcess);
+        if (!digest && !options.worker) return;
+        if (digest && options.dryRun) return dryRun(db, config, digest, week);
+        if (digest && options.retryFailed) console.log(`re-queued ${plural(await requeueFailed(db, digest.id), 'failed delivery', 'failed deliveries')}`);
         const transport = createConfiguredTransport(config);
         const controller = new AbortController();
         const stop = (signal: string) => {
@@ -139,16 +146,19 @@ export function registerDigestCommands(program: Command): void {
         };
         process.on('SIGINT', stop).on('SIGTERM', stop);
         try {
-          console.log(`sending ${week.id} "${digest.subject}" via ${transport.description}`);
+          console.log(`sending ${week.id}${digest ? ` "${digest.subject}"` : ''} via ${transport.description}${options.worker ? ' as a worker' : ''}`);
           const progress = createProgressReporter();
-          // Under the same lease as `digest serve`: two senders never work on a digest at once.
-          const job = await runWeeklySend({ db, config, transport }, week, {
-            build: false,
+          const sendOptions = {
             resendUncertain: !options.leaveUncertain,
             signal: controller.signal,
-            onProgress: (p) => progress.update(p),
+            onProgress: (p: SendProgress) => progress.update(p),
             compiler: compileInChildProcess,
-          });
+          };
+          // Alone, under the same lease as `digest serve`: two senders never work on a digest at once.
+          // As a worker, alongside the others: claims keep them apart.
+          const job = options.worker
+            ? await runWorkerSend({ db, config, transport }, week, sendOptions)
+            : await runWeeklySend({ db, config, transport }, week, { ...sendOptions, build: false });
           progress.done();
           if (job.outcome === 'busy') throw new UserError(`another sender is at work (${job.holder}, lease until ${job.until}); try again later`, 'EBUSY');
           if (job.outcome === 'empty') return;

@@ -1,9 +1,16 @@
-import { type Kysely, sql } from 'kysely';
+import { type ColumnDefinitionBuilder, type Kysely, sql } from 'kysely';
+import { dialectOf } from '../dialect.ts';
+
+/** A generated integer key: SQLite's autoincrement, PostgreSQL's serial. */
+function idColumn(db: Kysely<unknown>): ['integer' | 'serial', (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder] {
+  return dialectOf(db) === 'postgres' ? ['serial', (c) => c.primaryKey()] : ['integer', (c) => c.primaryKey().autoIncrement()];
+}
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const [idType, id] = idColumn(db);
   await db.schema
     .createTable('articles')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType, id)
     .addColumn('url', 'text', (c) => c.notNull().unique())
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('category', 'text', (c) => c.notNull())
@@ -22,7 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('subscribers')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType, id)
     .addColumn('email', 'text', (c) => c.notNull())
     .addColumn('email_key', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull().defaultTo(''))
@@ -40,7 +47,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('digests')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType, id)
     .addColumn('week', 'text', (c) => c.notNull().unique())
     .addColumn('subject', 'text', (c) => c.notNull())
     .addColumn('preheader', 'text', (c) => c.notNull())
@@ -54,7 +61,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('deliveries')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType, id)
     .addColumn('digest_id', 'integer', (c) => c.notNull().references('digests.id').onDelete('cascade'))
     .addColumn('subscriber_id', 'integer', (c) => c.references('subscribers.id').onDelete('set null'))
     .addColumn('status', 'text', (c) =>

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.ts';
 import * as m002 from './002-open-deliveries-index.ts';
+import * as m003 from './003-workers.ts';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the
@@ -9,6 +10,7 @@ import * as m002 from './002-open-deliveries-index.ts';
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
   '002-open-deliveries-index': m002,
+  '003-workers': m003,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,27 @@
+import { type Kysely, PostgresAdapter } from 'kysely';
+
+/** The two stores we run on: SQLite for one machine, PostgreSQL for many. */
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * Which store a handle talks to. A query that needs its own SQL per store
+ * picks it with this, next to the query:
+ *
+ * @example
+ * const now = { sqlite: sql`...`, postgres: sql`...` }[dialectOf(db)];
+ */
+export function dialectOf(db: Kysely<any>): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** DATABASE_URL fit for a log line: the password, if any, is masked. */
+export function describeStore(url: string): string {
+  if (!isPostgresUrl(url)) return url;
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
