@@ -1,9 +1,34 @@
 import { defineConfig } from 'vitest/config';
 
+/** The tests that work with a store: run once on SQLite and once on PostgreSQL. */
+const storeTests = [
+  'test/send-smtp.test.ts',
+  'test/delivery-faults.test.ts',
+  'test/crash.test.ts',
+  'test/workers.test.ts',
+  'test/service.test.ts',
+  'test/audience-http.test.ts',
+  'test/feed-import.test.ts',
+  'test/cli.test.ts',
+  'src/db/*.test.ts',
+  'src/digests/build-digest.test.ts',
+  'src/schedule/schedule.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'emails/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    globalSetup: ['test/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'sqlite', include: ['src/**/*.test.ts', 'emails/**/*.test.{ts,tsx}', 'test/**/*.test.ts'], env: { TEST_STORE: 'sqlite' } },
+      },
+      {
+        extends: true,
+        test: { name: 'postgres', include: storeTests, env: { TEST_STORE: 'postgres' } },
+      },
+    ],
   },
 });

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shiftToLastWeek } from '../src/cli/commands/demo.ts';
@@ -9,7 +9,7 @@ import { ROOT, type Workspace, createWorkspace } from './helpers/cli.ts';
 import { type ServeProcess, startServe, waitFor } from './helpers/serve.ts';
 import { type SinkOptions, type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { seedSubscribers } from './helpers/seed.ts';
-import { openTestDb } from './helpers/store.ts';
+import { hideStore, openTestDb } from './helpers/store.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -122,16 +122,15 @@ describe('digest serve', () => {
     expect(await again.exited).toBe(0);
   });
 
-  it('answers 503 on /healthz while the database file is unreadable', async () => {
+  it('answers 503 on /healthz while the store is out of reach', async () => {
     const { ws, serve } = await setUp(1, {}, { DIGEST_CRON: '0 8 * * 1', CATCHUP_WINDOW: '1s' });
     const service = await serve();
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
-    const file = ws.env.DATABASE_URL!.replace(/^file:/, '');
-    renameSync(file, `${file}.away`);
+    const restore = await hideStore(ws.env.DATABASE_URL!);
     const down = await fetch(`${service.url}/healthz`);
     expect(down.status).toBe(503);
     expect(((await down.json()) as { status: string }).status).toBe('unavailable');
-    renameSync(`${file}.away`, file);
+    await restore();
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);

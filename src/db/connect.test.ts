@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase } from './connect.ts';
+import { TEST_POSTGRES_URL, TEST_STORE, openScratchDb } from '../../test/helpers/store.ts';
+import { migrateToLatest, openDatabase, probeDatabase } from './connect.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'digest-db-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('openDatabase', () => {
-  it('creates the file with WAL and foreign keys on, and migrates once', async () => {
+  it.skipIf(TEST_STORE !== 'sqlite')('creates the file with WAL and foreign keys on, and migrates once', async () => {
     const db = openDatabase(`file:${join(dir, 'nested/digest.db')}`);
     expect(await migrateToLatest(db)).toEqual(['001-initial', '002-open-deliveries-index', '003-workers']);
     expect(await migrateToLatest(db)).toEqual([]);
@@ -23,17 +24,30 @@ describe('openDatabase', () => {
     await db.destroy();
   });
 
+  it.skipIf(TEST_STORE !== 'postgres')('creates the schema named in the URL, migrates once, and probes it', async () => {
+    const db = await openScratchDb();
+    expect(await migrateToLatest(db)).toEqual([]);
+    const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() order by 1`.execute(db);
+    expect(tables.rows.map((t) => t.name)).toEqual(['articles', 'deliveries', 'digests', 'kysely_migration', 'kysely_migration_lock', 'leases', 'send_clock', 'subscribers']);
+    await db.destroy();
+    await expect(probeDatabase(`${TEST_POSTGRES_URL}?schema=wd_no_such_schema`)).rejects.toThrow(/kysely_migration/);
+  });
+
+  it.skipIf(TEST_STORE !== 'postgres')('names an unreachable server in one line', async () => {
+    const db = openDatabase('postgres://postgres@127.0.0.1:1/test');
+    await expect(migrateToLatest(db)).rejects.toThrow(/^cannot reach PostgreSQL: .*ECONNREFUSED/);
+    await db.destroy();
+  });
+
   it('refuses to run on a database a newer release has migrated', async () => {
-    const db = openDatabase(':memory:');
-    await migrateToLatest(db);
+    const db = await openScratchDb();
     await sql`insert into kysely_migration (name, timestamp) values ('900-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(db);
     await expect(migrateToLatest(db)).rejects.toThrow('the database was upgraded by a newer weekly-digest (migration 900-from-the-future is unknown to this one)');
     await db.destroy();
   });
 
   it('keeps one delivery per digest and subscriber', async () => {
-    const db = openDatabase(':memory:');
-    await migrateToLatest(db);
+    const db = await openScratchDb();
     const now = '2026-11-23T00:00:00.000Z';
     const subscriber = await db
       .insertInto('subscribers')
@@ -47,10 +61,10 @@ describe('openDatabase', () => {
       .executeTakeFirstOrThrow();
     const row = { digest_id: digest.id, subscriber_id: subscriber.id, status: 'pending' as const, created_at: now, updated_at: now };
     await db.insertInto('deliveries').values(row).execute();
-    await expect(db.insertInto('deliveries').values(row).execute()).rejects.toThrow(/UNIQUE/);
+    await expect(db.insertInto('deliveries').values(row).execute()).rejects.toThrow(/UNIQUE|unique constraint/);
     await expect(
       db.insertInto('subscribers').values({ email: 'A@example.com', email_key: 'a@example.com', name: '', status: 'active', topics: '[]', created_at: now, updated_at: now }).execute(),
-    ).rejects.toThrow(/UNIQUE/);
+    ).rejects.toThrow(/UNIQUE|unique constraint/);
     await db.destroy();
   });
 });

@@ -4,7 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { UserError } from '../errors.ts';
-import { isPostgresUrl } from './dialect.ts';
+import { dialectOf, isPostgresUrl } from './dialect.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
@@ -124,14 +124,16 @@ export async function probeDatabase(url: string): Promise<void> {
 
 /** Runs every pending migration. Kysely's Migrator never throws: we check its result. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const schema = schemas.get(db);
-  if (schema) {
+  if (dialectOf(db) === 'postgres') {
     try {
-      await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+      await sql`select 1`.execute(db);
     } catch (error) {
-      throw new UserError(`cannot reach PostgreSQL: ${(error as Error).message || (error as { code?: string }).code}`, 'EDATABASE');
+      const reason = (error as Error).message || (error as { code?: string }).code;
+      throw new UserError(`cannot reach PostgreSQL: ${reason}`, 'EDATABASE');
     }
   }
+  const schema = schemas.get(db);
+  if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

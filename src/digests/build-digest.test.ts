@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testConfig } from '../../test/helpers/fixtures.ts';
 import { weekOf } from '../articles/week.ts';
 import { importArticles } from '../articles/import-json.ts';
-import { type Db, migrateToLatest, openDatabase } from '../db/connect.ts';
+import type { Db } from '../db/connect.ts';
+import { openScratchDb } from '../../test/helpers/store.ts';
 import { buildDigest } from './build-digest.ts';
 
 const config = testConfig();
@@ -21,8 +22,7 @@ const article = (n: number, publishedAt: string) => ({
 describe('buildDigest', () => {
   let db: Db;
   beforeEach(async () => {
-    db = openDatabase(':memory:');
-    await migrateToLatest(db);
+    db = await openScratchDb();
   });
   afterEach(() => db.destroy());
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Db, migrateToLatest, openDatabase } from '../db/connect.ts';
+import type { Db } from '../db/connect.ts';
+import { openScratchDb } from '../../test/helpers/store.ts';
 import { catchUpDecision, describeSchedule, nextRun, previousRun, weekForRun } from './cron-times.ts';
 import { acquireLease, leaseHolder, releaseLease, renewLease } from './lease.ts';
 
@@ -50,8 +51,7 @@ describe('catch-up decision', () => {
 describe('lease', () => {
   let db: Db;
   beforeEach(async () => {
-    db = openDatabase(':memory:');
-    await migrateToLatest(db);
+    db = await openScratchDb();
   });
   afterEach(() => db.destroy());
 

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { scratchDatabaseUrl } from './store.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -23,7 +24,7 @@ export function createWorkspace(env: Record<string, string> = {}): Workspace {
   return {
     dir,
     env: {
-      DATABASE_URL: `file:${join(dir, 'digest.db')}`,
+      DATABASE_URL: scratchDatabaseUrl(dir),
       OUTBOX_DIR: join(dir, 'outbox'),
       APP_SECRET: 'test-secret-0123456789abcdef',
       ...env,
