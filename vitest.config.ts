@@ -10,6 +10,7 @@ const storeTests = [
   'test/audience-http.test.ts',
   'test/feed-import.test.ts',
   'test/cli.test.ts',
+  'test/copy-store.test.ts',
   'src/db/*.test.ts',
   'src/digests/build-digest.test.ts',
   'src/schedule/schedule.test.ts',

@@ -36,6 +36,29 @@ export function benchArticles(count = 20): object[] {
   });
 }
 
+/** Reader `i` (from 1): every 7th address in mixed case (its key lower-cased), every 3rd reader without a name. */
+export function benchSubscriber(i: number): { email: string; emailKey: string; name: string } {
+  const email = i % 7 === 0 ? `Reader.${i}@Example.com` : `reader${i}@example.com`;
+  return { email, emailKey: email.toLowerCase(), name: i % 3 === 0 ? '' : `Reader ${i}` };
+}
+
+/** Two topics no bench article has: a reader who chose only these gets a `skipped` delivery. */
+const OTHER_TOPICS = ['Climate', 'Health'] as const;
+const TOPIC_CHOICES = [...CATEGORIES, ...OTHER_TOPICS];
+
+/**
+ * A mix of topic choices for reader `i`, as JSON: 80 % all topics (`[]`),
+ * the rest one or two of eight topics, two of which the week's digest does not
+ * cover (so some readers get nothing and are planned as skipped).
+ */
+export function mixedTopics(i: number): string {
+  if (i % 5 !== 0) return '[]';
+  const j = i / 5;
+  const first = TOPIC_CHOICES[j % TOPIC_CHOICES.length]!;
+  const second = TOPIC_CHOICES[(j + 1 + (j % 3)) % TOPIC_CHOICES.length]!;
+  return JSON.stringify(j % 2 === 0 ? [first] : [first, second]);
+}
+
 /** Inserts `count` active subscribers in one transaction (schema from `digest migrate`). */
 export function insertSubscribers(dbPath: string, count: number): void {
   const db = new Database(dbPath);
@@ -47,9 +70,8 @@ export function insertSubscribers(dbPath: string, count: number): void {
     );
     db.transaction(() => {
       for (let i = 1; i <= count; i++) {
-        const email = i % 7 === 0 ? `Reader.${i}@Example.com` : `reader${i}@example.com`;
-        const name = i % 3 === 0 ? '' : `Reader ${i}`;
-        insert.run(email, email.toLowerCase(), name, now, now, now);
+        const { email, emailKey, name } = benchSubscriber(i);
+        insert.run(email, emailKey, name, now, now, now);
       }
     })();
   } finally {

@@ -31,6 +31,11 @@ export interface BenchResult {
   verified: boolean;
 }
 
+/** Messages per second at the sink between its first and its last message (0 with fewer than two). */
+export function sinkRate(count: SinkCount): number {
+  return count.count > 1 && count.lastAt > count.firstAt ? ((count.count - 1) * 1000) / (count.lastAt - count.firstAt) : 0;
+}
+
 /** One column of the table; CPU figures are seconds over the whole phase. */
 export function side(count: SinkCount, sendMs: number, sent: number, cpu: { sender: number | null; sink: number | null }): SideResult {
   const perMessage = (seconds: number | null) => (seconds === null || sent === 0 ? null : (seconds * 1000) / sent);
@@ -38,7 +43,7 @@ export function side(count: SinkCount, sendMs: number, sent: number, cpu: { send
     sinkCount: count.count,
     sendSeconds: sendMs / 1000,
     msgsPerSec: sendMs > 0 ? (sent * 1000) / sendMs : 0,
-    sinkMsgsPerSec: count.count > 1 && count.lastAt > count.firstAt ? ((count.count - 1) * 1000) / (count.lastAt - count.firstAt) : 0,
+    sinkMsgsPerSec: sinkRate(count),
     avgMessageBytes: count.count ? Math.round(count.bytes / count.count) : 0,
     senderCpuMsPerMsg: perMessage(cpu.sender),
     sinkCpuMsPerMsg: perMessage(cpu.sink),

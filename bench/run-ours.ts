@@ -73,6 +73,22 @@ function readStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 }
 
 /**
+ * Polls the high-water mark of a process's resident set (VmHWM in
+ * /proc/<pid>/status) every `everyMs`; `stop()` returns the largest seen, in
+ * kB. A process that exits between two polls loses at most its last 50 ms.
+ */
+export function watchPeakRss(pid: () => number, everyMs = 50): { stop(): number } {
+  let peakKb = 0;
+  const poll = setInterval(() => (peakKb = Math.max(peakKb, readStatusKb(pid(), 'VmHWM'))), everyMs);
+  return {
+    stop: () => {
+      clearInterval(poll);
+      return peakKb;
+    },
+  };
+}
+
+/**
  * Runs the CLI and measures its peak RSS: under GNU time (`-v`, its
  * "Maximum resident set size") when /usr/bin/time exists, else by polling
  * VmHWM in /proc every 100 ms.
@@ -97,15 +113,13 @@ export function measureDigest(
     if (mark && cpuAtMark === null && mark.test(stdout)) cpuAtMark = procCpuSeconds(nodePid(child.pid!, useTime)) ?? -1;
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  let polledKb = 0;
   // The sender's own high-water mark: GNU time reports the largest of it and its children,
   // and the digest is compiled in a short-lived child process.
-  const poll = setInterval(() => (polledKb = Math.max(polledKb, readStatusKb(nodePid(child.pid!, useTime), 'VmHWM'))), 50);
+  const rss = watchPeakRss(() => nodePid(child.pid!, useTime));
   return new Promise((resolve) => {
     child.on('close', (code) => {
       const processMs = performance.now() - started;
-      clearInterval(poll);
-      const peakRssKb = polledKb;
+      const peakRssKb = rss.stop();
       let peakRssWithChildrenKb: number | null = null;
       let cpuSeconds: number | null = null;
       if (useTime && existsSync(timeFile)) {

@@ -1,5 +1,8 @@
 import type { SendMailOptions } from 'nodemailer';
 import { createTransport } from 'nodemailer';
+import { type SideResult, side } from './report.ts';
+import { procCpuSeconds } from './run-ours.ts';
+import type { SinkProcess } from './sink-client.ts';
 
 export interface MessageParts {
   from: string;
@@ -62,4 +65,34 @@ export function rawMessages(raw: Buffer, count: number): SendMailOptions[] {
 /** nodemailer builds and encodes the MIME of every message (as our transport does), but no DB and no personalisation. */
 export function composedMessages(parts: MessageParts, count: number): SendMailOptions[] {
   return Array.from({ length: count }, (_, i) => mailOptions(parts, i + 1));
+}
+
+/** One baseline: `messages` through the pool to a freshly reset sink, with the CPU each process spent. */
+async function measurePool(sink: SinkProcess, messages: SendMailOptions[], concurrency: number): Promise<SideResult> {
+  await sink.reset();
+  const sinkCpu = procCpuSeconds(sink.pid);
+  const cpu = process.cpuUsage();
+  const sendMs = await sendThroughPool(sink.port, messages, concurrency);
+  const used = process.cpuUsage(cpu);
+  const sinkNow = procCpuSeconds(sink.pid);
+  const cpuSeconds = { sender: (used.user + used.system) / 1e6, sink: sinkNow === null || sinkCpu === null ? null : sinkNow - sinkCpu };
+  return side(await sink.count(), sendMs, messages.length, cpuSeconds);
+}
+
+/**
+ * The wire limit (raw) and, with `compose`, nodemailer's own MIME building,
+ * each sending `count` messages shaped like `parts` through a pool of
+ * `concurrency` connections, one after the other.
+ */
+export async function measureBaselines(
+  sink: SinkProcess,
+  parts: MessageParts,
+  options: { count: number; concurrency: number; compose: boolean; log: (line: string) => void },
+): Promise<{ raw: SideResult; compose: SideResult | null }> {
+  const { count, concurrency, log } = options;
+  log(`raw: ${count} pre-built messages through a nodemailer pool of ${concurrency}`);
+  const raw = await measurePool(sink, rawMessages(await composeRawMessage(parts), count), concurrency);
+  if (!options.compose) return { raw, compose: null };
+  log(`compose: ${count} messages composed by nodemailer through a pool of ${concurrency}`);
+  return { raw, compose: await measurePool(sink, composedMessages(parts, count), concurrency) };
 }

@@ -1,77 +1,102 @@
 /**
  * `npm run bench [-- --subscribers N --concurrency C --compose --json --cpu-prof DIR --keep]`
+ * `npm run bench -- --store postgres [--workers 1,2,4] [--plan 1000000 --plan-workers 4 --plan-seconds 60] [--pg-url URL]`
  *
- * Sends one week's digest to N subscribers through `digest send` and, in the
- * same run, N pre-built messages of the same size through a bare nodemailer
- * pool, both to a loopback SMTP sink in its own process. See bench/README.md.
+ * Sends one week's digest to N subscribers through `digest send` (or, on
+ * PostgreSQL, W `digest send --worker` processes) and, in the same run, N
+ * pre-built messages of the same size through a bare nodemailer pool, both to
+ * a loopback SMTP sink in its own process. See bench/README.md.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchArticles, insertSubscribers } from './fixtures.ts';
+import { insertSubscribers } from './fixtures.ts';
 import { findProfile, formatSummary } from './profile-summary.ts';
 import { type BenchResult, formatReport, side } from './report.ts';
-import { measureDigest, mustRunDigest, procCpuSeconds } from './run-ours.ts';
-import { composeRawMessage, composedMessages, rawMessages, sendThroughPool } from './run-raw.ts';
+import { measureDigest, procCpuSeconds } from './run-ours.ts';
+import { measureBaselines } from './run-raw.ts';
+import { ARTICLES, WEEK, benchEnv, digestParts, match, prepareStore } from './setup.ts';
 import { startSinkProcess } from './sink-client.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const WEEK = '2026-W47';
-const ARTICLES = 20;
-const FROM = 'The Harm Ledger <digest@harmledger.example>';
 
-const { values: args } = parseArgs({
-  options: {
-    subscribers: { type: 'string', default: '20000' },
-    concurrency: { type: 'string', default: '5' },
-    compose: { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    'cpu-prof': { type: 'string' },
-    keep: { type: 'boolean', default: false },
-  },
-});
+const usage = (message: string): never => {
+  console.error(message);
+  process.exit(2);
+};
+const options = {
+  subscribers: { type: 'string', default: '20000' },
+  concurrency: { type: 'string', default: '5' },
+  compose: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  'cpu-prof': { type: 'string' },
+  keep: { type: 'boolean', default: false },
+  store: { type: 'string', default: 'sqlite' },
+  workers: { type: 'string' },
+  plan: { type: 'string' },
+  'plan-workers': { type: 'string', default: '4' },
+  'plan-seconds': { type: 'string', default: '60' },
+  'pg-url': { type: 'string', default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+} as const;
+let parsed: ReturnType<typeof parseArgs<{ options: typeof options }>>;
+try {
+  parsed = parseArgs({ options });
+} catch (error) {
+  usage((error as Error).message);
+}
+const args = parsed!.values;
 const N = Number(args.subscribers);
 const C = Number(args.concurrency);
-if (!Number.isInteger(N) || N < 1 || !Number.isInteger(C) || C < 1) {
-  console.error('--subscribers and --concurrency must be positive integers');
-  process.exit(2);
-}
-const log = (line: string) => console.error(line);
-const cpuSince = (start: NodeJS.CpuUsage) => {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6;
-};
-const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
-const match = (text: string, re: RegExp, what: string): string => {
-  const m = re.exec(text);
-  if (!m) throw new Error(`could not find ${what} in:\n${text}`);
-  return m[1]!;
+if (!Number.isInteger(N) || N < 1 || !Number.isInteger(C) || C < 1) usage('--subscribers and --concurrency must be positive integers');
+const wholeNumbers = (text: string, what: string, min = 1): number[] => {
+  const values = text.split(',').map(Number);
+  return values.every((v) => Number.isInteger(v) && v >= min) ? values : usage(`${what} must be ${min > 0 ? 'positive' : 'non-negative'} integers, got "${text}"`);
 };
 
+if (args.store === 'postgres') {
+  if (args['cpu-prof']) usage('--cpu-prof profiles the single `digest send` of --store sqlite; it is not supported with --store postgres');
+  const { runPostgresBench } = await import('./pg-bench.ts');
+  process.exit(
+    await runPostgresBench({
+      root: ROOT,
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      pgUrl: args['pg-url'],
+      subscribers: N,
+      concurrency: C,
+      // --plan on its own measures planning only; --workers (default 1,2,4) runs the send comparison too.
+      workers: args.workers !== undefined ? wholeNumbers(args.workers, '--workers') : args.plan !== undefined ? [] : [1, 2, 4],
+      plan: args.plan === undefined ? null : wholeNumbers(args.plan, '--plan')[0]!,
+      planWorkers: wholeNumbers(args['plan-workers'], '--plan-workers')[0]!,
+      planSeconds: wholeNumbers(args['plan-seconds'], '--plan-seconds', 0)[0]!,
+      compose: args.compose,
+      json: args.json,
+      keep: args.keep,
+    }),
+  );
+}
+if (args.store !== 'sqlite') usage(`--store must be sqlite or postgres, got "${args.store}"`);
+if (args.workers !== undefined || args.plan !== undefined) {
+  usage('--workers and --plan need --store postgres: on SQLite one `digest send` sends alone, under the sender lock');
+}
+
+const log = (line: string) => console.error(line);
+const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+
 const dir = mkdtempSync(join(tmpdir(), 'digest-bench-'));
-const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${join(dir, 'bench.db')}`, OUTBOX_DIR: join(dir, 'outbox'), APP_SECRET: 'bench-secret-0123456789', LOG_LEVEL: 'warn' };
-for (const name of ['SMTP_URL', 'SEND_RATE', 'SEND_HOURLY_LIMIT', 'DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY_FILE', 'MAIL_FROM', 'MAIL_REPLY_TO', 'NODE_OPTIONS']) delete env[name];
+const env = benchEnv(dir, `file:${join(dir, 'bench.db')}`);
 const sink = await startSinkProcess(ROOT);
 let failed = false;
 
 try {
   log(`bench: scratch ${dir}, SMTP sink pid ${sink.pid} on 127.0.0.1:${sink.port}`);
-  await mustRunDigest(ROOT, ['migrate'], env);
-  writeFileSync(join(dir, 'articles.json'), JSON.stringify(benchArticles(ARTICLES), null, 2));
-  await mustRunDigest(ROOT, ['articles', 'import', join(dir, 'articles.json')], env);
+  await prepareStore(ROOT, dir, env);
   insertSubscribers(join(dir, 'bench.db'), N);
-  // The dry run builds (freezes) the digest and times one compilation.
-  const dry = await mustRunDigest(ROOT, ['send', '--dry-run', '--week', WEEK], env);
-  const compileMs = Number(match(dry, /compiled in (\d+) ms/, 'the compile time'));
-  const parts = { from: FROM, subject: match(dry, /^\s*subject:\s+(.*)$/m, 'the subject'), html: '', text: '' };
-  await mustRunDigest(ROOT, ['render', '--week', WEEK, '--out', join(dir, 'render')], env);
-  parts.html = readFileSync(join(dir, 'render/digest.html'), 'utf8');
-  parts.text = readFileSync(join(dir, 'render/digest.txt'), 'utf8');
+  const { parts, compileMs } = await digestParts(ROOT, dir, env);
 
   log(`ours: digest send --week ${WEEK} to ${N} subscribers, SEND_CONCURRENCY=${C}`);
   await sink.reset();
-  let sinkCpu = procCpuSeconds(sink.pid);
+  const sinkCpu = procCpuSeconds(sink.pid);
   const profileDir = args['cpu-prof'] ? resolve(args['cpu-prof']) : undefined;
   const sendEnv = { ...env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SEND_CONCURRENCY: String(C) };
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
@@ -82,26 +107,7 @@ try {
   const oursSink = await sink.count();
   const oursCpu = { sender: minus(ours.cpuSeconds, ours.cpuAtMark), sink: minus(procCpuSeconds(sink.pid), sinkCpu) };
 
-  log(`raw: ${N} pre-built messages through a nodemailer pool of ${C}`);
-  const raw = rawMessages(await composeRawMessage(parts), N);
-  await sink.reset();
-  sinkCpu = procCpuSeconds(sink.pid);
-  let cpu = process.cpuUsage();
-  const rawMs = await sendThroughPool(sink.port, raw, C);
-  const rawCpu = { sender: cpuSince(cpu), sink: minus(procCpuSeconds(sink.pid), sinkCpu) };
-  const rawSink = await sink.count();
-
-  let compose: BenchResult['compose'] = null;
-  if (args.compose) {
-    log(`compose: ${N} messages composed by nodemailer through a pool of ${C}`);
-    const messages = composedMessages(parts, N);
-    await sink.reset();
-    sinkCpu = procCpuSeconds(sink.pid);
-    cpu = process.cpuUsage();
-    const composeMs = await sendThroughPool(sink.port, messages, C);
-    const composeCpu = { sender: cpuSince(cpu), sink: minus(procCpuSeconds(sink.pid), sinkCpu) };
-    compose = side(await sink.count(), composeMs, N, composeCpu);
-  }
+  const { raw, compose } = await measureBaselines(sink, parts, { count: N, concurrency: C, compose: args.compose, log });
 
   const result: BenchResult = {
     date: new Date().toISOString(),
@@ -112,10 +118,10 @@ try {
     subscribers: N,
     concurrency: C,
     ours: { ...side(oursSink, oursMs, oursSent, oursCpu), sent: oursSent, processSeconds: ours.processMs / 1000, peakRssMb: ours.peakRssKb / 1024, peakRssWithChildrenMb: ours.peakRssWithChildrenKb === null ? null : ours.peakRssWithChildrenKb / 1024, rssMethod: ours.rssMethod, compileMs },
-    raw: side(rawSink, rawMs, N, rawCpu),
+    raw,
     compose,
     ratio: 0,
-    verified: oursSent === N && oursSink.count === N && rawSink.count === N && (!compose || compose.sinkCount === N),
+    verified: oursSent === N && oursSink.count === N && raw.sinkCount === N && (!compose || compose.sinkCount === N),
   };
   result.ratio = result.raw.msgsPerSec > 0 ? result.ours.msgsPerSec / result.raw.msgsPerSec : 0;
   failed = !result.verified;

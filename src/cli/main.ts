@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { migrateToLatest } from '../db/connect.ts';
 import { isUserError } from '../errors.ts';
 import { registerArticleCommands } from './commands/articles.ts';
+import { registerCopyStoreCommand } from './commands/copy-store.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDigestCommands } from './commands/digest.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerDigestCommands(program);
   registerPreviewCommand(program);
   registerServeCommand(program);
+  registerCopyStoreCommand(program);
   // `digest --help` lists every command, sub-commands included, one line each.
   program.configureHelp({
     helpWidth: 160,

@@ -68,42 +68,45 @@ export async function claimDueDeliveries(
   const stamp = now.toISOString();
   const until = new Date(now.getTime() + (options.claimSeconds ?? 300) * 1000).toISOString();
   const due: DeliveryStatus[] = options.resendUncertain ? ['pending', 'uncertain'] : ['pending'];
-  const dialect = dialectOf(db);
-  return db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .selectFrom('deliveries as d')
-      .leftJoin('subscribers as s', 's.id', 'd.subscriber_id')
-      .select(['d.id', 'd.status', 'd.attempts', 'd.subscriber_id', 's.email', 's.name', 's.status as subscriber_status', 's.bounce_count', 's.topics'])
-      .where('d.digest_id', '=', digestId)
-      // Repeats the partial index's condition so SQLite can use it (deliveries_open).
-      .where(sql<boolean>`d.status in ('pending', 'uncertain', 'deferred')`)
-      .where((eb) =>
-        eb.or([eb('d.status', 'in', due), eb.and([eb('d.status', '=', 'deferred'), eb('d.next_attempt_at', '<=', stamp)])]),
-      )
-      .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<', stamp)]))
-      .orderBy('d.id')
-      .limit(options.limit)
-      .$if(dialect === 'postgres', (qb) => qb.forUpdate('d').skipLocked())
-      .execute();
-    if (rows.length > 0) {
-      await trx
-        .updateTable('deliveries')
-        .set({ claimed_by: options.owner, claimed_until: until })
-        .where('id', 'in', rows.map((r) => r.id))
-        .execute();
-    }
-    return rows.map((r) => ({
-      id: r.id,
-      status: r.status,
-      attempts: r.attempts,
-      bounceCount: r.bounce_count ?? 0,
-      topics: r.topics,
-      subscriberId: r.subscriber_id,
-      email: r.email,
-      name: r.name,
-      subscriberStatus: r.subscriber_status,
-    }));
-  });
+  // One statement takes the rows: SQLite then waits for the write lock like any writer (a read
+  // that later writes could only fail with "database is locked" when another sender wrote first).
+  const claimed = await db
+    .updateTable('deliveries')
+    .set({ claimed_by: options.owner, claimed_until: until })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('deliveries as d')
+        .select('d.id')
+        .where('d.digest_id', '=', digestId)
+        // Repeats the partial index's condition so SQLite can use it (deliveries_open).
+        .where(sql<boolean>`d.status in ('pending', 'uncertain', 'deferred')`)
+        .where((w) => w.or([w('d.status', 'in', due), w.and([w('d.status', '=', 'deferred'), w('d.next_attempt_at', '<=', stamp)])]))
+        .where((w) => w.or([w('d.claimed_until', 'is', null), w('d.claimed_until', '<', stamp)]))
+        .orderBy('d.id')
+        .limit(options.limit)
+        .$if(dialectOf(db) === 'postgres', (qb) => qb.forUpdate().skipLocked()),
+    )
+    .returning('id')
+    .execute();
+  if (claimed.length === 0) return [];
+  const rows = await db
+    .selectFrom('deliveries as d')
+    .leftJoin('subscribers as s', 's.id', 'd.subscriber_id')
+    .select(['d.id', 'd.status', 'd.attempts', 'd.subscriber_id', 's.email', 's.name', 's.status as subscriber_status', 's.bounce_count', 's.topics'])
+    .where('d.id', 'in', claimed.map((r) => r.id))
+    .orderBy('d.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    attempts: r.attempts,
+    bounceCount: r.bounce_count ?? 0,
+    topics: r.topics,
+    subscriberId: r.subscriber_id,
+    email: r.email,
+    name: r.name,
+    subscriberStatus: r.subscriber_status,
+  }));
 }
 
 /** Keeps `owner`'s claims alive while it works through them. */

@@ -31,7 +31,7 @@ import {
 import { newOwner } from './owner.ts';
 import { NO_MATCHING_TOPICS, planDeliveries } from './plan-deliveries.ts';
 import { classifyFailure, reconnectDelayMs, retryDelaySeconds } from './retry-policy.ts';
-import { runPool } from './run-pool.ts';
+import { runPool, sleepUnlessAborted } from './run-pool.ts';
 import { SendPacer } from './send-pacer.ts';
 
 export interface SendDeps {
@@ -103,12 +103,7 @@ async function segmentsNeeded(db: Db, digestId: number, categories: string[]): P
   return rows.flatMap((r) => segmentFor(JSON.parse(r.topics) as string[], categories) ?? []);
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, Math.max(0, ms));
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
+const defaultSleep = sleepUnlessAborted;
 
 /**
  * Sends a built digest to every active subscriber who has not had it yet,

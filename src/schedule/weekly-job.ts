@@ -1,11 +1,12 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import type { Week } from '../articles/week.ts';
-import { buildDigest } from '../digests/build-digest.ts';
+import { type BuildResult, buildDigest } from '../digests/build-digest.ts';
 import { findDigest } from '../digests/find-digest.ts';
 import { type SendOptions, type SendSummary, sendDigest } from '../delivery/send-digest.ts';
 import type { Transport } from '../transport/transport.ts';
 import { newOwner, ownerIsDeadHere } from '../delivery/owner.ts';
+import { sleepUnlessAborted } from '../delivery/run-pool.ts';
 import { acquireLease, leaseHolder, releaseLease, renewLease } from './lease.ts';
 
 /** The lock every sender takes: `digest serve` ticks and manual `digest send` alike. */
@@ -16,7 +17,7 @@ const RENEW_EVERY_MS = 15_000;
 export { newOwner };
 
 export type JobResult =
-  | { outcome: 'sent'; summary: SendSummary }
+  | { outcome: 'sent'; summary: SendSummary; /** Set for the worker that built the digest. */ built?: BuildResult }
   | { outcome: 'empty'; week: string }
   | { outcome: 'busy'; holder: string; until: string };
 
@@ -38,12 +39,6 @@ function keepLease(db: Db, name: string, owner: string): { lost: AbortSignal; st
   }, RENEW_EVERY_MS);
   return { lost: lost.signal, stop: () => clearInterval(renew) };
 }
-
-const pause = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
 
 /**
  * One of several senders sharing the store (`digest send --worker`): no
@@ -71,13 +66,13 @@ export async function runWorkerSend(
         if (built.outcome === 'empty') return { outcome: 'empty', week: week.id };
         // sendDigest plans the deliveries and marks the digest sending, which releases the waiting workers.
         const signal = AbortSignal.any([lease.lost, ...(options.signal ? [options.signal] : [])]);
-        return { outcome: 'sent', summary: await sendDigest(deps, built.digest, week, { ...options, owner, signal }) };
+        return { outcome: 'sent', summary: await sendDigest(deps, built.digest, week, { ...options, owner, signal }), built };
       } finally {
         lease.stop();
         await releaseLease(db, buildLease, owner);
       }
     }
-    await pause(500, options.signal);
+    await sleepUnlessAborted(500, options.signal);
   }
 }
 

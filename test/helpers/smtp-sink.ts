@@ -21,6 +21,8 @@ export interface SinkOptions {
   onAccepted?: (count: number) => void;
   /** A slow server: wait this long before answering each DATA. */
   delayMs?: number;
+  /** Keep only each message's header block (for runs of many thousands, where bodies would fill memory). */
+  headersOnly?: boolean;
 }
 
 export interface SmtpSink {
@@ -74,7 +76,8 @@ export async function startSmtpSink(options: SinkOptions = {}, fixedPort = 0): P
             return;
           }
           if (fault) return callback(Object.assign(new Error(fault.message), { responseCode: fault.reply }));
-          const raw = Buffer.concat(chunks);
+          const whole = Buffer.concat(chunks);
+          const raw = options.headersOnly ? whole.subarray(0, whole.indexOf('\r\n\r\n') + 4) : whole;
           const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1'))?.[1] ?? '';
           const accept = () => {
             received.push({ envelopeTo: to, raw, messageId });

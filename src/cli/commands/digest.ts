@@ -161,7 +161,8 @@ export function registerDigestCommands(program: Command): void {
             : await runWeeklySend({ db, config, transport }, week, { ...sendOptions, build: false });
           progress.done();
           if (job.outcome === 'busy') throw new UserError(`another sender is at work (${job.holder}, lease until ${job.until}); try again later`, 'EBUSY');
-          if (job.outcome === 'empty') return;
+          if (job.outcome === 'empty') return void (options.worker && console.log(`${job.week} has no articles: nothing to send.`));
+          if (job.built) reportBuild(job.built);
           const summary = job.summary;
           printSendSummary(summary, transport.description);
           if (summary.stopped) process.exitCode = 130;

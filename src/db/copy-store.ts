@@ -1,0 +1,123 @@
+import { resolve } from 'node:path';
+import { type Transaction, sql } from 'kysely';
+import { UserError, isUserError } from '../errors.ts';
+import type { Db } from './connect.ts';
+import { dialectOf, isPostgresUrl } from './dialect.ts';
+import type { Database } from './schema.ts';
+
+/**
+ * What `digest copy-store` moves, parents before children so that every
+ * foreign key holds as each row arrives. `leases` and `send_clock` stay
+ * behind: they are the live state of running senders (who holds a lock, when
+ * SEND_RATE last let a message go), which means nothing in another store.
+ */
+export const COPIED_TABLES = ['articles', 'subscribers', 'digests', 'deliveries'] as const;
+export type CopiedTable = (typeof COPIED_TABLES)[number];
+export type CopyCounts = Record<CopiedTable, number>;
+
+/**
+ * Rows read and written per statement. The widest table has 15 columns, so a
+ * batch binds 15,000 values: under SQLite's 32,766 and PostgreSQL's 65,535.
+ */
+const BATCH_ROWS = 1000;
+
+/**
+ * Copies every article, subscriber, digest and delivery from `source` into
+ * `target`, ids included, so foreign keys and delivery history (statuses,
+ * Message-IDs, attempts) arrive intact. Both stores must be migrated.
+ *
+ * The source is read from one snapshot, in batches by id, so a large store
+ * never sits in memory at once. Everything is written in one transaction on
+ * the target: a failure leaves it as it was. A target that already holds any
+ * of these rows is refused. On PostgreSQL each table's id sequence is then set
+ * past the copied ids, so new rows get fresh ones (SQLite's autoincrement
+ * follows inserted ids by itself).
+ *
+ * @example
+ * const counts = await copyStore(openDatabase('file:data/digest.db'), openDatabase('postgres://db.internal/digest'));
+ */
+export async function copyStore(source: Db, target: Db, options: { batchRows?: number } = {}): Promise<CopyCounts> {
+  const batchRows = options.batchRows ?? BATCH_ROWS;
+  let step = 'reading the target';
+  try {
+    return await source
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute((from) =>
+        target.transaction().execute(async (to) => {
+          await refuseUnlessEmpty(to);
+          const counts: CopyCounts = { articles: 0, subscribers: 0, digests: 0, deliveries: 0 };
+          for (const table of COPIED_TABLES) {
+            let lastId = 0;
+            for (;;) {
+              step = `reading ${table} after id ${lastId}`;
+              const rows = await from.selectFrom(table).selectAll().where('id', '>', lastId).orderBy('id').limit(batchRows).execute();
+              if (rows.length === 0) break;
+              step = `writing ${table} ids ${rows[0]!.id}–${rows[rows.length - 1]!.id}`;
+              // Every table shares the shape that matters here (an integer id); the union confuses the insert's types.
+              await to.insertInto(table).values(rows as never).execute();
+              counts[table] += rows.length;
+              lastId = rows[rows.length - 1]!.id;
+            }
+          }
+          if (dialectOf(to) === 'postgres') {
+            step = 'resetting the id sequences';
+            await resetSequences(to);
+          }
+          return counts;
+        }),
+      );
+  } catch (error) {
+    if (isUserError(error) || !isDatabaseError(error)) throw error;
+    throw new UserError(`copy failed while ${step}: ${describeDatabaseError(error)}; nothing was written to the target`, 'ECOPY');
+  }
+}
+
+async function refuseUnlessEmpty(to: Transaction<Database>): Promise<void> {
+  const held: string[] = [];
+  for (const table of COPIED_TABLES) {
+    const row = await to.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    if (Number(row.n) > 0) held.push(`${table}: ${Number(row.n)}`);
+  }
+  if (held.length > 0) {
+    throw new UserError(`the target store already holds data (${held.join(', ')}); copy-store only fills an empty store`, 'ESTATE');
+  }
+}
+
+/** Sets each serial sequence so its next value follows the largest copied id. */
+async function resetSequences(to: Transaction<Database>): Promise<void> {
+  for (const table of COPIED_TABLES) {
+    await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(table)}`.execute(to);
+  }
+}
+
+/** An error the database raised (a PostgreSQL SQLSTATE, an SQLITE_ code, a dropped connection), not one of ours. */
+function isDatabaseError(error: unknown): error is Error & { code: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && /^(SQLITE_\w+|[0-9A-Z]{5}|E[A-Z]+)$/.test(code);
+}
+
+function describeDatabaseError(error: Error & { code: string }): string {
+  const message = error.message.replace(/\s*\n\s*/g, ' ');
+  // SQLite text may hold U+0000; PostgreSQL text cannot.
+  if (error.code === '22021' && message.includes('0x00')) return `${message} (PostgreSQL text cannot hold the NUL character; remove it from that row in the source)`;
+  return message;
+}
+
+/**
+ * Do two DATABASE_URLs name the same store? SQLite files by their absolute
+ * path; PostgreSQL by host, port, database and schema (the user and the
+ * password do not change which tables they reach).
+ */
+export function sameStore(a: string, b: string): boolean {
+  return storeIdentity(a) === storeIdentity(b);
+}
+
+function storeIdentity(url: string): string {
+  if (url === ':memory:') return url;
+  if (!isPostgresUrl(url)) return `file:${resolve(url.replace(/^file:(\/\/)?/, ''))}`;
+  const parsed = new URL(url);
+  const port = parsed.port || '5432';
+  return `postgres://${parsed.hostname.toLowerCase()}:${port}${decodeURIComponent(parsed.pathname)}?schema=${parsed.searchParams.get('schema') || 'public'}`;
+}

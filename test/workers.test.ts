@@ -1,0 +1,136 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Db } from '../src/db/connect.ts';
+import { ROOT, type Workspace, childEnv, createWorkspace } from './helpers/cli.ts';
+import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
+import { seedSampleArticles, seedSubscribers } from './helpers/seed.ts';
+import { TEST_STORE, openTestDb } from './helpers/store.ts';
+
+const CONCURRENCY = 5;
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const fn of cleanups.reverse()) await fn();
+});
+
+interface Worker {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  exit: Promise<NodeJS.Signals | number | null>;
+}
+
+/** Starts `digest send --worker` as a real process. */
+function startWorker(ws: Workspace): Worker {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/digest.js'), 'send', '--worker', '--week', '2026-W47'], {
+    cwd: ROOT,
+    env: childEnv(ws.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const worker: Worker = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code))) };
+  child.stdout!.on('data', (chunk: Buffer) => (worker.stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (worker.stderr += chunk.toString()));
+  return worker;
+}
+
+async function setUp(recipients: number, onAccepted?: (count: number) => void) {
+  const sink: SmtpSink = await startSmtpSink({ headersOnly: true, ...(onAccepted ? { onAccepted } : {}) });
+  const ws = createWorkspace({ SMTP_URL: sink.url, SEND_CONCURRENCY: String(CONCURRENCY) });
+  const db: Db = await openTestDb(ws.env.DATABASE_URL!);
+  cleanups.push(async () => {
+    await db.destroy();
+    await sink.close();
+    ws.cleanup();
+  });
+  await seedSampleArticles(db);
+  await seedSubscribers(db, Array.from({ length: recipients }, (_, i) => `reader-${String(i).padStart(5, '0')}@example.com`));
+  return { sink, ws, db };
+}
+
+/** Per recipient, the Message-IDs of every copy the server accepted. */
+function copiesByRecipient(sink: SmtpSink): Map<string, string[]> {
+  const copies = new Map<string, string[]>();
+  for (const message of sink.received) {
+    const to = message.envelopeTo[0]!;
+    copies.set(to, [...(copies.get(to) ?? []), message.messageId]);
+  }
+  return copies;
+}
+
+const sentBy = (worker: Worker) => Number(/this run sent (\d+)/.exec(worker.stdout)?.[1] ?? NaN);
+
+// 20,000 recipients on PostgreSQL, the store workers are for; fewer on SQLite, where they share one machine's file.
+const RECIPIENTS = TEST_STORE === 'postgres' ? 20_000 : 3_000;
+
+describe(`four sender workers on ${TEST_STORE}`, () => {
+  it(`deliver ${RECIPIENTS} messages exactly once, sharing the work, with the digest built once`, { timeout: 240_000 }, async () => {
+    const { sink, ws, db } = await setUp(RECIPIENTS);
+    const workers = Array.from({ length: 4 }, () => startWorker(ws));
+    const exits = await Promise.all(workers.map((w) => w.exit));
+    expect(exits, workers.map((w) => w.stderr).join('\n')).toEqual([0, 0, 0, 0]);
+
+    expect(sink.received).toHaveLength(RECIPIENTS);
+    const copies = copiesByRecipient(sink);
+    expect(copies.size).toBe(RECIPIENTS);
+    // Each worker sent a share, and the shares add up to everyone.
+    const shares = workers.map(sentBy);
+    expect(shares.reduce((a, b) => a + b, 0)).toBe(RECIPIENTS);
+    expect(shares.every((n) => n > 0)).toBe(true);
+    // One of them built the digest; the others waited for it.
+    expect(workers.filter((w) => w.stdout.includes('digest 2026-W47 created')).length).toBe(1);
+    expect(await db.selectFrom('digests').select(['week', 'status']).execute()).toEqual([{ week: '2026-W47', status: 'sent' }]);
+
+    const rows = await db.selectFrom('deliveries').select(['status', 'message_id', 'claimed_by']).execute();
+    expect(rows).toHaveLength(RECIPIENTS);
+    expect(rows.every((r) => r.status === 'sent' && r.claimed_by === null)).toBe(true);
+    const recorded = new Set(rows.map((r) => r.message_id));
+    for (const [first] of copies.values()) expect(recorded.has(first!)).toBe(true);
+    console.log(`${RECIPIENTS} recipients: the workers sent ${shares.join(' + ')}`);
+  });
+
+  it('lose nothing when one is killed with SIGKILL mid-way: the only duplicates are its in-flight messages, with the same Message-ID', { timeout: 240_000 }, async () => {
+    const killAt = Math.floor(RECIPIENTS / 4);
+    let workers: Worker[] = [];
+    let killed: Promise<{ victim: Worker; inFlight: number }> | null = null;
+    const { sink, ws, db } = await setUp(RECIPIENTS, (count) => {
+      if (count < killAt || killed) return;
+      // Everyone frozen, so what each has on the wire (rows in `sending` under its claim) can be read
+      // exactly; the one with the most in flight is killed, the others go on.
+      for (const w of workers) w.child.kill('SIGSTOP');
+      killed = db
+        .selectFrom('deliveries')
+        .select(['claimed_by', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('status', '=', 'sending')
+        .groupBy('claimed_by')
+        .execute()
+        .then((rows) => {
+          const busiest = rows.sort((a, b) => Number(b.n) - Number(a.n))[0]!;
+          const victim = workers.find((w) => busiest.claimed_by!.startsWith(`${hostname()}:${w.child.pid}:`))!;
+          victim.child.kill('SIGKILL');
+          for (const w of workers) if (w !== victim) w.child.kill('SIGCONT');
+          return { victim, inFlight: Number(busiest.n) };
+        });
+    });
+    workers = Array.from({ length: 4 }, () => startWorker(ws));
+    const exits = await Promise.all(workers.map((w) => w.exit));
+    const { victim, inFlight } = await killed!;
+    expect(exits[workers.indexOf(victim)]).toBe('SIGKILL');
+    expect(exits.filter((e) => e === 0), workers.map((w) => w.stderr).join('\n')).toHaveLength(3);
+    expect(inFlight).toBeGreaterThan(0);
+    expect(inFlight).toBeLessThanOrEqual(CONCURRENCY);
+
+    const rows = await db.selectFrom('deliveries').select(['status', 'message_id']).execute();
+    expect(rows).toHaveLength(RECIPIENTS);
+    expect(rows.filter((r) => r.status !== 'sent')).toEqual([]);
+
+    const copies = copiesByRecipient(sink);
+    expect(copies.size).toBe(RECIPIENTS);
+    const duplicated = [...copies.values()].filter((ids) => ids.length > 1);
+    expect(duplicated.length).toBeLessThanOrEqual(inFlight);
+    for (const ids of duplicated) expect(new Set(ids).size).toBe(1);
+    // A survivor reports the dead worker's rows it took back.
+    expect(workers.filter((w) => w !== victim).some((w) => w.stdout.includes('interrupted mid-send'))).toBe(true);
+    console.log(`killed a worker after ${killAt} accepted; ${inFlight} in flight; ${duplicated.length} received twice`);
+  });
+});
