@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
 import { COPIED_TABLES } from '../src/db/copy-store.ts';
-import { type Workspace, createWorkspace, runCli } from './helpers/cli.ts';
+import { ROOT, type Workspace, createWorkspace, runCli } from './helpers/cli.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { TEST_STORE, openTestDb, scratchDatabaseUrl } from './helpers/store.ts';
 
@@ -49,6 +49,8 @@ describe('digest copy-store: the command', () => {
     const ws = createWorkspace({ DATABASE_URL: ':memory:' });
     try {
       expectOneLineError(await runCli(['copy-store', '--to', 'mysql://root:hunter2@db/news'], ws.env), /^digest: --to must be postgres:\/\/.* or file:PATH, got "mysql:\/\/root:\*\*\*@db\/news"$/);
+      // Taken for a SQLite path, it would have created folders named after it.
+      expect(existsSync(join(ROOT, 'mysql:'))).toBe(false);
     } finally {
       ws.cleanup();
     }
