@@ -12,6 +12,7 @@ const storeTests = [
   'test/cli.test.ts',
   'test/copy-store.test.ts',
   'src/db/*.test.ts',
+  'src/delivery/shared-limits.test.ts',
   'src/digests/build-digest.test.ts',
   'src/schedule/schedule.test.ts',
 ];

@@ -42,7 +42,7 @@ describe('digest copy-store: the command', () => {
   it('is listed on one line, and its help says what it leaves behind', async () => {
     expect((await runCli(['--help'], {})).stdout).toMatch(/^  copy-store --to <DATABASE_URL> +copy the store into an empty one, ids kept/m);
     const help = (await runCli(['copy-store', '--help'], {})).stdout;
-    expect(help).toMatch(/Not copied: leases and send_clock/);
+    expect(help).toMatch(/Not copied: leases, send_clock and\s+send_grants/);
   });
 
   it('refuses a target URL it cannot use, before touching anything', async () => {
@@ -105,7 +105,7 @@ describe.skipIf(TEST_STORE !== 'postgres')('digest copy-store: an existing SQLit
     for (const table of COPIED_TABLES) {
       expect(result.stdout).toMatch(new RegExp(`^  ${table}: +${source[table]!.length} rows?$`, 'm'));
     }
-    expect(result.stdout).toMatch(/^in \d+\.\d s, one transaction; leases and send_clock were not copied/m);
+    expect(result.stdout).toMatch(/^in \d+\.\d s, one transaction; leases, send_clock and send_grants were not copied/m);
 
     const target = await dumpOf(pgEnv.DATABASE_URL!);
     const statuses = new Set((source.deliveries as { status: string }[]).map((d) => d.status));

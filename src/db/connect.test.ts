@@ -28,7 +28,7 @@ describe('openDatabase', () => {
     const db = await openScratchDb();
     expect(await migrateToLatest(db)).toEqual([]);
     const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() order by 1`.execute(db);
-    expect(tables.rows.map((t) => t.name)).toEqual(['articles', 'deliveries', 'digests', 'kysely_migration', 'kysely_migration_lock', 'leases', 'send_clock', 'subscribers']);
+    expect(tables.rows.map((t) => t.name)).toEqual(['articles', 'deliveries', 'digests', 'kysely_migration', 'kysely_migration_lock', 'leases', 'send_clock', 'send_grants', 'subscribers']);
     await db.destroy();
     await expect(probeDatabase(`${TEST_POSTGRES_URL}?schema=wd_no_such_schema`)).rejects.toThrow(/kysely_migration/);
   });

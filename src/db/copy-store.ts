@@ -7,9 +7,10 @@ import type { Database } from './schema.ts';
 
 /**
  * What `digest copy-store` moves, parents before children so that every
- * foreign key holds as each row arrives. `leases` and `send_clock` stay
- * behind: they are the live state of running senders (who holds a lock, when
- * SEND_RATE last let a message go), which means nothing in another store.
+ * foreign key holds as each row arrives. `leases`, `send_clock` and
+ * `send_grants` stay behind: they are the live state of running senders (who
+ * holds a lock, when the limits last let a message go), which means nothing
+ * in another store.
  */
 export const COPIED_TABLES = ['articles', 'subscribers', 'digests', 'deliveries'] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];

@@ -105,6 +105,11 @@ export interface SendClockTable {
   last_grant_ms: number | string;
 }
 
+/** Represents records in the `send_grants` table: the send times (ms) of the rolling hour, across all workers. */
+export interface SendGrantsTable {
+  at_ms: number | string;
+}
+
 export interface Database {
   articles: ArticlesTable;
   subscribers: SubscribersTable;
@@ -112,6 +117,7 @@ export interface Database {
   deliveries: DeliveriesTable;
   leases: LeasesTable;
   send_clock: SendClockTable;
+  send_grants: SendGrantsTable;
 }
 
 export type ArticleRow = Selectable<ArticlesTable>;

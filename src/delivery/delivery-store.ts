@@ -199,6 +199,28 @@ export async function grantSendSlot(db: Db, nowMs: number, intervalMs: number): 
   return Math.max(1, Number(row.last_grant_ms) + intervalMs - nowMs);
 }
 
+/**
+ * SEND_HOURLY_LIMIT across every sender sharing the store: the send times of
+ * the rolling hour are kept in `send_grants`. Granting is serialised by
+ * writing the `hourly` clock row first (SQLite's write lock, PostgreSQL's row
+ * lock), so two senders never both take the last slot. Returns 0 when
+ * granted (and counted), else how long until the oldest send leaves the hour.
+ */
+export async function grantHourSlot(db: Db, nowMs: number, perHour: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('send_clock')
+      .values({ name: 'hourly', last_grant_ms: nowMs })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ last_grant_ms: nowMs }))
+      .execute();
+    await trx.deleteFrom('send_grants').where('at_ms', '<=', nowMs - 3_600_000).execute();
+    const recent = await trx.selectFrom('send_grants').select('at_ms').orderBy('at_ms', 'desc').limit(perHour).execute();
+    if (recent.length >= perHour) return Math.max(1, Number(recent[perHour - 1]!.at_ms) + 3_600_000 - nowMs);
+    await trx.insertInto('send_grants').values({ at_ms: nowMs }).execute();
+    return 0;
+  });
+}
+
 /** Start times (ms) of every message sent in the hour before `now`, oldest first: the hourly limit's memory. */
 export async function sendsInLastHour(db: Db, now = new Date()): Promise<number[]> {
   const since = new Date(now.getTime() - 3_600_000).toISOString();

@@ -16,6 +16,7 @@ import {
   claimDueDeliveries,
   clearBounces,
   countDeliveries,
+  grantHourSlot,
   grantSendSlot,
   heldByOthers,
   markAttemptFailed,
@@ -26,7 +27,6 @@ import {
   recordHardBounce,
   releaseClaims,
   renewClaims,
-  sendsInLastHour,
 } from './delivery-store.ts';
 import { newOwner } from './owner.ts';
 import { NO_MATCHING_TOPICS, planDeliveries } from './plan-deliveries.ts';
@@ -162,11 +162,15 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
   const pacer = new SendPacer({
     perSecond: config.sendRate,
     perHour: config.sendHourlyLimit,
-    recentSends: config.sendHourlyLimit ? await sendsInLastHour(db, now()) : [],
-    // SEND_RATE is the publication's total: every sender sharing the store takes its slots from one clock.
-    shared: (nowMs, intervalMs) => grantSendSlot(db, nowMs, intervalMs),
+    // The limits are the publication's totals: every sender sharing the store takes its slots from there.
+    shared: {
+      secondSlot: (nowMs, intervalMs) => grantSendSlot(db, nowMs, intervalMs),
+      hourSlot: (nowMs, perHour) => grantHourSlot(db, nowMs, perHour),
+    },
     now: () => now().getTime(),
     sleep: async (ms, s) => {
+      // Spacing for SEND_RATE is below a second; only the hourly limit holds a send back longer.
+      if (ms < 1000) return sleep(ms, s);
       progress.waiting = { reason: 'hourly-limit', until: new Date(now().getTime() + ms).toISOString() };
       report();
       await sleep(ms, s);

@@ -5,13 +5,16 @@ export interface PacerOptions {
   perHour?: number;
   /** Send times (ms) already in the last hour, oldest first, e.g. from the database at start. */
   recentSends?: number[];
-  /**
-   * Asks a limiter shared with other senders for the slot (0: granted, else
-   * ms to wait and ask again), after this process's own spacing.
-   */
-  shared?: (nowMs: number, intervalMs: number) => Promise<number>;
+  /** Limits kept in the store, shared with every other sender (workers): then they hold in total. */
+  shared?: SharedLimits;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Each answers 0 when the message may go now (and counts it), else how many ms to wait before asking again. */
+export interface SharedLimits {
+  secondSlot(nowMs: number, intervalMs: number): Promise<number>;
+  hourSlot(nowMs: number, perHour: number): Promise<number>;
 }
 
 const HOUR = 3_600_000;
@@ -60,21 +63,30 @@ export class SendPacer {
     return turn;
   }
 
+  /** How long the rolling hour holds the next message back (0: not at all; shared: counted as sent). */
+  async #hourWait(): Promise<number> {
+    if (!this.#perHour) return 0;
+    if (this.#shared) return this.#shared.hourSlot(this.#now(), this.#perHour);
+    const resume = this.hourlyResumeAt();
+    return resume === null ? 0 : resume - this.#now();
+  }
+
   async #grant(signal?: AbortSignal): Promise<boolean> {
-    for (;;) {
+    for (let wait = await this.#hourWait(); wait > 0; wait = await this.#hourWait()) {
+      await this.#sleep(wait, signal);
       if (signal?.aborted) return false;
-      const resume = this.hourlyResumeAt();
-      if (resume === null) break;
-      await this.#sleep(resume - this.#now(), signal);
     }
+    if (signal?.aborted) return false;
     if (this.#perSecond) {
-      const wait = this.#lastGrant + 1000 / this.#perSecond - this.#now();
+      const interval = 1000 / this.#perSecond;
+      const wait = this.#lastGrant + interval - this.#now();
       if (wait > 0) await this.#sleep(wait, signal);
       if (signal?.aborted) return false;
-      for (let retry = this.#shared ? await this.#shared(this.#now(), 1000 / this.#perSecond) : 0; retry > 0; ) {
+      // This process's own spacing first; then the slot every sender shares.
+      for (let retry = this.#shared ? await this.#shared.secondSlot(this.#now(), interval) : 0; retry > 0; ) {
         await this.#sleep(retry, signal);
         if (signal?.aborted) return false;
-        retry = await this.#shared!(this.#now(), 1000 / this.#perSecond);
+        retry = await this.#shared!.secondSlot(this.#now(), interval);
       }
       this.#lastGrant = this.#now();
     }

@@ -24,8 +24,8 @@ export function registerCopyStoreCommand(program: Command): void {
       `
 Copies articles, subscribers, digests and deliveries from DATABASE_URL with their ids, so
 delivery history (statuses, attempts, Message-IDs) stays attached to its digest and subscriber.
-One transaction on the target: a failure leaves it as it was. Not copied: leases and send_clock,
-the state of running senders. Stop the service and any sender before copying.`,
+One transaction on the target: a failure leaves it as it was. Not copied: leases, send_clock and
+send_grants, the state of running senders. Stop the service and any sender before copying.`,
     )
     .action(async (options: { to: string }) => {
       await withContext(async ({ db, config }) => {
@@ -40,7 +40,7 @@ the state of running senders. Stop the service and any sender before copying.`,
           const counts = await copyStore(db, target);
           console.log(`copied ${from} → ${to}`);
           for (const table of COPIED_TABLES) console.log(`  ${`${table}:`.padEnd(13)}${plural(counts[table], 'row')}`);
-          console.log(`in ${((performance.now() - started) / 1000).toFixed(1)} s, one transaction; leases and send_clock were not copied (running senders' state)`);
+          console.log(`in ${((performance.now() - started) / 1000).toFixed(1)} s, one transaction; leases, send_clock and send_grants were not copied (running senders' state)`);
         } finally {
           await target.destroy();
         }

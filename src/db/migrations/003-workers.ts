@@ -14,9 +14,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('last_grant_ms', 'bigint', (c) => c.notNull())
     .execute();
+  await db.schema.createTable('send_grants').addColumn('at_ms', 'bigint', (c) => c.notNull()).execute();
+  await db.schema.createIndex('send_grants_at').on('send_grants').column('at_ms').execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('send_grants').execute();
   await db.schema.dropTable('send_clock').execute();
   await db.schema.dropIndex('deliveries_claimed').execute();
 }
