@@ -84,6 +84,7 @@ const schema = z
     DIGEST_TZ: setting(timeZone, 'UTC'),
     DIGEST_CRON: setting(cronExpression, '0 8 * * 1'),
     SEND_CONCURRENCY: setting(wholeNumber(1, 100), '5'),
+    SEND_BATCH_SIZE: setting(wholeNumber(1, 10_000), '500'),
     SEND_RATE: optionalSetting(positiveNumber),
     SEND_HOURLY_LIMIT: optionalSetting(wholeNumber(1)),
     MAX_ATTEMPTS: setting(wholeNumber(1, 50), '5'),
@@ -130,6 +131,8 @@ export interface Config {
   timeZone: string;
   cron: string;
   sendConcurrency: number;
+  /** Deliveries a sender claims at a time; smaller batches spread a small or slow send across workers. */
+  sendBatchSize: number;
   sendRate: number | undefined;
   sendHourlyLimit: number | undefined;
   maxAttempts: number;
@@ -173,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeZone: e.DIGEST_TZ,
     cron: e.DIGEST_CRON,
     sendConcurrency: e.SEND_CONCURRENCY,
+    sendBatchSize: e.SEND_BATCH_SIZE,
     sendRate: e.SEND_RATE,
     sendHourlyLimit: e.SEND_HOURLY_LIMIT,
     maxAttempts: e.MAX_ATTEMPTS,

@@ -248,7 +248,7 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
         progress.waiting = null;
         outage.current = null;
       }
-      const batch = await claimDueDeliveries(db, digest.id, { limit: options.batchSize ?? 500, owner, resendUncertain, claimSeconds, now: now() });
+      const batch = await claimDueDeliveries(db, digest.id, { limit: options.batchSize ?? config.sendBatchSize, owner, resendUncertain, claimSeconds, now: now() });
       if (batch.length > 0) {
         await runPool(batch, config.sendConcurrency, deliver);
         await releaseClaims(db, digest.id, owner);
