@@ -31,8 +31,8 @@ async function setUp(subscribers: number, sinkOptions: SinkOptions = {}, env: Re
     await sink.close();
     ws.cleanup();
   });
-  const serve = async (extra: Record<string, string> = {}) => {
-    const p = await startServe({ ...ws.env, ...extra });
+  const serve = async (extra: Record<string, string> = {}, args: string[] = []) => {
+    const p = await startServe({ ...ws.env, ...extra }, args);
     processes.push(p);
     return p;
   };
@@ -88,6 +88,27 @@ describe('digest serve', () => {
     expect(sent).toHaveLength(300);
     // They did compete: one found the lease taken.
     expect([...a.output, ...b.output].some((l) => l.includes('another sender holds the lease'))).toBe(true);
+    a.child.kill('SIGTERM');
+    b.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    expect(await b.exited).toBe(0);
+  });
+
+  it('with --worker, two services share one send: each sends a part, nobody twice', async () => {
+    const { sink, db, serve } = await setUp(1000, {}, { SEND_BATCH_SIZE: '50' });
+    const cron = { DIGEST_CRON: '* * * * * *' };
+    const [a, b] = await Promise.all([serve(cron, ['--worker']), serve(cron, ['--worker'])]);
+    await waitFor(() => sink.received.length >= 1000, 90_000, '1000 messages');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(sink.received).toHaveLength(1000);
+    expect(uniqueRecipients(sink)).toBe(1000);
+    const sent = await db.selectFrom('deliveries').select('id').where('status', '=', 'sent').execute();
+    expect(sent).toHaveLength(1000);
+    // Both sent a share (the send summary each logs), and neither was turned away by the lease.
+    const shares = [a, b].map((p) => p.output.filter((l) => l.includes('send summary')).reduce((n, l) => n + (JSON.parse(l) as { sent: number }).sent, 0));
+    expect(shares.every((n) => n > 0)).toBe(true);
+    expect(shares[0]! + shares[1]!).toBe(1000);
+    expect([...a.output, ...b.output].some((l) => l.includes('another sender holds the lease'))).toBe(false);
     a.child.kill('SIGTERM');
     b.child.kill('SIGTERM');
     expect(await a.exited).toBe(0);

@@ -7,7 +7,7 @@ import type { Logger } from '../log.ts';
 import type { SegmentCompiler } from '../render/segment-compiler.ts';
 import type { Transport } from '../transport/transport.ts';
 import { catchUpDecision, nextRun, previousRun, weekForRun } from './cron-times.ts';
-import { type JobResult, newOwner, runWeeklySend } from './weekly-job.ts';
+import { type JobResult, newOwner, runWeeklySend, runWorkerSend } from './weekly-job.ts';
 
 /** What /healthz and /metrics report about the schedule. */
 export interface ServiceState {
@@ -34,8 +34,17 @@ function describe(result: JobResult): string {
  * each tick sends the last completed week; ticks never overlap; at start a
  * missed or half-finished run is caught up.
  */
-export function startService(deps: { db: Db; config: Config; transport: Transport; log: Logger; compiler?: SegmentCompiler }): Service {
+export function startService(deps: {
+  db: Db;
+  config: Config;
+  transport: Transport;
+  log: Logger;
+  compiler?: SegmentCompiler;
+  /** One of several services sharing the store: send alongside the others instead of taking the sender lease. */
+  worker?: boolean;
+}): Service {
   const { db, config, log } = deps;
+  const send = deps.worker ? runWorkerSend : runWeeklySend;
   const owner = newOwner();
   const shutdown = new AbortController();
   let current: Promise<void> | null = null;
@@ -55,7 +64,7 @@ export function startService(deps: { db: Db; config: Config; transport: Transpor
     state.running = true;
     state.lastRun = { week: weekId, startedAt: new Date(started).toISOString(), finishedAt: null, result: 'running', durationSeconds: null };
     log.info({ week: weekId, why }, 'run start');
-    current = runWeeklySend(deps, weekOf(weekId, config.timeZone), { owner, signal: shutdown.signal, compiler: deps.compiler })
+    current = send(deps, weekOf(weekId, config.timeZone), { owner, signal: shutdown.signal, compiler: deps.compiler })
       .then((result) => {
         state.lastRun = { ...state.lastRun!, result: describe(result) };
         if (result.outcome === 'sent') {

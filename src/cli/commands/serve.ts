@@ -10,7 +10,8 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('run the service: the weekly schedule (DIGEST_CRON) and the HTTP app on HTTP_HOST:HTTP_PORT')
     .option('--http-only', 'serve the HTTP app without the weekly schedule')
-    .action(async (options: { httpOnly?: boolean }) => {
+    .option('--worker', 'one of several services sharing the store (PostgreSQL): each run sends alongside the others, as `send --worker`')
+    .action(async (options: { httpOnly?: boolean; worker?: boolean }) => {
       // The service's own modules (pino, prom-client, node-cron, the HTTP app) load only here, not in every command.
       const [{ archiveRoutes }, { opsRoutes }, { startHttpServer }, { audienceRoutes }, { createLogger }, { startService }] = await Promise.all([
         import('../../http/archive-routes.ts'),
@@ -24,7 +25,7 @@ export function registerServeCommand(program: Command): void {
       const log = createLogger(config);
       if (migrated.length) log.info({ migrations: migrated }, 'database migrated');
       const transport = createConfiguredTransport(config);
-      const service = options.httpOnly ? null : startService({ db, config, transport, log, compiler: compileInChildProcess });
+      const service = options.httpOnly ? null : startService({ db, config, transport, log, compiler: compileInChildProcess, worker: options.worker });
       const onError = (error: unknown, context: string) => log.error({ err: error, context }, 'http error');
       const routes = { ...audienceRoutes({ db, config, transport, onError }), ...opsRoutes(db, service?.state ?? null, config.databaseUrl), ...archiveRoutes(db, config) };
       const http = await startHttpServer(config, routes, { onError }).catch(async (error: NodeJS.ErrnoException) => {
