@@ -160,8 +160,9 @@ describe.skipIf(TEST_STORE !== 'postgres')('digest copy-store: an existing SQLit
   });
 
   it('leaves the target empty when a row fails half-way', async () => {
-    // SQLite text may hold U+0000, PostgreSQL text cannot: an imported summary that carries one
-    // fails the copy in the second batch of articles, after the first 1,000 were written.
+    // SQLite text may hold U+0000, PostgreSQL text cannot. Imports drop it now, but a store written
+    // before that may hold one: such a summary fails the copy in the second batch of articles,
+    // after the first 1,000 were written.
     const articles = Array.from({ length: 1001 }, (_, i) => ({
       url: `https://harmledger.example/bulk/${i}`,
       title: `Bulk article ${i}`,
@@ -173,6 +174,11 @@ describe.skipIf(TEST_STORE !== 'postgres')('digest copy-store: an existing SQLit
     const file = join(ws.dir, 'bulk.json');
     writeFileSync(file, JSON.stringify(articles));
     expect((await runCli(['articles', 'import', file], sqliteEnv)).stdout).toContain('1001 created');
+    const legacy = await openTestDb(sqliteEnv.DATABASE_URL!);
+    const stripped = await legacy.selectFrom('articles').select('summary').where('url', '=', 'https://harmledger.example/bulk/1000').executeTakeFirstOrThrow();
+    expect(stripped.summary).toBe('Pasted from a PDF with a NUL in it.');
+    await legacy.updateTable('articles').set({ summary: 'Pasted from a PDF\u0000 with a NUL in it.' }).where('url', '=', 'https://harmledger.example/bulk/1000').execute();
+    await legacy.destroy();
     const lastId = Math.max(...(source.articles as { id: number }[]).map((a) => a.id)) + 1001;
 
     const fresh = scratchDatabaseUrl(ws.dir);

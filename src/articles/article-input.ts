@@ -1,17 +1,24 @@
 import { z } from 'zod';
 
+/**
+ * Text as stored: control characters other than tab and line breaks are
+ * dropped (a NUL pasted from a PDF, say), which no reader wants and
+ * PostgreSQL's text cannot even hold.
+ */
+const text = () => z.string().transform((s) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim());
+
 /** One article as `digest articles import` reads it from JSON. */
 export const articleInputSchema = z.object({
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-  title: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
-  category: z.string().trim().min(1, 'must not be empty').max(60),
-  topics: z.array(z.string().trim().toLowerCase().min(1)).max(20).default([]),
+  title: text().pipe(z.string().min(1, 'must not be empty').max(500, 'must be at most 500 characters')),
+  category: text().pipe(z.string().min(1, 'must not be empty').max(60)),
+  topics: z.array(text().pipe(z.string().toLowerCase().min(1))).max(20).default([]),
   publishedAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-11-18T09:30:00Z' }),
-  summary: z.string().trim().min(1, 'must not be empty').max(20_000),
-  whyItMatters: z.string().trim().max(20_000).default(''),
+  summary: text().pipe(z.string().min(1, 'must not be empty').max(20_000)),
+  whyItMatters: text().pipe(z.string().max(20_000)).default(''),
   source: z.object({
-    title: z.string().trim().min(1, 'must not be empty').max(500),
-    name: z.string().trim().min(1, 'must not be empty').max(200),
+    title: text().pipe(z.string().min(1, 'must not be empty').max(500)),
+    name: text().pipe(z.string().min(1, 'must not be empty').max(200)),
     url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   }),
   imageUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),

@@ -1,3 +1,4 @@
+import { describeStore } from '../../db/dialect.ts';
 import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -62,7 +63,7 @@ export function registerDemoCommand(program: Command): void {
       await withContext(async ({ db, config, migrated }) => {
         const now = new Date();
         console.log(`Demo: ${config.publicationName}, a sample publication tracking the harms and risks of AI`);
-        console.log(`- database: ${config.databaseUrl}${migrated.length ? ` (created, ${migrated.length} migration applied)` : ''}`);
+        console.log(`- database: ${describeStore(config.databaseUrl)}${migrated.length ? ` (created, ${migrated.length} migration applied)` : ''}`);
         const hasData = (await db.selectFrom('articles').select('id').limit(1).execute()).length > 0;
         if (options.fresh && hasData) {
           await startOver(db, config.outboxDir);
