@@ -13,6 +13,7 @@ const storeTests = [
   'test/copy-store.test.ts',
   'src/db/*.test.ts',
   'src/delivery/shared-limits.test.ts',
+  'src/delivery/claims.test.ts',
   'src/digests/build-digest.test.ts',
   'src/schedule/schedule.test.ts',
 ];

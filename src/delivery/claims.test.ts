@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db/connect.ts';
+import { openScratchDb } from '../../test/helpers/store.ts';
+import { seedSubscribers } from '../../test/helpers/seed.ts';
+import { beginAttempt, claimDueDeliveries, heldByOthers, recoverInterrupted } from './delivery-store.ts';
+import { planDeliveries } from './plan-deliveries.ts';
+
+const T0 = new Date('2026-11-30T08:00:00.000Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+/** A worker on another machine: whether it is alive cannot be checked, only its claim's expiry. */
+const ELSEWHERE = 'worker-host-b:4242:abcd1234';
+const HERE = 'worker-host-a:1:00000000';
+
+let db: Db;
+let digestId: number;
+beforeEach(async () => {
+  db = await openScratchDb();
+  await seedSubscribers(db, Array.from({ length: 40 }, (_, i) => `reader-${i}@example.com`));
+  const digest = await db
+    .insertInto('digests')
+    .values({ week: '2026-W48', subject: 's', preheader: 'p', article_ids: '[]', status: 'sending', html_bytes: 0, built_at: T0.toISOString() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  digestId = digest.id;
+  expect(await planDeliveries(db, digestId, ['Safety'], T0)).toBe(40);
+});
+afterEach(() => db.destroy());
+
+describe('claims shared by several senders', () => {
+  it('never hands the same row to two senders claiming at once', async () => {
+    const owners = ['w1', 'w2', 'w3', 'w4'].map((w) => `host:1:${w}`);
+    const batches = await Promise.all(owners.map((owner) => claimDueDeliveries(db, digestId, { limit: 15, owner, resendUncertain: true, now: T0 })));
+    const ids = batches.flat().map((r) => r.id);
+    expect(ids).toHaveLength(40);
+    expect(new Set(ids).size).toBe(40);
+  });
+
+  it("leaves a live worker's claim alone, and takes a dead one's back once it expires", async () => {
+    const theirs = await claimDueDeliveries(db, digestId, { limit: 10, owner: ELSEWHERE, resendUncertain: true, claimSeconds: 120, now: T0 });
+    expect(await beginAttempt(db, theirs[0]!.id, ELSEWHERE, T0)).toBe(true);
+    expect(await beginAttempt(db, theirs[1]!.id, ELSEWHERE, T0)).toBe(true);
+
+    // Before expiry: nothing to recover, their rows are not claimable, and they count as held by others.
+    expect(await recoverInterrupted(db, digestId, at(60))).toBe(0);
+    const mine = await claimDueDeliveries(db, digestId, { limit: 100, owner: HERE, resendUncertain: true, now: at(60) });
+    expect(mine).toHaveLength(30);
+    expect(mine.some((r) => theirs.some((t) => t.id === r.id))).toBe(false);
+    expect(await heldByOthers(db, digestId, HERE)).toBe(10);
+
+    // After expiry: the two on the wire become uncertain, the rest go back to the pool.
+    expect(await recoverInterrupted(db, digestId, at(121))).toBe(2);
+    const states = await db.selectFrom('deliveries').select(['id', 'status', 'claimed_by']).where('id', 'in', theirs.map((t) => t.id)).orderBy('id').execute();
+    expect(states.map((s) => s.status)).toEqual(['uncertain', 'uncertain', ...Array(8).fill('pending')]);
+    expect(states.every((s) => s.claimed_by === null)).toBe(true);
+    const retaken = await claimDueDeliveries(db, digestId, { limit: 100, owner: HERE, resendUncertain: true, now: at(122) });
+    expect(retaken.map((r) => r.id).sort((a, b) => a - b)).toEqual(theirs.map((t) => t.id));
+
+    // The stalled worker wakes up: its row is no longer its own, so it must not send it.
+    expect(await beginAttempt(db, theirs[2]!.id, ELSEWHERE, at(123))).toBe(false);
+    expect(await beginAttempt(db, theirs[2]!.id, HERE, at(123))).toBe(true);
+  });
+});
