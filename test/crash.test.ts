@@ -5,7 +5,7 @@ import type { Db } from '../src/db/connect.ts';
 import { ROOT, type Workspace, childEnv, createWorkspace, runCli } from './helpers/cli.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { seedSampleArticles, seedSubscribers } from './helpers/seed.ts';
-import { openTestDb } from './helpers/store.ts';
+import { TEST_STORE, openTestDb } from './helpers/store.ts';
 
 const RECIPIENTS = 2000;
 const CONCURRENCY = 5;
@@ -50,7 +50,8 @@ async function crashAndResume(killAfter: number) {
 }
 
 describe('a send killed with SIGKILL and run again', () => {
-  for (const killAfter of [1, 700, 1600]) {
+  // Three points on SQLite; on PostgreSQL the middle one (test/workers.test.ts kills a worker there too).
+  for (const killAfter of TEST_STORE === 'postgres' ? [700] : [1, 700, 1600]) {
     it(`after ${killAfter} accepted messages: everyone gets it, duplicates only for what was in flight, with the same Message-ID`, async () => {
       const { sink, db, exit, beforeResume, inFlight, resumed } = await crashAndResume(killAfter);
       expect(exit).toBe('SIGKILL');

@@ -94,8 +94,9 @@ describe('digest serve', () => {
     expect(await b.exited).toBe(0);
   });
 
-  it('with --worker, two services share one send: each sends a part, nobody twice', async () => {
-    const { sink, db, serve } = await setUp(1000, {}, { SEND_BATCH_SIZE: '50' });
+  it('with --worker, two services share one send: each sends a part, nobody twice', { timeout: 120_000 }, async () => {
+    // At 100/s the send lasts 10 s, long enough for the slower of the two to start and join.
+    const { sink, db, serve } = await setUp(1000, {}, { SEND_BATCH_SIZE: '50', SEND_RATE: '100' });
     const cron = { DIGEST_CRON: '* * * * * *' };
     const [a, b] = await Promise.all([serve(cron, ['--worker']), serve(cron, ['--worker'])]);
     await waitFor(() => sink.received.length >= 1000, 90_000, '1000 messages');

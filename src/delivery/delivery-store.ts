@@ -186,17 +186,16 @@ export async function clearBounces(db: Db, subscriberId: number): Promise<void> 
  * records it (a compare-and-set on one row). Returns 0 when granted, else
  * how long to wait before asking again. A clock row far in the future (a
  * test's fake clock, a machine whose clock was wrong) is not waited for.
+ * The row is created by migration 003.
  */
 export async function grantSendSlot(db: Db, nowMs: number, intervalMs: number): Promise<number> {
   const granted = await sql`update send_clock set last_grant_ms = ${nowMs}
     where name = 'rate' and (last_grant_ms <= ${nowMs - intervalMs} or last_grant_ms > ${nowMs + 60_000})`.execute(db);
   if (Number(granted.numAffectedRows ?? 0) === 1) return 0;
-  const row = await db.selectFrom('send_clock').select('last_grant_ms').where('name', '=', 'rate').executeTakeFirst();
-  if (!row) {
-    await db.insertInto('send_clock').values({ name: 'rate', last_grant_ms: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
-    return grantSendSlot(db, nowMs, intervalMs);
-  }
-  return Math.max(1, Number(row.last_grant_ms) + intervalMs - nowMs);
+  const row = await db.selectFrom('send_clock').select('last_grant_ms').where('name', '=', 'rate').executeTakeFirstOrThrow();
+  const wait = Number(row.last_grant_ms) + intervalMs - nowMs;
+  // The slot another sender just took is over already: ask again at once.
+  return wait > 0 ? wait : grantSendSlot(db, nowMs, intervalMs);
 }
 
 /**
