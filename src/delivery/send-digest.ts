@@ -16,8 +16,6 @@ import {
   claimDueDeliveries,
   clearBounces,
   countDeliveries,
-  grantHourSlot,
-  grantSendSlot,
   heldByOthers,
   markAttemptFailed,
   recoverInterrupted,
@@ -29,6 +27,7 @@ import {
   renewClaims,
 } from './delivery-store.ts';
 import { newOwner } from './owner.ts';
+import { grantHourSlot, grantSendSlot } from './shared-limits.ts';
 import { NO_MATCHING_TOPICS, planDeliveries } from './plan-deliveries.ts';
 import { classifyFailure, reconnectDelayMs, retryDelaySeconds } from './retry-policy.ts';
 import { runPool, sleepUnlessAborted } from './run-pool.ts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/connect.ts';
 import { openScratchDb } from '../../test/helpers/store.ts';
-import { grantHourSlot, grantSendSlot } from './delivery-store.ts';
+import { grantHourSlot, grantSendSlot } from './shared-limits.ts';
 
 let handles: Db[] = [];
 afterEach(async () => {
