@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { insertSubscribers } from './fixtures.ts';
 import { measurePlanning } from './plan-bench.ts';
@@ -29,6 +30,17 @@ export interface PgBenchOptions {
 }
 
 const log = (line: string) => console.error(line);
+
+/** The commit the CLI runs from, and whether what it bundles has uncommitted changes (others may be editing src/ while the bench runs). */
+function describeCode(root: string): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  try {
+    const changed = git('status', '--porcelain', '--', 'src', 'emails', 'bin', 'package.json');
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ' with uncommitted changes in src/' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /**
  * W workers on a fresh store of `subscribers` readers, against the sink; the
@@ -110,7 +122,8 @@ export async function runPostgresBench(o: PgBenchOptions): Promise<number> {
     const result: PgBenchResult = {
       date: new Date().toISOString(),
       command: o.command,
-      machine: { nproc: cpus().length, node: process.version, cpu: cpus()[0]?.model ?? '' },
+      machine: { nproc: cpus().length, node: process.version, cpu: cpus()[0]?.model ?? '', loadAverage: loadavg()[0]! },
+      code: describeCode(o.root),
       week: WEEK,
       articles: ARTICLES,
       subscribers: o.subscribers,

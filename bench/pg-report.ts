@@ -44,6 +44,8 @@ export interface PlanResult {
     sinkCount: number;
     firstMessageSeconds: number | null;
     sinkMsgsPerSec: number;
+    /** When the deliveries table was last vacuumed and analyzed, in seconds after the start (null: not during the run). */
+    deliveriesMaintenance: { vacuumed: number | null; analyzed: number | null };
     sent: (number | null)[];
     exitCodes: (number | null)[];
     peakRssMb: number[];
@@ -54,7 +56,9 @@ export interface PlanResult {
 export interface PgBenchResult {
   date: string;
   command: string;
-  machine: { nproc: number; node: string; cpu: string };
+  machine: { nproc: number; node: string; cpu: string; loadAverage: number };
+  /** HEAD, and whether src/ had uncommitted changes: the CLI bundles src/ as it is when each process starts. */
+  code: string;
   week: string;
   articles: number;
   subscribers: number;
@@ -70,6 +74,7 @@ export interface PgBenchResult {
 
 const mb = (values: number[]) => values.map((v) => v.toFixed(0)).join(' / ');
 const counts = (values: (number | null)[]) => values.map((v) => v ?? '—').join(' + ');
+const when = (seconds: number | null) => (seconds === null ? 'never' : `${seconds.toFixed(0)} s after the start`);
 
 /** What does not add up in the planning run: every subscriber planned once, none the second time, each message the workers counted at the sink. */
 export function planProblems(plan: PlanResult): string[] {
@@ -94,16 +99,17 @@ function formatPlan(p: PlanResult): string[] {
     '| step | rows | seconds |',
     '| --- | ---: | ---: |',
     `| seed: multi-row INSERTs of 20,000, then ANALYZE | ${p.subscribers} | ${p.seedSeconds.toFixed(1)} |`,
-    `| **planDeliveries**, no rows yet (the first worker) | ${p.planned} (${statuses}) | **${p.planSeconds.toFixed(2)}** |`,
+    `| **planDeliveries**, no rows yet (as the first worker runs it) | ${p.planned} (${statuses}) | **${p.planSeconds.toFixed(2)}** |`,
     `| planDeliveries again, every row there (each later worker) | ${p.replanned} | ${p.replanSeconds.toFixed(2)} |`,
   ];
   const s = p.send;
   if (s) {
     lines.push(
       '',
-      `${s.workers} workers sending from that store (its deliveries deleted first, so the first worker planned them itself), SIGTERM ${s.sendSeconds} s after the first message, all exited ${s.wallSeconds.toFixed(1)} s after the start: ` +
+      `Before the timing above, ${s.workers} workers sent from that store as migrations and \`digest build\` left it (the first worker planned the deliveries itself; the bench emptied the table after), SIGTERM ${s.sendSeconds} s after the first message, all exited ${s.wallSeconds.toFixed(1)} s after the start: ` +
         `${s.sinkCount} messages at the sink (sent ${counts(s.sent)}), first message ${s.firstMessageSeconds === null ? 'never' : `after ${s.firstMessageSeconds.toFixed(1)} s`}, ` +
-        `${s.sinkMsgsPerSec.toFixed(0)} msgs/s at the sink first→last; exit codes ${s.exitCodes.join(', ')}; peak RSS of each worker ${mb(s.peakRssMb)} MB.`,
+        `${s.sinkMsgsPerSec.toFixed(0)} msgs/s at the sink first→last; exit codes ${s.exitCodes.join(', ')}; peak RSS of each worker ${mb(s.peakRssMb)} MB. ` +
+        `During the run PostgreSQL vacuumed the deliveries table ${when(s.deliveriesMaintenance.vacuumed)} and analyzed it ${when(s.deliveriesMaintenance.analyzed)} (the claim query's plan depends on what the planner knows of the rows just planned).`,
     );
   }
   const problems = planProblems(p);
@@ -114,7 +120,8 @@ function formatPlan(p: PlanResult): string[] {
 /** The table printed by `npm run bench -- --store postgres`. */
 export function formatPgReport(r: PgBenchResult): string {
   const lines = [
-    `${r.date}: week ${r.week}, ${r.articles} articles, ${r.subscribers} subscribers, SEND_CONCURRENCY ${r.concurrency} per worker; ${r.machine.nproc} CPUs (${r.machine.cpu}), node ${r.machine.node}`,
+    `${r.date}: week ${r.week}, ${r.articles} articles, ${r.runs.length ? `${r.subscribers} subscribers, ` : ''}SEND_CONCURRENCY ${r.concurrency} per worker; ` +
+      `${r.machine.nproc} CPUs (${r.machine.cpu}), load average ${r.machine.loadAverage.toFixed(1)} at the start, node ${r.machine.node}; code ${r.code}`,
   ];
   if (r.runs.length > 0 && r.raw) {
     const raw = r.raw;

@@ -18,11 +18,11 @@ export function match(text: string, re: RegExp, what: string): string {
 /**
  * The environment of every `digest` child: the store, a scratch outbox and
  * secret, and none of the caller's mail settings (SEND_RATE would throttle
- * the send, NODE_OPTIONS would change what is measured).
+ * the send, SEND_BATCH_SIZE and NODE_OPTIONS would change what is measured).
  */
 export function benchEnv(scratch: string, databaseUrl: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, OUTBOX_DIR: join(scratch, 'outbox'), APP_SECRET: 'bench-secret-0123456789', LOG_LEVEL: 'warn' };
-  for (const name of ['SMTP_URL', 'SEND_RATE', 'SEND_HOURLY_LIMIT', 'DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY_FILE', 'MAIL_FROM', 'MAIL_REPLY_TO', 'NODE_OPTIONS']) delete env[name];
+  for (const name of ['SMTP_URL', 'SEND_RATE', 'SEND_HOURLY_LIMIT', 'SEND_BATCH_SIZE', 'DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY_FILE', 'MAIL_FROM', 'MAIL_REPLY_TO', 'NODE_OPTIONS']) delete env[name];
   return env;
 }
 

@@ -46,7 +46,7 @@ export async function startSinkProcess(root: string): Promise<SinkProcess> {
     reset: () => ask('reset'),
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.stdin.end('quit\n');
       }),
