@@ -141,6 +141,10 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
       throw new UserError(`cannot reach PostgreSQL: ${reason}`, 'EDATABASE');
     }
   }
+  // The common case, every migration applied: answered from the store's own list, without the
+  // Migrator, whose PostgreSQL introspection reads every schema of the database (and fails if
+  // another is dropped at that moment).
+  if (await upToDate(db)) return [];
   const schema = schemas.get(db);
   if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
@@ -156,6 +160,18 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
     throw new UserError(`database migration ${failed?.migrationName ?? ''} failed: ${message}`.replace('  ', ' '), 'EMIGRATION');
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when the store lists exactly our migrations as applied; false when unsure (then the Migrator decides). */
+async function upToDate(db: Db): Promise<boolean> {
+  try {
+    const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    const known = Object.keys(await migrationProvider.getMigrations());
+    const names = new Set(applied.rows.map((r) => r.name));
+    return names.size === known.length && known.every((name) => names.has(name));
+  } catch {
+    return false;
+  }
 }
 
 export function nowIso(now: Date = new Date()): string {
