@@ -128,7 +128,11 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
   const content = await loadDigestContent(db, digest, week);
   const categories = content.articles.map((a) => a.category);
   let uncertainFound = await recoverInterrupted(db, digest.id, now());
-  const planned = digest.status === 'sent' ? 0 : await planDeliveries(db, digest.id, categories, now());
+  // A worker joining a send that others are working on has nothing to plan: the one that started it
+  // did (re-checking every subscriber took 1.4–2.7 s at 1,000,000). A resumed send plans again, to
+  // include anyone who subscribed since.
+  const joining = digest.status === 'sending' && (await heldByOthers(db, digest.id, owner)) > 0;
+  const planned = digest.status === 'sent' || joining ? 0 : await planDeliveries(db, digest.id, categories, now());
   // Compiled once per segment (set of categories) for the whole run, never per subscriber:
   // every segment the open deliveries need, in one go, before sending starts.
   const compiler = options.compiler ?? compileInProcess;
