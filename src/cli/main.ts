@@ -1,6 +1,6 @@
-import { describeStore } from '../db/dialect.ts';
 import { Command, CommanderError } from 'commander';
 import { migrateToLatest } from '../db/connect.ts';
+import { describeStore } from '../db/dialect.ts';
 import { isUserError } from '../errors.ts';
 import { registerArticleCommands } from './commands/articles.ts';
 import { registerCopyStoreCommand } from './commands/copy-store.ts';

@@ -4,6 +4,8 @@ import { openScratchDb } from '../../test/helpers/store.ts';
 import { seedSubscribers } from '../../test/helpers/seed.ts';
 import { beginAttempt, claimDueDeliveries, heldByOthers, recoverInterrupted } from './delivery-store.ts';
 import { planDeliveries } from './plan-deliveries.ts';
+import { describeSend } from './send-status.ts';
+import { testConfig } from '../../test/helpers/fixtures.ts';
 
 const T0 = new Date('2026-11-30T08:00:00.000Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -46,6 +48,12 @@ describe('claims shared by several senders', () => {
     expect(mine).toHaveLength(30);
     expect(mine.some((r) => theirs.some((t) => t.id === r.id))).toBe(false);
     expect(await heldByOthers(db, digestId, HERE)).toBe(10);
+    // What an operator sees in `digest status` meanwhile.
+    const status = await describeSend(db, testConfig(), digestId, at(60));
+    expect(status.senders).toEqual([
+      { owner: HERE, claimed: 30 },
+      { owner: ELSEWHERE, claimed: 10 },
+    ]);
 
     // After expiry: the two on the wire become uncertain, the rest go back to the pool.
     expect(await recoverInterrupted(db, digestId, at(121))).toBe(2);

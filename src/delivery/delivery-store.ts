@@ -180,13 +180,6 @@ export async function clearBounces(db: Db, subscriberId: number): Promise<void> 
   await db.updateTable('subscribers').set({ bounce_count: 0 }).where('id', '=', subscriberId).execute();
 }
 
-/** Start times (ms) of every message sent in the hour before `now`, oldest first: the hourly limit's memory. */
-export async function sendsInLastHour(db: Db, now = new Date()): Promise<number[]> {
-  const since = new Date(now.getTime() - 3_600_000).toISOString();
-  const rows = await db.selectFrom('deliveries').select('sent_at').where('sent_at', '>', since).orderBy('sent_at').execute();
-  return rows.map((r) => Date.parse(r.sent_at!));
-}
-
 /** Gives back the claims `owner` holds but never started (a stop or a shutdown). */
 export async function releaseClaims(db: Db, digestId: number, owner: string): Promise<void> {
   await db

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { type DeliveryCounts, countDeliveries, nextDeferredAt, sendsInLastHour } from './delivery-store.ts';
-import { SendPacer } from './send-pacer.ts';
+import { type DeliveryCounts, countDeliveries, nextDeferredAt } from './delivery-store.ts';
+import { hourlyResumeAt } from './shared-limits.ts';
 
 export interface SendStatus {
   counts: DeliveryCounts;
@@ -13,6 +13,8 @@ export interface SendStatus {
   /** When SEND_HOURLY_LIMIT lets sending resume; null when it does not hold it back. */
   hourlyResumeAt: string | null;
   topErrors: { error: string; count: number }[];
+  /** The senders holding deliveries of this digest right now (`host:pid:id`), and how many each holds. */
+  senders: { owner: string; claimed: number }[];
 }
 
 /** What an operator needs to watch a send: progress, speed, what is failing and why. */
@@ -37,16 +39,23 @@ export async function describeSend(db: Db, config: Config, digestId: number, now
     .orderBy('n', 'desc')
     .limit(5)
     .execute();
-  const pacer = config.sendHourlyLimit
-    ? new SendPacer({ perHour: config.sendHourlyLimit, recentSends: await sendsInLastHour(db, now), now: () => now.getTime() })
-    : null;
-  const resume = pacer?.hourlyResumeAt() ?? null;
+  const resume = config.sendHourlyLimit ? await hourlyResumeAt(db, now, config.sendHourlyLimit) : null;
+  // Who is sending: one owner per sender process (several when workers share the send).
+  const holders = await db
+    .selectFrom('deliveries')
+    .select(['claimed_by', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('claimed_by', 'is not', null)
+    .where('digest_id', '=', digestId)
+    .groupBy('claimed_by')
+    .orderBy('claimed_by')
+    .execute();
   return {
     counts,
     perMinute,
     etaSeconds: open > 0 && perMinute > 0 ? Math.ceil((open / perMinute) * 60) : null,
     nextRetryAt: counts.deferred > 0 ? await nextDeferredAt(db, digestId) : null,
-    hourlyResumeAt: resume === null ? null : new Date(resume).toISOString(),
+    hourlyResumeAt: resume?.toISOString() ?? null,
+    senders: holders.map((h) => ({ owner: h.claimed_by!, claimed: Number(h.n) })),
     topErrors: errors.map((e) => ({ error: e.last_error!, count: Number(e.n) })),
   };
 }

@@ -34,9 +34,27 @@ export async function grantHourSlot(db: Db, nowMs: number, perHour: number): Pro
       .onConflict((oc) => oc.column('name').doUpdateSet({ last_grant_ms: nowMs }))
       .execute();
     await trx.deleteFrom('send_grants').where('at_ms', '<=', nowMs - 3_600_000).execute();
-    const recent = await trx.selectFrom('send_grants').select('at_ms').orderBy('at_ms', 'desc').limit(perHour).execute();
-    if (recent.length >= perHour) return Math.max(1, Number(recent[perHour - 1]!.at_ms) + 3_600_000 - nowMs);
+    const wait = await hourWait(trx, nowMs, perHour);
+    if (wait > 0) return wait;
     await trx.insertInto('send_grants').values({ at_ms: nowMs }).execute();
     return 0;
   });
+}
+
+/** How long the rolling hour's sends hold the next one back (0: they don't). */
+async function hourWait(db: Db, nowMs: number, perHour: number): Promise<number> {
+  const recent = await db
+    .selectFrom('send_grants')
+    .select('at_ms')
+    .where('at_ms', '>', nowMs - 3_600_000)
+    .orderBy('at_ms', 'desc')
+    .limit(perHour)
+    .execute();
+  return recent.length < perHour ? 0 : Math.max(1, Number(recent[perHour - 1]!.at_ms) + 3_600_000 - nowMs);
+}
+
+/** When SEND_HOURLY_LIMIT lets the next message go, as every sender of the store sees it; null when it does now. */
+export async function hourlyResumeAt(db: Db, now: Date, perHour: number): Promise<Date | null> {
+  const wait = await hourWait(db, now.getTime(), perHour);
+  return wait > 0 ? new Date(now.getTime() + wait) : null;
 }

@@ -1,4 +1,3 @@
-import { describeStore } from '../../db/dialect.ts';
 import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -7,12 +6,14 @@ import { DateTime } from 'luxon';
 import { importArticles } from '../../articles/import-json.ts';
 import { formatWeekRange, lastCompletedWeek, weekContaining } from '../../articles/week.ts';
 import type { Db } from '../../db/connect.ts';
+import { describeStore } from '../../db/dialect.ts';
 import { buildDigest } from '../../digests/build-digest.ts';
 import { sendDigest } from '../../delivery/send-digest.ts';
 import { UserError } from '../../errors.ts';
 import { addSubscriber, findSubscriberByEmail, parseTopics } from '../../subscribers/subscriber-store.ts';
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import { withContext } from '../context.ts';
+import { plural } from '../output.ts';
 import { printSendSummary, reportBuild } from './digest.ts';
 
 const SAMPLE_DIR = 'data/sample';
@@ -63,7 +64,7 @@ export function registerDemoCommand(program: Command): void {
       await withContext(async ({ db, config, migrated }) => {
         const now = new Date();
         console.log(`Demo: ${config.publicationName}, a sample publication tracking the harms and risks of AI`);
-        console.log(`- database: ${describeStore(config.databaseUrl)}${migrated.length ? ` (created, ${migrated.length} migration applied)` : ''}`);
+        console.log(`- database: ${describeStore(config.databaseUrl)}${migrated.length ? ` (created, ${plural(migrated.length, 'migration')} applied)` : ''}`);
         const hasData = (await db.selectFrom('articles').select('id').limit(1).execute()).length > 0;
         if (options.fresh && hasData) {
           await startOver(db, config.outboxDir);

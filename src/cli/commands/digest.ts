@@ -193,6 +193,7 @@ export function registerDigestCommands(program: Command): void {
         if (status.perMinute > 0) console.log(`  rate:       ${status.perMinute} sent in the last minute${status.etaSeconds ? `, about ${Math.ceil(status.etaSeconds / 60)} min to go` : ''}`);
         if (status.hourlyResumeAt) console.log(`  paused:     SEND_HOURLY_LIMIT (${config.sendHourlyLimit}/h) reached; sending resumes at ${status.hourlyResumeAt}`);
         if (status.nextRetryAt) console.log(`  next retry: ${status.nextRetryAt}`);
+        for (const s of status.senders) console.log(`  sender:     ${s.owner} holds ${plural(s.claimed, 'delivery', 'deliveries')}`);
         for (const e of status.topErrors) console.log(`  error ×${e.count}: ${e.error}`);
       });
     });
