@@ -7,6 +7,7 @@ import { ROOT, type Workspace, childEnv, createWorkspace } from './helpers/cli.t
 import { type SinkOptions, type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { seedSampleArticles, seedSubscribers } from './helpers/seed.ts';
 import { TEST_STORE, openTestDb } from './helpers/store.ts';
+import { acquireLease } from '../src/schedule/lease.ts';
 
 const CONCURRENCY = 5;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -149,5 +150,20 @@ describe(`four sender workers on ${TEST_STORE}`, () => {
     // few together, so a second may show a handful more than 40 (45 seen); limits kept per worker would
     // show up to 80.
     for (const start of arrivals) expect(arrivals.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(50);
+  });
+
+  it('wait for the builder, and a stop while waiting sends nothing and says so', { timeout: 60_000 }, async () => {
+    const { sink, ws, db } = await setUp(20);
+    // Another worker, alive on this machine (this test process), holds the week's build lease.
+    await acquireLease(db, 'build:2026-W47', `${hostname()}:${process.pid}:builder`, 60_000);
+    const worker = startWorker(ws);
+    // Started, and waiting: it has said what it is about to do, and a second later there is still no digest.
+    while (!worker.stdout.includes('as a worker')) await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await db.selectFrom('digests').select('id').execute()).toEqual([]);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exit).toBe(130);
+    expect(worker.stdout).toContain('stopped while waiting for another worker to build the digest; nothing was sent');
+    expect(sink.received).toHaveLength(0);
   });
 });

@@ -56,7 +56,8 @@ export async function runWorkerSend(
   const owner = options.owner ?? newOwner();
   const buildLease = `build:${week.id}`;
   for (;;) {
-    if (options.signal?.aborted) return { outcome: 'busy', holder: 'stopped before the digest was built', until: '' };
+    // Stopped while another worker builds: nothing was sent, nothing is held.
+    if (options.signal?.aborted) return { outcome: 'busy', holder: `the builder of ${week.id}`, until: '' };
     const digest = await findDigest(db, week.id);
     if (digest && digest.status !== 'draft') return { outcome: 'sent', summary: await sendDigest(deps, digest, week, { ...options, owner }) };
     if (await takeLease(db, buildLease, owner)) {

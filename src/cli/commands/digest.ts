@@ -160,6 +160,11 @@ export function registerDigestCommands(program: Command): void {
             ? await runWorkerSend({ db, config, transport }, week, sendOptions)
             : await runWeeklySend({ db, config, transport }, week, { ...sendOptions, build: false });
           progress.done();
+          if (job.outcome === 'busy' && controller.signal.aborted) {
+            console.log('stopped while waiting for another worker to build the digest; nothing was sent');
+            process.exitCode = 130;
+            return;
+          }
           if (job.outcome === 'busy') throw new UserError(`another sender is at work (${job.holder}, lease until ${job.until}); try again later`, 'EBUSY');
           if (job.outcome === 'empty') return void (options.worker && console.log(`${job.week} has no articles: nothing to send.`));
           if (job.built) reportBuild(job.built);
