@@ -27,7 +27,7 @@ import {
   renewClaims,
 } from './delivery-store.ts';
 import { newOwner } from './owner.ts';
-import { grantHourSlot, grantSendSlot } from './shared-limits.ts';
+import { storeLimits } from './shared-limits.ts';
 import { NO_MATCHING_TOPICS, planDeliveries } from './plan-deliveries.ts';
 import { classifyFailure, reconnectDelayMs, retryDelaySeconds } from './retry-policy.ts';
 import { runPool, sleepUnlessAborted } from './run-pool.ts';
@@ -102,8 +102,6 @@ async function segmentsNeeded(db: Db, digestId: number, categories: string[]): P
   return rows.flatMap((r) => segmentFor(JSON.parse(r.topics) as string[], categories) ?? []);
 }
 
-const defaultSleep = sleepUnlessAborted;
-
 /**
  * Sends a built digest to every active subscriber who has not had it yet,
  * recording each recipient's state in the database as it goes: `sent` only
@@ -116,7 +114,7 @@ const defaultSleep = sleepUnlessAborted;
 export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, options: SendOptions = {}): Promise<SendSummary> {
   const { db, config, transport } = deps;
   const now = deps.now ?? (() => new Date());
-  const sleep = deps.sleep ?? defaultSleep;
+  const sleep = deps.sleep ?? sleepUnlessAborted;
   const signal = options.signal;
   const started = Date.now();
   const owner = options.owner ?? newOwner();
@@ -166,10 +164,7 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
     perSecond: config.sendRate,
     perHour: config.sendHourlyLimit,
     // The limits are the publication's totals: every sender sharing the store takes its slots from there.
-    shared: {
-      secondSlot: (nowMs, intervalMs) => grantSendSlot(db, nowMs, intervalMs),
-      hourSlot: (nowMs, perHour) => grantHourSlot(db, nowMs, perHour),
-    },
+    shared: storeLimits(db),
     now: () => now().getTime(),
     sleep: async (ms, s) => {
       // Spacing for SEND_RATE is below a second; only the hourly limit holds a send back longer.

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db/connect.ts';
+import { openScratchDb } from '../../test/helpers/store.ts';
 import { SendPacer } from './send-pacer.ts';
+import { grantHourSlot, hourlyResumeAt, storeLimits } from './shared-limits.ts';
 
 /** A fake clock: sleeping advances time, so limits can be checked exactly. */
 function clock(start = 1_000_000) {
@@ -7,10 +10,16 @@ function clock(start = 1_000_000) {
   return { now: () => t, sleep: async (ms: number) => void (t += Math.max(0, ms)) };
 }
 
-describe('SendPacer', () => {
+let db: Db;
+beforeEach(async () => {
+  db = await openScratchDb();
+});
+afterEach(() => db.destroy());
+
+describe('SendPacer, with the limits kept in a store', () => {
   it('never lets more than SEND_RATE messages start in any second, from the first one', async () => {
     const c = clock();
-    const pacer = new SendPacer({ perSecond: 10, ...c });
+    const pacer = new SendPacer({ perSecond: 10, shared: storeLimits(db), ...c });
     const starts: number[] = [];
     for (let i = 0; i < 50; i++) {
       await pacer.acquire();
@@ -26,12 +35,13 @@ describe('SendPacer', () => {
   it('holds the rolling-hour limit, counting sends made before it started', async () => {
     const c = clock(10 * 3_600_000);
     const earlier = [c.now() - 3_500_000, c.now() - 1_000];
-    const pacer = new SendPacer({ perHour: 3, recentSends: earlier, ...c });
-    expect(pacer.hourlyResumeAt()).toBeNull();
+    for (const t of earlier) expect(await grantHourSlot(db, t, 3)).toBe(0);
+    const pacer = new SendPacer({ perHour: 3, shared: storeLimits(db), ...c });
+    expect(await hourlyResumeAt(db, new Date(c.now()), 3)).toBeNull();
     await pacer.acquire();
     expect(c.now()).toBe(10 * 3_600_000);
     // Three in the last hour now: the next waits until the oldest is an hour old.
-    expect(pacer.hourlyResumeAt()).toBe(earlier[0]! + 3_600_000);
+    expect((await hourlyResumeAt(db, new Date(c.now()), 3))?.getTime()).toBe(earlier[0]! + 3_600_000);
     await pacer.acquire();
     expect(c.now()).toBe(earlier[0]! + 3_600_000);
   });
@@ -39,6 +49,6 @@ describe('SendPacer', () => {
   it('stops waiting when the send is aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    expect(await new SendPacer({ perSecond: 1 }).acquire(controller.signal)).toBe(false);
+    expect(await new SendPacer({ perSecond: 1, shared: storeLimits(db) }).acquire(controller.signal)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
+import type { SharedLimits } from './send-pacer.ts';
 
 /**
  * SEND_RATE across every sender sharing the store: lets a message go when
@@ -57,4 +58,12 @@ async function hourWait(db: Db, nowMs: number, perHour: number): Promise<number>
 export async function hourlyResumeAt(db: Db, now: Date, perHour: number): Promise<Date | null> {
   const wait = await hourWait(db, now.getTime(), perHour);
   return wait > 0 ? new Date(now.getTime() + wait) : null;
+}
+
+/** The pacer's view of this store's limits. */
+export function storeLimits(db: Db): SharedLimits {
+  return {
+    secondSlot: (nowMs, intervalMs) => grantSendSlot(db, nowMs, intervalMs),
+    hourSlot: (nowMs, perHour) => grantHourSlot(db, nowMs, perHour),
+  };
 }
