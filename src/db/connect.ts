@@ -5,7 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { createRequire } from 'node:module';
 import type pgTypes from 'pg';
 import { UserError } from '../errors.ts';
-import { dialectOf, isPostgresUrl } from './dialect.ts';
+import { dialectOf, isPostgresUrl, sqlitePath } from './dialect.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
@@ -24,7 +24,7 @@ const schemas = new WeakMap<Db, string>();
  */
 export function openDatabase(url: string): Db {
   if (isPostgresUrl(url)) return openPostgres(url);
-  const path = url === ':memory:' ? ':memory:' : url.replace(/^file:(\/\/)?/, '');
+  const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let sqlite: SQLite.Database;
   try {
@@ -123,7 +123,7 @@ export async function probeDatabase(url: string): Promise<void> {
     }
     return;
   }
-  const probe = new SQLite(url.replace(/^file:(\/\/)?/, ''), { readonly: true, fileMustExist: true });
+  const probe = new SQLite(sqlitePath(url), { readonly: true, fileMustExist: true });
   try {
     probe.prepare('select count(*) from sqlite_master').get();
   } finally {

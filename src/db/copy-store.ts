@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { type Transaction, sql } from 'kysely';
 import { UserError, isUserError } from '../errors.ts';
 import type { Db } from './connect.ts';
-import { dialectOf, isPostgresUrl } from './dialect.ts';
+import { dialectOf, isPostgresUrl, sqlitePath } from './dialect.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -117,7 +117,7 @@ export function sameStore(a: string, b: string): boolean {
 
 function storeIdentity(url: string): string {
   if (url === ':memory:') return url;
-  if (!isPostgresUrl(url)) return `file:${resolve(url.replace(/^file:(\/\/)?/, ''))}`;
+  if (!isPostgresUrl(url)) return `file:${resolve(sqlitePath(url))}`;
   const parsed = new URL(url);
   const port = parsed.port || '5432';
   return `postgres://${parsed.hostname.toLowerCase()}:${port}${decodeURIComponent(parsed.pathname)}?schema=${parsed.searchParams.get('schema') || 'public'}`;

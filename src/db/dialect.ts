@@ -18,6 +18,11 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
+/** The SQLite file a DATABASE_URL names (`file:PATH`, `file://PATH`), or `:memory:`. */
+export function sqlitePath(url: string): string {
+  return url.replace(/^file:(\/\/)?/, '');
+}
+
 /** DATABASE_URL fit for a log line: the password, if any, is masked. */
 export function describeStore(url: string): string {
   if (!isPostgresUrl(url)) return url;

@@ -7,7 +7,8 @@ import type { Logger } from '../log.ts';
 import type { SegmentCompiler } from '../render/segment-compiler.ts';
 import type { Transport } from '../transport/transport.ts';
 import { catchUpDecision, nextRun, previousRun, weekForRun } from './cron-times.ts';
-import { type JobResult, newOwner, runWeeklySend, runWorkerSend } from './weekly-job.ts';
+import { newOwner } from '../delivery/owner.ts';
+import { type JobResult, runWeeklySend, runWorkerSend } from './weekly-job.ts';
 
 /** What /healthz and /metrics report about the schedule. */
 export interface ServiceState {

@@ -14,8 +14,6 @@ export const SENDER_LEASE = 'sender';
 const LEASE_TTL_MS = 60_000;
 const RENEW_EVERY_MS = 15_000;
 
-export { newOwner };
-
 export type JobResult =
   | { outcome: 'sent'; summary: SendSummary; /** Set for the worker that built the digest. */ built?: BuildResult }
   | { outcome: 'empty'; week: string }
