@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Db } from '../src/db/connect.ts';
-import { ROOT, type Workspace, childEnv, createWorkspace, runCli } from './helpers/cli.ts';
-import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
-import { seedSampleArticles, seedSubscribers } from './helpers/seed.ts';
-import { TEST_STORE, openTestDb } from './helpers/store.ts';
+import { ROOT, childEnv, runCli } from './helpers/cli.ts';
+import { copiesByRecipient, startSendRun } from './helpers/send-run.ts';
+import { TEST_STORE } from './helpers/store.ts';
 
 const RECIPIENTS = 2000;
 const CONCURRENCY = 5;
@@ -21,23 +19,19 @@ afterAll(async () => {
 async function crashAndResume(killAfter: number) {
   let killed = false;
   let child: ReturnType<typeof spawn> | null = null;
-  const sink: SmtpSink = await startSmtpSink({
-    onAccepted: (count) => {
-      if (count >= killAfter && !killed && child) {
-        killed = true;
-        child.kill('SIGKILL');
-      }
+  const run = await startSendRun(RECIPIENTS, {
+    sink: {
+      onAccepted: (count) => {
+        if (count >= killAfter && !killed && child) {
+          killed = true;
+          child.kill('SIGKILL');
+        }
+      },
     },
+    env: { SEND_CONCURRENCY: String(CONCURRENCY) },
   });
-  const ws: Workspace = createWorkspace({ SMTP_URL: sink.url, SEND_CONCURRENCY: String(CONCURRENCY) });
-  const db: Db = await openTestDb(ws.env.DATABASE_URL!);
-  cleanups.push(async () => {
-    await db.destroy();
-    await sink.close();
-    ws.cleanup();
-  });
-  await seedSampleArticles(db);
-  await seedSubscribers(db, Array.from({ length: RECIPIENTS }, (_, i) => `reader-${String(i).padStart(4, '0')}@example.com`));
+  cleanups.push(run.close);
+  const { sink, ws, db } = run;
 
   const exit = await new Promise<NodeJS.Signals | number | null>((resolve) => {
     child = spawn(process.execPath, [join(ROOT, 'bin/digest.js'), 'send', '--week', '2026-W47'], { cwd: ROOT, env: childEnv(ws.env), stdio: 'ignore' });
@@ -68,11 +62,7 @@ describe('a send killed with SIGKILL and run again', () => {
       expect(rows.every((r) => r.status === 'sent')).toBe(true);
 
       // The server received every recipient; the only duplicates are the in-flight ones, each with its first copy's Message-ID.
-      const byRecipient = new Map<string, string[]>();
-      for (const message of sink.received) {
-        const to = message.envelopeTo[0]!;
-        byRecipient.set(to, [...(byRecipient.get(to) ?? []), message.messageId]);
-      }
+      const byRecipient = copiesByRecipient(sink);
       expect(byRecipient.size).toBe(RECIPIENTS);
       const duplicated = [...byRecipient.values()].filter((ids) => ids.length > 1);
       expect(duplicated.length).toBeLessThanOrEqual(inFlight);
@@ -92,23 +82,19 @@ describe('a send stopped with SIGTERM', () => {
   it('finishes and records what was in flight, leaves nothing in sending, and the next run completes without duplicates', async () => {
     let child: ReturnType<typeof spawn> | null = null;
     let signalled = false;
-    const sink = await startSmtpSink({
-      onAccepted: (count) => {
-        if (count >= 300 && !signalled && child) {
-          signalled = true;
-          child.kill('SIGTERM');
-        }
+    const run = await startSendRun(1000, {
+      sink: {
+        onAccepted: (count) => {
+          if (count >= 300 && !signalled && child) {
+            signalled = true;
+            child.kill('SIGTERM');
+          }
+        },
       },
+      env: { SEND_CONCURRENCY: String(CONCURRENCY) },
     });
-    const ws = createWorkspace({ SMTP_URL: sink.url, SEND_CONCURRENCY: String(CONCURRENCY) });
-    const db = await openTestDb(ws.env.DATABASE_URL!);
-    cleanups.push(async () => {
-      await db.destroy();
-      await sink.close();
-      ws.cleanup();
-    });
-    await seedSampleArticles(db);
-    await seedSubscribers(db, Array.from({ length: 1000 }, (_, i) => `reader-${i}@example.com`));
+    cleanups.push(run.close);
+    const { sink, ws, db } = run;
     let stderr = '';
     const code = await new Promise<number | null>((resolve) => {
       child = spawn(process.execPath, [join(ROOT, 'bin/digest.js'), 'send', '--week', '2026-W47'], { cwd: ROOT, env: childEnv(ws.env) });

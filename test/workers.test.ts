@@ -2,11 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Db } from '../src/db/connect.ts';
-import { ROOT, type Workspace, childEnv, createWorkspace } from './helpers/cli.ts';
-import { type SinkOptions, type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
-import { seedSampleArticles, seedSubscribers } from './helpers/seed.ts';
-import { TEST_STORE, openTestDb } from './helpers/store.ts';
+import { ROOT, type Workspace, childEnv } from './helpers/cli.ts';
+import { copiesByRecipient, startSendRun } from './helpers/send-run.ts';
+import type { SinkOptions } from './helpers/smtp-sink.ts';
+import { TEST_STORE } from './helpers/store.ts';
 import { acquireLease } from '../src/schedule/lease.ts';
 
 const CONCURRENCY = 5;
@@ -36,27 +35,9 @@ function startWorker(ws: Workspace): Worker {
 }
 
 async function setUp(recipients: number, sinkOptions: SinkOptions = {}, env: Record<string, string> = {}) {
-  const sink: SmtpSink = await startSmtpSink({ headersOnly: true, ...sinkOptions });
-  const ws = createWorkspace({ SMTP_URL: sink.url, SEND_CONCURRENCY: String(CONCURRENCY), ...env });
-  const db: Db = await openTestDb(ws.env.DATABASE_URL!);
-  cleanups.push(async () => {
-    await db.destroy();
-    await sink.close();
-    ws.cleanup();
-  });
-  await seedSampleArticles(db);
-  await seedSubscribers(db, Array.from({ length: recipients }, (_, i) => `reader-${String(i).padStart(5, '0')}@example.com`));
-  return { sink, ws, db };
-}
-
-/** Per recipient, the Message-IDs of every copy the server accepted. */
-function copiesByRecipient(sink: SmtpSink): Map<string, string[]> {
-  const copies = new Map<string, string[]>();
-  for (const message of sink.received) {
-    const to = message.envelopeTo[0]!;
-    copies.set(to, [...(copies.get(to) ?? []), message.messageId]);
-  }
-  return copies;
+  const run = await startSendRun(recipients, { sink: { headersOnly: true, ...sinkOptions }, env: { SEND_CONCURRENCY: String(CONCURRENCY), ...env } });
+  cleanups.push(run.close);
+  return run;
 }
 
 const sentBy = (worker: Worker) => Number(/this run sent (\d+)/.exec(worker.stdout)?.[1] ?? NaN);
