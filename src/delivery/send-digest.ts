@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
 import type { Week } from '../articles/week.ts';
 import { loadDigestContent } from '../digests/find-digest.ts';
-import { type RenderedDigest, withMime } from '../render/rendered-digest.ts';
+import { type CompiledDigest, type RenderedDigest, withMime } from '../render/rendered-digest.ts';
 import { type SegmentCompiler, compileInProcess } from '../render/segment-compiler.ts';
 import { ALL, type SegmentKey, segmentFor } from '../digests/segments.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -58,6 +58,8 @@ export interface SendOptions {
   onProgress?: (progress: SendProgress) => void;
   /** Where the digest is compiled (default: in this process). */
   compiler?: SegmentCompiler;
+  /** The full digest as the build just compiled it, so the send does not compile it again. */
+  compiledAll?: CompiledDigest;
 }
 
 export interface SendProgress {
@@ -135,12 +137,15 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
   // every segment the open deliveries need, in one go, before sending starts.
   const compiler = options.compiler ?? compileInProcess;
   const segments = new Map<SegmentKey, Promise<RenderedDigest>>();
+  if (options.compiledAll) segments.set(ALL, Promise.resolve(withMime(config, options.compiledAll)));
   const compile = async (keys: SegmentKey[]) => {
     const compiled = compiler(content, keys, config);
     for (const key of keys) segments.set(key, compiled.then((all) => withMime(config, all.get(key)!)));
     await compiled;
   };
-  await compile([...new Set([ALL, ...(await segmentsNeeded(db, digest.id, categories))])]);
+  const needed = new Set([ALL, ...(await segmentsNeeded(db, digest.id, categories))]);
+  const missing = [...needed].filter((key) => !segments.has(key));
+  if (missing.length > 0) await compile(missing);
   // A subscriber who changed topics during the send may need one more.
   const renderSegment = async (key: SegmentKey) => {
     if (!segments.has(key)) await compile([key]);

@@ -5,6 +5,14 @@ import { importArticles } from '../articles/import-json.ts';
 import type { Db } from '../db/connect.ts';
 import { openScratchDb } from '../../test/helpers/store.ts';
 import { buildDigest } from './build-digest.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { seedSubscribers } from '../../test/helpers/seed.ts';
+import { sendDigest } from '../delivery/send-digest.ts';
+import { type SegmentCompiler, compileInProcess } from '../render/segment-compiler.ts';
+import { createOutboxTransport } from '../transport/outbox.ts';
+import { ALL } from './segments.ts';
 
 const config = testConfig();
 const week = weekOf('2026-W47', 'UTC');
@@ -65,5 +73,22 @@ describe('buildDigest', () => {
     await db.deleteFrom('articles').execute();
     expect((await buildDigest(db, config, week)).outcome).toBe('empty');
     expect(await db.selectFrom('digests').selectAll().execute()).toEqual([]);
+  });
+
+  it('hands the send the full digest it compiled, so a build-then-send compiles it once', async () => {
+    await importArticles(db, [article(2, '2026-11-16T09:00:00Z'), article(3, '2026-11-18T10:00:00Z')]);
+    await seedSubscribers(db, ['ada@example.com', 'grace@example.org']);
+    const asked: string[][] = [];
+    const counting: SegmentCompiler = (content, keys, cfg) => (asked.push([...keys]), compileInProcess(content, keys, cfg));
+    const built = await buildDigest(db, config, week, new Date(), counting);
+    if (built.outcome === 'empty') throw new Error('expected a digest');
+    const outbox = mkdtempSync(join(tmpdir(), 'digest-outbox-'));
+    const transport = createOutboxTransport(outbox);
+    const summary = await sendDigest({ db, config, transport }, built.digest, week, { compiler: counting, compiledAll: built.compiled });
+    await transport.close();
+    rmSync(outbox, { recursive: true, force: true });
+    expect(summary.sent).toBe(2);
+    // Everyone wants every topic: the build's compilation of the full digest was the only one.
+    expect(asked).toEqual([[ALL]]);
   });
 });

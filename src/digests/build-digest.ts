@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
 import type { Week } from '../articles/week.ts';
-import { type DigestContent, personalize } from '../render/rendered-digest.ts';
+import { type CompiledDigest, type DigestContent, personalize } from '../render/rendered-digest.ts';
 import { type SegmentCompiler, compileInProcess } from '../render/segment-compiler.ts';
 import { ALL } from './segments.ts';
 import { htmlBytes } from '../render/size-budget.ts';
@@ -12,7 +12,14 @@ import { draftContent, findDigest } from './find-digest.ts';
 
 export type BuildResult =
   | { outcome: 'empty'; week: Week }
-  | { outcome: 'created' | 'refreshed'; week: Week; digest: DigestRow; content: DigestContent };
+  | {
+      outcome: 'created' | 'refreshed';
+      week: Week;
+      digest: DigestRow;
+      content: DigestContent;
+      /** The full digest, compiled to measure it: a send that follows reuses it instead of compiling again. */
+      compiled: CompiledDigest;
+    };
 
 /** The sample reader whose copy is measured against the size budget. */
 export const SAMPLE_RECIPIENT = { id: 1, email: 'reader@example.com', name: 'Sample Reader' };
@@ -47,5 +54,5 @@ export async function buildDigest(db: Db, config: Config, week: Week, now = new 
   const digest = existing
     ? await db.updateTable('digests').set(values).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow()
     : await db.insertInto('digests').values({ ...values, week: week.id, status: 'draft' }).returningAll().executeTakeFirstOrThrow();
-  return { outcome: existing ? 'refreshed' : 'created', week, digest, content };
+  return { outcome: existing ? 'refreshed' : 'created', week, digest, content, compiled };
 }

@@ -65,7 +65,8 @@ export async function runWorkerSend(
         if (built.outcome === 'empty') return { outcome: 'empty', week: week.id };
         // sendDigest plans the deliveries and marks the digest sending, which releases the waiting workers.
         const signal = AbortSignal.any([lease.lost, ...(options.signal ? [options.signal] : [])]);
-        return { outcome: 'sent', summary: await sendDigest(deps, built.digest, week, { ...options, owner, signal }), built };
+        const summary = await sendDigest(deps, built.digest, week, { ...options, owner, signal, compiledAll: built.compiled });
+        return { outcome: 'sent', summary, built };
       } finally {
         lease.stop();
         await releaseLease(db, buildLease, owner);
@@ -94,11 +95,11 @@ export async function runWeeklySend(
   const lease = keepLease(db, SENDER_LEASE, owner);
   const stop = AbortSignal.any([lease.lost, ...(options.signal ? [options.signal] : [])]);
   try {
-    let digest = await findDigest(db, week.id);
+    const digest = await findDigest(db, week.id);
     if (!digest || (digest.status === 'draft' && options.build !== false)) {
       const built = await buildDigest(db, config, week, new Date(), options.compiler);
       if (built.outcome === 'empty') return { outcome: 'empty', week: week.id };
-      digest = built.digest;
+      return { outcome: 'sent', summary: await sendDigest(deps, built.digest, week, { ...options, signal: stop, compiledAll: built.compiled }) };
     }
     return { outcome: 'sent', summary: await sendDigest(deps, digest, week, { ...options, signal: stop }) };
   } finally {

@@ -8,6 +8,7 @@ import { formatWeekRange, lastCompletedWeek, weekContaining } from '../../articl
 import type { Db } from '../../db/connect.ts';
 import { describeStore } from '../../db/dialect.ts';
 import { buildDigest } from '../../digests/build-digest.ts';
+import type { CompiledDigest } from '../../render/rendered-digest.ts';
 import { sendDigest } from '../../delivery/send-digest.ts';
 import { UserError } from '../../errors.ts';
 import { addSubscriber, findSubscriberByEmail, parseTopics } from '../../subscribers/subscriber-store.ts';
@@ -93,18 +94,19 @@ export function registerDemoCommand(program: Command): void {
 
         const existing = await db.selectFrom('digests').selectAll().where('week', '=', week.id).executeTakeFirst();
         let digest = existing && existing.status !== 'draft' ? existing : undefined;
+        let compiledAll: CompiledDigest | undefined;
         if (digest) {
           console.log(`- digest ${week.id}: already ${digest.status === 'sent' ? 'sent' : 'being sent'}, reusing it`);
         } else {
           const built = await buildDigest(db, config, week, now);
           reportBuild(built);
           if (built.outcome === 'empty') return;
-          digest = built.digest;
+          ({ digest, compiled: compiledAll } = built);
         }
 
         const transport = createConfiguredTransport(config);
         try {
-          const summary = await sendDigest({ db, config, transport }, digest, week);
+          const summary = await sendDigest({ db, config, transport }, digest, week, { compiledAll });
           printSendSummary(summary, transport.description);
           if (!config.smtpUrl) {
             console.log(`- the messages are .eml files in ${resolve(config.outboxDir, week.id)}/ (open one in any mail client)`);

@@ -13,7 +13,7 @@ import { recipientValues } from '../../delivery/recipient-values.ts';
 import type { SendProgress, SendSummary } from '../../delivery/send-digest.ts';
 import { runWeeklySend, runWorkerSend } from '../../schedule/weekly-job.ts';
 import { UserError } from '../../errors.ts';
-import { personalize } from '../../render/rendered-digest.ts';
+import { type CompiledDigest, personalize } from '../../render/rendered-digest.ts';
 import { type SegmentCompiler, compileInChildProcess, serveCompileRequest } from '../../render/segment-compiler.ts';
 import { HTML_BUDGET_BYTES, formatKb, htmlBytes } from '../../render/size-budget.ts';
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
@@ -42,13 +42,21 @@ export function reportBuild(result: BuildResult): void {
   }
 }
 
-/** The week's digest: the frozen one when built, else built now. Null for a week without articles. */
-export async function ensureDigest(db: Db, config: Config, week: Week, compiler?: SegmentCompiler): Promise<DigestRow | null> {
+/**
+ * The week's digest: the frozen one when built, else built now (with the
+ * full digest it compiled, for the send to reuse). Null for a week without articles.
+ */
+export async function ensureDigest(
+  db: Db,
+  config: Config,
+  week: Week,
+  compiler?: SegmentCompiler,
+): Promise<{ digest: DigestRow; compiledAll?: CompiledDigest } | null> {
   const existing = await findDigest(db, week.id);
-  if (existing) return existing;
+  if (existing) return { digest: existing };
   const result = await buildDigest(db, config, week, new Date(), compiler);
   reportBuild(result);
-  return result.outcome === 'empty' ? null : result.digest;
+  return result.outcome === 'empty' ? null : { digest: result.digest, compiledAll: result.compiled };
 }
 
 export function printSendSummary(summary: SendSummary, transportDescription: string): void {
@@ -133,7 +141,8 @@ export function registerDigestCommands(program: Command): void {
         const week = resolveWeek(options.week, new Date(), config.timeZone);
         // The sender keeps the template toolchain out of its memory: compiling runs in a child process.
         // Workers build under a lease instead, so that only one of them does.
-        const digest = options.worker ? await findDigest(db, week.id) : await ensureDigest(db, config, week, compileInChildProcess);
+        const ensured = options.worker ? null : await ensureDigest(db, config, week, compileInChildProcess);
+        const digest = options.worker ? await findDigest(db, week.id) : ensured?.digest;
         if (!digest && !options.worker) return;
         if (digest && options.dryRun) return dryRun(db, config, digest, week);
         if (digest && options.retryFailed) console.log(`re-queued ${plural(await requeueFailed(db, digest.id), 'failed delivery', 'failed deliveries')}`);
@@ -153,6 +162,7 @@ export function registerDigestCommands(program: Command): void {
             signal: controller.signal,
             onProgress: (p: SendProgress) => progress.update(p),
             compiler: compileInChildProcess,
+            compiledAll: ensured?.compiledAll,
           };
           // Alone, under the same lease as `digest serve`: two senders never work on a digest at once.
           // As a worker, alongside the others: claims keep them apart.
