@@ -87,7 +87,10 @@ describe('the audience endpoints over a real socket', () => {
   it('rejects a bad address with a 400 page and limits each client', async () => {
     const bad = await post('/subscribe', { email: 'not-an-email' });
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain('does not look like an email address');
+    const form = await bad.text();
+    expect(form).toContain('does not look like an email address');
+    // The form says when the digest comes, from DIGEST_CRON (default Mondays 08:00) and DIGEST_TZ.
+    expect(form).toContain('Every Monday at 08:00 (UTC), the week');
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await post('/subscribe', { email: `flood${i}@example.org` })).status);
     // Five requests in ten minutes per client address: the earlier ones (the bad address too) used four.

@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { isEmailAddress, normalizeEmail } from '../mailbox.ts';
 import { escapeHtml as e } from '../render/slots.ts';
+import { describeSchedule } from '../schedule/cron-times.ts';
 import { confirmSubscription, requestSubscription, setTopics } from '../subscribers/lifecycle.ts';
 import { sendConfirmationEmail, sendWelcomeEmail } from '../subscribers/notices.ts';
 import { findSubscriberById, parseTopics, subscriberTopics, unsubscribeSubscriber } from '../subscribers/subscriber-store.ts';
@@ -36,8 +37,9 @@ async function knownCategories(db: Db): Promise<string[]> {
 }
 
 function subscribeForm(config: Config, categories: string[], error = '', values: { email?: string; name?: string } = {}): string {
+  const schedule = describeSchedule(config.cron, config.timeZone);
   return `<h1>Subscribe to the weekly digest</h1>
-<p>Every Monday, the week's stories on the harms and risks of AI, with why they matter and the original sources. No tracking, one-click unsubscribe.</p>
+<p>${e(schedule[0]!.toUpperCase() + schedule.slice(1))}, the week's stories on the harms and risks of AI, with why they matter and the original sources. No tracking, one-click unsubscribe.</p>
 ${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}
 <form method="post" action="/subscribe">
 <label for="email">Email address</label><input id="email" name="email" type="email" required autocomplete="email" value="${e(values.email ?? '')}">
