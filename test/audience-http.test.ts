@@ -91,10 +91,11 @@ describe('the audience endpoints over a real socket', () => {
     expect(form).toContain('does not look like an email address');
     // The form says when the digest comes, from DIGEST_CRON (default Mondays 08:00) and DIGEST_TZ.
     expect(form).toContain('Every Monday at 08:00 (UTC), the week');
+    // Five requests in ten minutes per client address. A client of its own (behind the proxy on this
+    // host, so counted by X-Forwarded-For), so what earlier tests sent does not count.
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await post('/subscribe', { email: `flood${i}@example.org` })).status);
-    // Five requests in ten minutes per client address: the earlier ones (the bad address too) used four.
-    expect(statuses).toEqual([200, 429, 429, 429]);
+    for (let i = 0; i < 7; i++) statuses.push((await post('/subscribe', { email: `flood${i}@example.org` }, { 'x-forwarded-for': '198.51.100.9' })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
     // Behind a reverse proxy on this host, each reader is counted by X-Forwarded-For.
     const proxied = await post('/subscribe', { email: 'via-proxy@example.org' }, { 'x-forwarded-for': '203.0.113.7, 127.0.0.1' });
     expect(proxied.status).toBe(200);
