@@ -35,7 +35,7 @@ export function countArticles(sections: DigestSection[]): number {
   return sections.reduce((sum, section) => sum + section.articles.length, 0);
 }
 
-export function capitalize(text: string): string {
+function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

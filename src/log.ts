@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 export type { Logger };
 
 /** Every secret the configuration holds: none may appear in a log line or an error we print. */
-export function secretsOf(config: Config): string[] {
+function secretsOf(config: Config): string[] {
   const secrets = [config.appSecret];
   if (config.smtpUrl) {
     try {
@@ -19,7 +19,7 @@ export function secretsOf(config: Config): string[] {
 }
 
 /** Replaces each secret in `text` with [redacted]. */
-export function redact(text: string, secrets: string[]): string {
+function redact(text: string, secrets: string[]): string {
   return secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
 }
 

@@ -13,7 +13,7 @@ export const DEFAULT_FETCH_LIMITS: FetchLimits = { timeoutMs: 15_000, maxBytes: 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** True when `source` names a URL rather than a file. */
-export function isUrlSource(source: string): boolean {
+function isUrlSource(source: string): boolean {
   return URL_LIKE.test(source);
 }
 
@@ -29,7 +29,8 @@ export async function readSourceText(source: string, limits: FetchLimits = DEFAU
   return isUrlSource(source) ? fetchText(source, limits) : readFileText(source);
 }
 
-async function readFileText(path: string): Promise<string> {
+/** A local file as text, its encoding detected; a missing or unreadable file is one line for the user. */
+export async function readFileText(path: string): Promise<string> {
   try {
     return decodeText(await readFile(path), null);
   } catch (error) {

@@ -42,10 +42,11 @@ export function archiveRoutes(db: Db, config: Config): Record<string, Route> {
     'GET /archive/*': async ({ url }) => {
       const week = url.pathname.slice('/archive/'.length);
       if (!/^\d{4}-W\d{2}$/.test(week)) return notFound();
-      const digest = await findDigest(db, week);
-      if (digest?.status !== 'sent') return notFound();
+      // Only sent digests are cached, and a sent digest never changes: a cached week needs no query.
       let edition = editions.get(week);
       if (!edition) {
+        const digest = await findDigest(db, week);
+        if (digest?.status !== 'sent') return notFound();
         edition = (async () => {
           const { renderWebEdition } = await import('../render/render-digest.ts');
           return renderWebEdition(await loadDigestContent(db, digest, weekOf(week, config.timeZone)), config);

@@ -30,7 +30,7 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
  * loopback peer's X-Forwarded-For is trusted; a remote peer's is not, since
  * anyone can send that header.
  */
-export function clientAddress(req: IncomingMessage): string {
+function clientAddress(req: IncomingMessage): string {
   const peer = req.socket.remoteAddress ?? 'unknown';
   const forwarded = req.headers['x-forwarded-for'];
   const loopback = /^(127\.|::1$|::ffff:127\.)/.test(peer);

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
+import { readFileText } from '../../articles/fetch-source.ts';
 import type { Config } from '../../config.ts';
 import type { SubscriberRow, SubscriberStatus } from '../../db/schema.ts';
-import { UserError } from '../../errors.ts';
 import { subscribersToCsv } from '../../subscribers/export-csv.ts';
 import { forgetSubscriber } from '../../subscribers/forget-subscriber.ts';
 import { importSubscribersCsv } from '../../subscribers/import-csv.ts';
@@ -59,9 +58,7 @@ export function registerSubscriberCommands(program: Command): void {
     .description('import subscribers from CSV (email,name,topics); bad lines reported, the rest imported in one transaction')
     .option('--confirmed', 'the people already gave consent: active at once, no confirmation emails')
     .action(async (file: string, options: { confirmed?: boolean }) => {
-      const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        throw new UserError(error.code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${error.message}`, 'EINPUT');
-      });
+      const text = await readFileText(file);
       await withContext(async ({ db, config }) => {
         const result = await importSubscribersCsv(db, text, { confirmed: Boolean(options.confirmed) });
         for (const r of result.rejected) console.error(`line ${r.line}: ${r.reason}`);
