@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import type { SubscriberRow } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
 import { isEmailAddress, normalizeEmail } from '../mailbox.ts';
-import { addSubscriber, cleanName, findSubscriberByEmail, parseTopics } from './subscriber-store.ts';
+import { addSubscriber, findSubscriberByEmail, parseTopics } from './subscriber-store.ts';
 
 export interface CsvImportResult {
   created: number;
@@ -89,8 +89,8 @@ export async function importSubscribersCsv(db: Db, text: string, options: { conf
       }
       const { outcome, subscriber } = await addSubscriber(
         trx,
-        { email, name: cleanName(row.name), topics: parseTopics(row.topics) },
-        { confirmed: options.confirmed, now: options.now },
+        { email, name: row.name, topics: parseTopics(row.topics) },
+        { confirmed: options.confirmed, now: options.now, existing: existing ?? null },
       );
       result[outcome]++;
       if (outcome === 'created' && subscriber.status === 'pending') result.pending.push(subscriber);

@@ -47,11 +47,11 @@ export async function findSubscriberById(db: Db, id: number): Promise<Subscriber
 export async function addSubscriber(
   db: Db,
   input: NewSubscriber,
-  options: { confirmed: boolean; now?: Date },
+  options: { confirmed: boolean; now?: Date; /** The row for this address when the caller already looked it up (null: none). */ existing?: SubscriberRow | null },
 ): Promise<{ outcome: 'created' | 'updated'; subscriber: SubscriberRow }> {
   const email = checkedEmail(input.email);
   const stamp = (options.now ?? new Date()).toISOString();
-  const existing = await findSubscriberByEmail(db, email);
+  const existing = options.existing !== undefined ? options.existing : await findSubscriberByEmail(db, email);
   if (existing && existing.status !== 'active' && existing.status !== 'pending') {
     throw new UserError(
       `${existing.email} is ${existing.status}${existing.unsubscribed_at ? ` since ${existing.unsubscribed_at}` : ''}; they must subscribe again themselves`,
