@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { type RenderedDigest, listIdHeader, personalize } from '../render/rendered-digest.ts';
 import { buildMessage } from './mime-message.ts';
+import type { MessageBuffers } from './message-buffers.ts';
 import type { OutgoingMessage } from '../transport/transport.ts';
 import { type Recipient, displayName, recipientValues } from './recipient-values.ts';
 
@@ -15,13 +16,18 @@ export function digestMessageId(config: Config, weekId: string, subscriberId: nu
   return `<${weekId}.${subscriberId}.${tag}@${config.senderDomain}>`;
 }
 
-/** One subscriber's copy of the digest, with every header the design requires. */
+/**
+ * One subscriber's copy of the digest, with every header the design
+ * requires. With `buffers`, its bytes (`raw`) are written into pooled memory,
+ * which the caller gives back once the message was accepted.
+ */
 export function composeDigestMessage(
   config: Config,
   rendered: RenderedDigest,
   weekId: string,
   recipient: Recipient,
   date: Date,
+  buffers?: MessageBuffers,
 ): OutgoingMessage {
   const values = recipientValues(config, recipient);
   const to = { name: displayName(recipient), address: recipient.email };
@@ -50,7 +56,7 @@ export function composeDigestMessage(
       'List-Unsubscribe': `<${values.unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
-    raw: buildMessage(rendered.mime, { to, messageId, date, unsubscribeUrl: values.unsubscribeUrl, values }),
+    raw: buildMessage(rendered.mime, { to, messageId, date, unsubscribeUrl: values.unsubscribeUrl, values }, buffers),
   };
 }
 

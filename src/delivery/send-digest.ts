@@ -26,6 +26,7 @@ import {
   releaseClaims,
   renewClaims,
 } from './delivery-store.ts';
+import { MessageBuffers } from './message-buffers.ts';
 import { newOwner } from './owner.ts';
 import { storeLimits } from './shared-limits.ts';
 import { NO_MATCHING_TOPICS, planDeliveries } from './plan-deliveries.ts';
@@ -192,6 +193,8 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
     return segmentOfTopics.get(topics)!;
   };
 
+  // As many as there are messages in flight, reused for the whole send.
+  const buffers = new MessageBuffers();
   const deliver = async (row: ClaimedDelivery) => {
     if (signal?.aborted || outage.current) return;
     const segment = segmentOf(row.topics ?? '[]');
@@ -207,9 +210,11 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
     if (!(await beginAttempt(db, row.id, owner, now()))) return;
     // The rate slot is taken last, right before the wire, so the limit holds at the server.
     if (!(await pacer.acquire(signal)) || outage.current) return cancelAttempt(db, row.id, row.status, now());
-    const message = composeDigestMessage(config, rendered, week.id, recipient, now());
+    const message = composeDigestMessage(config, rendered, week.id, recipient, now(), buffers);
     try {
       const result = await transport.send(message);
+      // Accepted: every byte was written, so the memory can carry the next message. (After a failure the socket may still hold it.)
+      buffers.giveBack(message.raw!);
       await markSent(db, row.id, { messageId: message.messageId, response: result.response, now: now() });
       if (row.bounceCount > 0) await clearBounces(db, recipient.id);
       progress.sent++;
