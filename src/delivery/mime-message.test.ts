@@ -5,7 +5,7 @@ import { orderArticles, personalize, renderDigest } from '../render/render-diges
 import type { SlotValues } from '../render/slots.ts';
 import { composeDigestMessage } from './compose-message.ts';
 import { MessageBuffers } from './message-buffers.ts';
-import { buildMessage, prepareMime, qp } from './mime-message.ts';
+import { buildMessage, prepareMime, qp, qpValue } from './mime-message.ts';
 import { recipientValues } from './recipient-values.ts';
 
 const config = testConfig();
@@ -28,6 +28,36 @@ describe('qp', () => {
     expect(lines(encoded).filter((line) => line.startsWith('.'))).toEqual([]);
     expect(Math.max(...lines(encoded).map((line) => line.length))).toBeLessThanOrEqual(76);
     expect(encoded).toContain('=2Estarts with a period');
+  });
+});
+
+describe('qpValue', () => {
+  /** Quoted-printable decoding (RFC 2045 §6.7) of ASCII-only output. */
+  const decode = (encoded: string) => encoded.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+
+  // Every cut position meets every kind of character: '=' (escaped to three), '.', spaces, and plain text.
+  const values = ['', '.', '=', 'Hi Ada,', 'Hi .Ada,', ' trailing ', 'https://harmledger.example/unsubscribe?token=dW5zdWJzY3JpYmUuNDI.3q2-7w'];
+  for (let length = 60; length <= 160; length++) {
+    for (const filler of ['a', '=', '.', 'a=', 'a.', '=.', ' .', 'ab=c']) {
+      for (const lead of ['', 'a', 'aa']) values.push((lead + filler.repeat(length)).slice(0, length));
+    }
+  }
+
+  it('decodes to the value, in lines of at most 76 that never start with a period, ending in a soft break', () => {
+    for (const value of values) {
+      const encoded = qpValue(value);
+      expect(encoded.endsWith('=\r\n')).toBe(true);
+      expect(decode(encoded)).toBe(value);
+      const encodedLines = lines(encoded.slice(0, -2));
+      expect(encodedLines.filter((line) => line.length > 76 || line.startsWith('.'))).toEqual([]);
+      // An escape is never cut by a soft break: each `=` is followed by two hex digits on its own line.
+      expect(encodedLines.filter((line) => /=(?![0-9A-F]{2})/.test(line.replace(/=$/, '')))).toEqual([]);
+    }
+  });
+
+  it('leaves what is not printable ASCII to the full encoder', () => {
+    expect(qpValue('Hi Zoë,')).toBe(`${qp('Hi Zoë,')}=\r\n`);
+    expect(qpValue('tab\there')).toBe(`${qp('tab\there')}=\r\n`);
   });
 });
 

@@ -96,13 +96,46 @@ export function prepareMime(headers: MimeHeaders, text: SlotTemplate, html: Slot
   };
 }
 
-/** Appends the encoded parts with each recipient value encoded and spliced in between. */
-function fill(out: Buffer[], encoded: EncodedParts, values: SlotValues, escape: (v: string) => string): void {
-  out.push(encoded.parts[0]!);
-  for (let i = 0; i < encoded.slots.length; i++) {
-    out.push(Buffer.from(qp(escape(values[encoded.slots[i]!])) + SOFT_BREAK, 'latin1'), encoded.parts[i + 1]!);
+/**
+ * qp() for one recipient value, ending in a soft line break. Values are
+ * short and nearly always printable ASCII (names, addresses, signed URLs),
+ * which this encodes directly: `=` becomes `=3D`, lines are cut at 73
+ * characters but never inside an escape, and a period that starts a line
+ * becomes `=2E` as in qp(). Anything else goes through qp().
+ */
+export function qpValue(value: string): string {
+  if (!/^[\x20-\x7e]*$/.test(value)) return qp(value) + SOFT_BREAK;
+  const escaped = value.includes('=') ? value.replace(/=/g, '=3D') : value;
+  let out = '';
+  let start = 0;
+  while (escaped.length - start > 73) {
+    let end = start + 73;
+    // Not between the `=` of an escape and its two hex digits.
+    if (escaped[end - 1] === '=') end -= 1;
+    else if (escaped[end - 2] === '=') end -= 2;
+    out += escaped.slice(start, end) + SOFT_BREAK;
+    start = end;
   }
+  out += escaped.slice(start) + SOFT_BREAK;
+  return out.includes('\n.') || out.startsWith('.') ? out.replace(/(^|\n)\./g, '$1=2E') : out;
 }
+
+/** The encoded values of one part's slots, in slot order. */
+function encodeValues(encoded: EncodedParts, values: SlotValues, escape: (v: string) => string): string[] {
+  return encoded.slots.map((slot) => qpValue(escape(values[slot])));
+}
+
+/** Writes a part's literal pieces with the encoded values between them; returns the new offset. */
+function writePart(bytes: Buffer, offset: number, encoded: EncodedParts, values: string[]): number {
+  offset += encoded.parts[0]!.copy(bytes, offset);
+  for (let i = 0; i < values.length; i++) {
+    offset += bytes.write(values[i]!, offset, 'latin1');
+    offset += encoded.parts[i + 1]!.copy(bytes, offset);
+  }
+  return offset;
+}
+
+const partSize = (encoded: EncodedParts, values: string[]) => encoded.parts.reduce((n, p) => n + p.length, 0) + values.reduce((n, v) => n + v.length, 0);
 
 export interface Recipient {
   to: { name: string; address: string };
@@ -119,26 +152,29 @@ export interface Recipient {
  * when given (see message-buffers.ts).
  */
 export function buildMessage(template: MimeTemplate, recipient: Recipient, buffers?: MessageBuffers): Buffer {
-  const out: Buffer[] = [
-    Buffer.from(
-      header('To', formatAddress(recipient.to.name, recipient.to.address)) +
-        header('Date', recipient.date.toUTCString().replace(/GMT/, '+0000')) +
-        header('Message-ID', recipient.messageId) +
-        header('List-Unsubscribe', `<${recipient.unsubscribeUrl}>`),
-      'latin1',
-    ),
-    template.commonHeaders,
-    template.textOpening,
-  ];
-  fill(out, template.text, recipient.values, (v) => v);
-  out.push(template.htmlOpening);
-  fill(out, template.html, recipient.values, escapeHtml);
-  out.push(template.closing);
-  if (!buffers) return Buffer.concat(out);
-  let size = 0;
-  for (const piece of out) size += piece.length;
-  const bytes = buffers.take(size);
-  let offset = 0;
-  for (const piece of out) offset += piece.copy(bytes, offset);
+  // Every string here is ASCII (encoded words, QP), so its length is its size in bytes.
+  const headers =
+    header('To', formatAddress(recipient.to.name, recipient.to.address)) +
+    header('Date', recipient.date.toUTCString().replace(/GMT/, '+0000')) +
+    header('Message-ID', recipient.messageId) +
+    header('List-Unsubscribe', `<${recipient.unsubscribeUrl}>`);
+  const text = encodeValues(template.text, recipient.values, (v) => v);
+  const html = encodeValues(template.html, recipient.values, escapeHtml);
+  const size =
+    headers.length +
+    template.commonHeaders.length +
+    template.textOpening.length +
+    partSize(template.text, text) +
+    template.htmlOpening.length +
+    partSize(template.html, html) +
+    template.closing.length;
+  const bytes = buffers ? buffers.take(size) : Buffer.allocUnsafe(size);
+  let offset = bytes.write(headers, 0, 'latin1');
+  offset += template.commonHeaders.copy(bytes, offset);
+  offset += template.textOpening.copy(bytes, offset);
+  offset = writePart(bytes, offset, template.text, text);
+  offset += template.htmlOpening.copy(bytes, offset);
+  offset = writePart(bytes, offset, template.html, html);
+  offset += template.closing.copy(bytes, offset);
   return bytes;
 }
