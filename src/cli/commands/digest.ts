@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { type Week, formatWeekRange, resolveWeek, weekOf } from '../../articles/week.ts';
 import type { Db } from '../../db/connect.ts';
-import type { Config } from '../../config.ts';
+import { type Config, loadConfig, loadDotEnv } from '../../config.ts';
 import { type BuildResult, SAMPLE_RECIPIENT, buildDigest } from '../../digests/build-digest.ts';
 import { draftContent, findDigest, loadDigestContent } from '../../digests/find-digest.ts';
 import { requeueFailed } from '../../delivery/delivery-store.ts';
@@ -82,11 +82,12 @@ export function registerDigestCommands(program: Command): void {
   program
     .command('compile-segments', { hidden: true })
     .action(async () => {
+      // The request carries the content: the configuration is all this needs, not the store.
+      loadDotEnv();
+      const config = loadConfig();
       let input = '';
       for await (const chunk of process.stdin) input += chunk;
-      await withContext(async ({ config }) => {
-        process.stdout.write(await serveCompileRequest(config, input));
-      });
+      process.stdout.write(await serveCompileRequest(config, input));
     });
 
   program
