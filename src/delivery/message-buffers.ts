@@ -26,7 +26,8 @@ export class MessageBuffers {
 
   /** `size` bytes of memory no one else is using (contents undefined). */
   take(size: number): Buffer {
-    const index = this.#free.findIndex((b) => b.length >= size);
+    // The buffer given back last is the one most likely still in the CPU's cache.
+    const index = this.#free.findLastIndex((b) => b.length >= size);
     // A message larger than every free buffer gets one of its own size, which the pool then keeps.
     const whole = index === -1 ? Buffer.allocUnsafeSlow(Math.max(size, this.#minSize)) : this.#free.splice(index, 1)[0]!;
     this.#lent.set(whole.buffer, whole);
