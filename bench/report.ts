@@ -17,6 +17,8 @@ export interface SideResult {
 export interface BenchResult {
   date: string;
   command: string;
+  /** V8/Node options the sender ran with (`--node-flags`), '' for none. */
+  nodeFlags: string;
   machine: { nproc: number; node: string; cpu: string };
   week: string;
   articles: number;
@@ -56,7 +58,7 @@ export function formatReport(r: BenchResult): string {
   const row = (label: string, cells: string[], ratio = '') => `| ${label} | ${cells.join(' | ')} | ${ratio} |`;
   const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '');
   const lines = [
-    `${r.date}: week ${r.week}, ${r.articles} articles, ${r.subscribers} subscribers, concurrency ${r.concurrency}; ${r.machine.nproc} CPUs (${r.machine.cpu}), node ${r.machine.node}`,
+    `${r.date}: week ${r.week}, ${r.articles} articles, ${r.subscribers} subscribers, concurrency ${r.concurrency}; ${r.machine.nproc} CPUs (${r.machine.cpu}), node ${r.machine.node}${r.nodeFlags ? `; sender started with \`node ${r.nodeFlags}\`` : ''}`,
     '',
     row('', ['ours (`digest send`)', 'raw (pre-built bytes)', ...(r.compose ? ['nodemailer compose'] : [])], 'ours/raw'),
     row('---', sides.map(() => '---:'), '---:'),

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --subscribers N --concurrency C --compose --json --cpu-prof DIR --keep]`
+ * `npm run bench [-- --subscribers N --concurrency C --compose --json --cpu-prof DIR --node-flags=--max-semi-space-size=2 --keep]`
  * `npm run bench -- --store postgres [--workers 1,2,4] [--plan 1000000 --plan-workers 4 --plan-seconds 60] [--pg-url URL]`
  *
  * Sends one week's digest to N subscribers through `digest send` (or, on
@@ -31,6 +31,7 @@ const options = {
   compose: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   'cpu-prof': { type: 'string' },
+  'node-flags': { type: 'string', default: '' },
   keep: { type: 'boolean', default: false },
   store: { type: 'string', default: 'sqlite' },
   workers: { type: 'string' },
@@ -55,7 +56,7 @@ const wholeNumbers = (text: string, what: string, min = 1): number[] => {
 };
 
 if (args.store === 'postgres') {
-  if (args['cpu-prof']) usage('--cpu-prof profiles the single `digest send` of --store sqlite; it is not supported with --store postgres');
+  if (args['cpu-prof'] || args['node-flags']) usage('--cpu-prof and --node-flags apply to the single `digest send` of --store sqlite; they are not supported with --store postgres');
   const { runPostgresBench } = await import('./pg-bench.ts');
   process.exit(
     await runPostgresBench({
@@ -99,7 +100,8 @@ try {
   const sinkCpu = procCpuSeconds(sink.pid);
   const profileDir = args['cpu-prof'] ? resolve(args['cpu-prof']) : undefined;
   const sendEnv = { ...env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SEND_CONCURRENCY: String(C) };
-  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  // --node-flags: V8 options for the sender (e.g. the young generation's size, which only a start flag sets).
+  const nodeFlags = [...args['node-flags'].split(' ').filter(Boolean), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
   const ours = await measureDigest(ROOT, ['send', '--week', WEEK], { env: sendEnv, scratch: dir, nodeFlags, mark: /^sending /m });
   if (ours.code !== 0) throw new Error(`digest send exited with code ${ours.code}:\n${ours.stdout}${ours.stderr}`);
   const oursSent = Number(match(ours.stdout, /this run sent (\d+),/, 'the sent count'));
@@ -112,6 +114,7 @@ try {
   const result: BenchResult = {
     date: new Date().toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
+    nodeFlags: args['node-flags'].trim(),
     machine: { nproc: cpus().length, node: process.version, cpu: cpus()[0]?.model ?? '' },
     week: WEEK,
     articles: ARTICLES,

@@ -8,12 +8,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import v8 from 'node:v8';
 
-// A small young generation: the sender allocates one short-lived 80 KB
-// message after another, and with V8's default semi-spaces (up to 16 MB each)
-// it spent more time scavenging and held tens of MB more (bench/RESULTS.md).
-v8.setFlagsFromString('--max-semi-space-size=1');
+// No V8 flags are set here: the young generation's size, for one, is fixed
+// when the heap is created, and setting it at run time changes nothing (see
+// bench/RESULTS.md); `node --max-semi-space-size=2` does, at start.
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
