@@ -22,6 +22,35 @@ export class MjmlCompileError extends Error {
   }
 }
 
+const MJML_OPTIONS = {
+  validationLevel: 'strict',
+  keepComments: false,
+  // MJML links Google Fonts for names it knows (Roboto, Ubuntu...): a request
+  // to Google from every reader's mail client. We use system fonts only.
+  fonts: {},
+  minify: true,
+  minifyOptions: {
+    minifyCss: 'lite',
+    collapseWhitespace: true,
+    removeComments: 'safe',
+    removeEmptyAttributes: true,
+    // htmlnano's base preset also minifies SVG (loading svgo), JSON and template tags. The
+    // digest has none of them, and loading them took 200 ms of every compiling process.
+    minifySvg: false,
+    minifyJson: false,
+    minifyHtmlTemplate: false,
+  } as MJMLMinifyOptions,
+} as const;
+
+/**
+ * Compiles a one-line document, so that the modules MJML's minifier loads on
+ * first use are loaded before the real compile (the compile child does this
+ * while it waits for its request).
+ */
+export async function warmUpMjml(): Promise<void> {
+  await mjml2html('<mjml><mj-body><mj-section><mj-column><mj-text>.</mj-text></mj-column></mj-section></mj-body></mjml>', MJML_OPTIONS);
+}
+
 /**
  * React element → MJML (via React Email's render) → HTML (mjml 5, strict).
  * This is the costly step (tens of milliseconds): run it once per digest
@@ -36,25 +65,7 @@ export async function compileMjml(element: ReactElement): Promise<CompiledMjml> 
     .replace(/<!--\/?\$-->/g, '')
     // React separates adjacent text nodes with empty comments.
     .replace(/<!-- -->/g, '');
-  const result = await mjml2html(mjml, {
-    validationLevel: 'strict',
-    keepComments: false,
-    // MJML links Google Fonts for names it knows (Roboto, Ubuntu...): a request
-    // to Google from every reader's mail client. We use system fonts only.
-    fonts: {},
-    minify: true,
-    minifyOptions: {
-      minifyCss: 'lite',
-      collapseWhitespace: true,
-      removeComments: 'safe',
-      removeEmptyAttributes: true,
-      // htmlnano's base preset also minifies SVG (loading svgo), JSON and template tags. The
-      // digest has none of them, and loading them took 200 ms of every compiling process.
-      minifySvg: false,
-      minifyJson: false,
-      minifyHtmlTemplate: false,
-    } as MJMLMinifyOptions,
-  }).catch((error: unknown) => {
+  const result = await mjml2html(mjml, MJML_OPTIONS).catch((error: unknown) => {
     // mjml throws on strict validation errors, with the details attached.
     const details = (error as { errors?: { line: number; tagName: string; message: string }[] }).errors;
     if (details) throw new MjmlCompileError(details.map(({ line, tagName, message }) => ({ line, tagName, message })));

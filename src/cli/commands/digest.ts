@@ -14,11 +14,11 @@ import type { SendProgress, SendSummary } from '../../delivery/send-digest.ts';
 import { runWeeklySend, runWorkerSend } from '../../schedule/weekly-job.ts';
 import { UserError } from '../../errors.ts';
 import { type CompiledDigest, personalize } from '../../render/rendered-digest.ts';
-import { type SegmentCompiler, compileInChildProcess, serveCompileRequest } from '../../render/segment-compiler.ts';
+import { type SegmentCompiler, serveCompileRequest, startChildCompiler, warmUpToolchain } from '../../render/segment-compiler.ts';
 import { HTML_BUDGET_BYTES, formatKb, htmlBytes } from '../../render/size-budget.ts';
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import type { DigestRow } from '../../db/schema.ts';
-import { withContext } from '../context.ts';
+import { type CliContext, withContext } from '../context.ts';
 import { plural, printJson } from '../output.ts';
 
 const WEEK_HELP = 'ISO week, e.g. 2026-W48 (default: the last completed week)';
@@ -85,9 +85,12 @@ export function registerDigestCommands(program: Command): void {
       // The request carries the content: the configuration is all this needs, not the store.
       loadDotEnv();
       const config = loadConfig();
+      // Started before the parent knows what to ask (startChildCompiler): load while it prepares the request.
+      const warm = warmUpToolchain();
       let input = '';
       for await (const chunk of process.stdin) input += chunk;
-      process.stdout.write(await serveCompileRequest(config, input));
+      await warm;
+      if (input) process.stdout.write(await serveCompileRequest(config, input));
     });
 
   program
@@ -137,56 +140,15 @@ export function registerDigestCommands(program: Command): void {
         'retryFailed',
       ]),
     )
-    .action(async (options: { week?: string; dryRun?: boolean; leaveUncertain?: boolean; retryFailed?: boolean; worker?: boolean }) => {
-      await withContext(async ({ db, config }) => {
-        const week = resolveWeek(options.week, new Date(), config.timeZone);
-        // The sender keeps the template toolchain out of its memory: compiling runs in a child process.
-        // Workers build under a lease instead, so that only one of them does.
-        const ensured = options.worker ? null : await ensureDigest(db, config, week, compileInChildProcess);
-        const digest = options.worker ? await findDigest(db, week.id) : ensured?.digest;
-        if (!digest && !options.worker) return;
-        if (digest && options.dryRun) return dryRun(db, config, digest, week);
-        if (digest && options.retryFailed) console.log(`re-queued ${plural(await requeueFailed(db, digest.id), 'failed delivery', 'failed deliveries')}`);
-        const transport = createConfiguredTransport(config);
-        const controller = new AbortController();
-        const stop = (signal: string) => {
-          if (controller.signal.aborted) process.exit(130);
-          console.error(`${signal}: finishing messages in flight, then stopping (again to quit at once)`);
-          controller.abort();
-        };
-        process.on('SIGINT', stop).on('SIGTERM', stop);
-        try {
-          console.log(`sending ${week.id}${digest ? ` "${digest.subject}"` : ''} via ${transport.description}${options.worker ? ' as a worker' : ''}`);
-          const progress = createProgressReporter();
-          const sendOptions = {
-            resendUncertain: !options.leaveUncertain,
-            signal: controller.signal,
-            onProgress: (p: SendProgress) => progress.update(p),
-            compiler: compileInChildProcess,
-            compiledAll: ensured?.compiledAll,
-          };
-          // Alone, under the same lease as `digest serve`: two senders never work on a digest at once.
-          // As a worker, alongside the others: claims keep them apart.
-          const job = options.worker
-            ? await runWorkerSend({ db, config, transport }, week, sendOptions)
-            : await runWeeklySend({ db, config, transport }, week, { ...sendOptions, build: false });
-          progress.done();
-          if (job.outcome === 'busy' && controller.signal.aborted) {
-            console.log('stopped while waiting for another worker to build the digest; nothing was sent');
-            process.exitCode = 130;
-            return;
-          }
-          if (job.outcome === 'busy') throw new UserError(`another sender is at work (${job.holder}, lease until ${job.until}); try again later`, 'EBUSY');
-          if (job.outcome === 'empty') return void (options.worker && console.log(`${job.week} has no articles: nothing to send.`));
-          if (job.built) reportBuild(job.built);
-          const summary = job.summary;
-          printSendSummary(summary, transport.description);
-          if (summary.stopped) process.exitCode = 130;
-        } finally {
-          process.off('SIGINT', stop).off('SIGTERM', stop);
-          await transport.close();
-        }
-      });
+    .action(async (options: SendCommandOptions) => {
+      // The sender keeps the template toolchain out of its memory: compiling runs in a child process,
+      // the first one started now so that it loads while this one opens the store and plans.
+      const compiler = startChildCompiler();
+      try {
+        await withContext((ctx) => sendCommand(ctx, options, compiler.compile));
+      } finally {
+        compiler.close();
+      }
     });
 
   program
@@ -230,4 +192,62 @@ async function dryRun(db: Db, config: Config, digest: DigestRow, week: Week): Pr
   const sample = personalize(rendered, recipientValues(config, SAMPLE_RECIPIENT));
   console.log(`dry run for ${week.id}: compiled in ${compileMs.toFixed(0)} ms, ${formatKb(htmlBytes(sample.html))} HTML`);
   console.log(`  ${Number(active.n)} active subscribers, ${Number(sent.n)} already sent; nothing was sent.`);
+}
+
+interface SendCommandOptions {
+  week?: string;
+  dryRun?: boolean;
+  leaveUncertain?: boolean;
+  retryFailed?: boolean;
+  worker?: boolean;
+}
+
+/** `digest send`: build if needed (not as a worker), then send alone under the lease or as one of several workers. */
+async function sendCommand({ db, config }: CliContext, options: SendCommandOptions, compiler: SegmentCompiler): Promise<void> {
+  const week = resolveWeek(options.week, new Date(), config.timeZone);
+  // Workers build under a lease instead, so that only one of them does.
+  const ensured = options.worker ? null : await ensureDigest(db, config, week, compiler);
+  const digest = options.worker ? await findDigest(db, week.id) : ensured?.digest;
+  if (!digest && !options.worker) return;
+  if (digest && options.dryRun) return dryRun(db, config, digest, week);
+  if (digest && options.retryFailed) console.log(`re-queued ${plural(await requeueFailed(db, digest.id), 'failed delivery', 'failed deliveries')}`);
+  const transport = createConfiguredTransport(config);
+  const controller = new AbortController();
+  const stop = (signal: string) => {
+    if (controller.signal.aborted) process.exit(130);
+    console.error(`${signal}: finishing messages in flight, then stopping (again to quit at once)`);
+    controller.abort();
+  };
+  process.on('SIGINT', stop).on('SIGTERM', stop);
+  try {
+    console.log(`sending ${week.id}${digest ? ` "${digest.subject}"` : ''} via ${transport.description}${options.worker ? ' as a worker' : ''}`);
+    const progress = createProgressReporter();
+    const sendOptions = {
+      resendUncertain: !options.leaveUncertain,
+      signal: controller.signal,
+      onProgress: (p: SendProgress) => progress.update(p),
+      compiler,
+      compiledAll: ensured?.compiledAll,
+    };
+    // Alone, under the same lease as `digest serve`: two senders never work on a digest at once.
+    // As a worker, alongside the others: claims keep them apart.
+    const job = options.worker
+      ? await runWorkerSend({ db, config, transport }, week, sendOptions)
+      : await runWeeklySend({ db, config, transport }, week, { ...sendOptions, build: false });
+    progress.done();
+    if (job.outcome === 'busy' && controller.signal.aborted) {
+      console.log('stopped while waiting for another worker to build the digest; nothing was sent');
+      process.exitCode = 130;
+      return;
+    }
+    if (job.outcome === 'busy') throw new UserError(`another sender is at work (${job.holder}, lease until ${job.until}); try again later`, 'EBUSY');
+    if (job.outcome === 'empty') return void (options.worker && console.log(`${job.week} has no articles: nothing to send.`));
+    if (job.built) reportBuild(job.built);
+    const summary = job.summary;
+    printSendSummary(summary, transport.description);
+    if (summary.stopped) process.exitCode = 130;
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+    await transport.close();
+  }
 }
