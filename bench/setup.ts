@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchArticles } from './fixtures.ts';
@@ -52,4 +53,14 @@ export async function digestParts(root: string, scratch: string, env: NodeJS.Pro
     },
     compileMs,
   };
+}
+
+/** Puts the built digest back as it was before its send: no deliveries, still a draft (for the next --rounds). */
+export function resetSend(dbPath: string): void {
+  const db = new Database(dbPath);
+  try {
+    db.exec("delete from deliveries; update digests set status = 'draft', started_at = null, finished_at = null; delete from leases; delete from send_grants");
+  } finally {
+    db.close();
+  }
 }
