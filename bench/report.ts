@@ -78,7 +78,7 @@ export function formatReport(r: BenchResult): string {
     `- one compilation of the digest (React → MJML → HTML + text): ${r.ours.compileMs} ms (\`send --dry-run\`); personalisation is slot filling per message.`,
     '- raw: one message of the same bytes composed before the clock starts, sent with `{ envelope, raw }`: no DB, no personalisation, no MIME building.',
   ];
-  if (r.rounds.length > 1) lines.push(`- ${r.rounds.length} rounds, ours then raw in each: ratios ${r.rounds.map((x) => x.toFixed(2)).join(', ')}; the table is the median round.`);
+  if (r.rounds.length > 1) lines.push(`- ${r.rounds.length} rounds, ours then raw in each: ratios ${r.rounds.map((x) => x.toFixed(2)).join(', ')}; the table is the median round (the lower of the middle two for an even count).`);
   if (r.compose) lines.push('- nodemailer compose: `sendMail({ html, text, headers, … })` per message, so nodemailer builds and QP-encodes each MIME message as our transport does; no DB, no personalisation.');
   if (!r.verified) lines.push('', `FAILED: expected ${r.subscribers} messages at the sink from each side (ours reported ${r.ours.sent} sent).`);
   if (r.ratio < 0.8) lines.push('', `Our pipeline reaches ${(r.ratio * 100).toFixed(0)}% of the raw rate (below 80%); \`--cpu-prof DIR\` shows where the time goes.`);
