@@ -46,10 +46,6 @@ export function openDatabase(url: string): Db {
 }
 
 /**
- * `?schema=NAME` puts every table in that schema (created by the first
- * migration run), so several publications or test runs can share a database.
- */
-/**
  * The PostgreSQL driver, loaded on first use: a SQLite sender never pays
  * for it (about 7 MB of resident memory).
  */
@@ -57,6 +53,11 @@ function pg(): typeof pgTypes {
   return createRequire(import.meta.url)('pg') as typeof pgTypes;
 }
 
+/**
+ * `?schema=NAME` puts every table in that schema (created by the first
+ * migration run), so several publications or test runs can share a
+ * database; `?pool=N` sizes the connection pool (default 10).
+ */
 function postgresOptions(url: string): pgTypes.PoolConfig & { schema: string } {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema') ?? '';
