@@ -120,6 +120,9 @@ describe('composeDigestMessage', () => {
     const rendered = await renderDigest(digestOf(orderArticles(articles), config), config);
     const message = composeDigestMessage(config, rendered, '2026-W47', ada, new Date(), new MessageBuffers());
     expect(message.raw!.toString('latin1').split('\r\n').filter((line) => line.startsWith('.'))).toEqual([]);
+    // Header lines within RFC 5322's 78 characters, but for the unsubscribe URL, which cannot be folded.
+    const headerLines = message.raw!.toString('latin1').split('\r\n\r\n')[0]!.split('\r\n');
+    expect(headerLines.filter((line) => line.length > 78 && !line.includes('/unsubscribe?token='))).toEqual([]);
     const parsed = await simpleParser(message.raw!);
     const expected = personalize(rendered, recipientValues(config, ada));
     expect(parsed.html).toBe(expected.html);
