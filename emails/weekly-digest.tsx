@@ -16,7 +16,8 @@ export interface DigestRecipient {
 }
 
 export interface WeeklyDigestProps {
-  publication: { name: string; homeUrl: string; postalAddress: string };
+  /** `topic`: what the publication covers, as it ends "the stories we published this week on …". */
+  publication: { name: string; homeUrl: string; postalAddress: string; topic: string };
   week: { id: string; number: number; range: string };
   subject: string;
   preheader: string;
@@ -39,11 +40,11 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-export function introLine(sections: DigestSection[]): string {
+export function introLine(sections: DigestSection[], publicationTopic: string): string {
   const stories = countArticles(sections);
   const topics = sections.length;
   const what = stories === 1 ? 'the one story' : `the ${stories} stories`;
-  return `here ${stories === 1 ? 'is' : 'are'} ${what} we published this week on the harms and risks of AI, across ${topics} ${topics === 1 ? 'topic' : 'topics'}: what happened, and why it matters.`;
+  return `here ${stories === 1 ? 'is' : 'are'} ${what} we published this week on ${publicationTopic}, across ${topics} ${topics === 1 ? 'topic' : 'topics'}: what happened, and why it matters.`;
 }
 
 export default function WeeklyDigest(props: WeeklyDigestProps) {
@@ -58,7 +59,7 @@ export default function WeeklyDigest(props: WeeklyDigestProps) {
       />
       <CardSection padding="0 28px 24px">
         <MjmlText>
-          <p style={{ margin: 0 }}>{recipient ? `${recipient.greeting} ${introLine(sections)}` : capitalize(introLine(sections))}</p>
+          <p style={{ margin: 0 }}>{recipient ? `${recipient.greeting} ${introLine(sections, publication.topic)}` : capitalize(introLine(sections, publication.topic))}</p>
         </MjmlText>
       </CardSection>
       {countArticles(sections) > TOC_THRESHOLD ? (
@@ -104,6 +105,7 @@ export const PreviewProps: WeeklyDigestProps & { recipient: DigestRecipient } = 
     name: 'The Harm Ledger',
     homeUrl: 'https://harmledger.example',
     postalAddress: 'The Harm Ledger, 42 Example Street, Springfield 01234',
+    topic: 'the harms and risks of AI',
   },
   week: { id: '2026-W47', number: 47, range: '16–22 November 2026' },
   subject: 'The Harm Ledger · Week 47: Exam-proctoring software flagged darker-skinned students',

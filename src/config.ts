@@ -79,6 +79,7 @@ const schema = z
     MAIL_REPLY_TO: optionalSetting(mailbox),
     PUBLICATION_NAME: setting(z.string(), 'The Harm Ledger'),
     POSTAL_ADDRESS: setting(z.string(), 'The Harm Ledger, 42 Example Street, Springfield 01234'),
+    PUBLICATION_TOPIC: setting(z.string().regex(/^[^\x00-\x1f\x7f]{1,120}$/, { error: 'must be one line of at most 120 characters' }), 'the harms and risks of AI'),
     PUBLIC_URL: setting(httpUrl, 'https://harmledger.example'),
     APP_SECRET: setting(z.string().min(16, { error: 'must be at least 16 characters long' }), DEFAULT_APP_SECRET),
     DIGEST_TZ: setting(timeZone, 'UTC'),
@@ -126,6 +127,8 @@ export interface Config {
   mailReplyTo: string | undefined;
   publicationName: string;
   postalAddress: string;
+  /** What the publication covers, as in "the week's stories on …" (the digest's opening line, the subscribe page). */
+  publicationTopic: string;
   publicUrl: string;
   appSecret: string;
   timeZone: string;
@@ -171,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailReplyTo: e.MAIL_REPLY_TO,
     publicationName: e.PUBLICATION_NAME,
     postalAddress: e.POSTAL_ADDRESS,
+    publicationTopic: e.PUBLICATION_TOPIC,
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     appSecret: e.APP_SECRET,
     timeZone: e.DIGEST_TZ,

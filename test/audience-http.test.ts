@@ -38,7 +38,7 @@ describe('the audience endpoints over a real socket', () => {
   beforeAll(async () => {
     sink = await startSmtpSink();
     ws = createWorkspace();
-    config = testConfig({ DATABASE_URL: ws.env.DATABASE_URL!, SMTP_URL: sink.url, PUBLIC_URL: 'https://news.example.org' });
+    config = testConfig({ DATABASE_URL: ws.env.DATABASE_URL!, SMTP_URL: sink.url, PUBLIC_URL: 'https://news.example.org', PUBLICATION_TOPIC: 'floods & drought' });
     db = await openTestDb(config.databaseUrl);
     await seedSampleArticles(db);
     transport = createSmtpTransport({ url: sink.url, connections: 2 });
@@ -91,6 +91,8 @@ describe('the audience endpoints over a real socket', () => {
     expect(form).toContain('does not look like an email address');
     // The form says when the digest comes, from DIGEST_CRON (default Mondays 08:00) and DIGEST_TZ.
     expect(form).toContain('Every Monday at 08:00 (UTC), the week');
+    // What the publication covers comes from PUBLICATION_TOPIC, escaped.
+    expect(form).toContain("the week's stories on floods &amp; drought, with why");
     // Five requests in ten minutes per client address. A client of its own (behind the proxy on this
     // host, so counted by X-Forwarded-For), so what earlier tests sent does not count.
     const statuses: number[] = [];

@@ -39,7 +39,7 @@ async function knownCategories(db: Db): Promise<string[]> {
 function subscribeForm(config: Config, categories: string[], error = '', values: { email?: string; name?: string } = {}): string {
   const schedule = describeSchedule(config.cron, config.timeZone);
   return `<h1>Subscribe to the weekly digest</h1>
-<p>${e(schedule[0]!.toUpperCase() + schedule.slice(1))}, the week's stories on the harms and risks of AI, with why they matter and the original sources. No tracking, one-click unsubscribe.</p>
+<p>${e(schedule[0]!.toUpperCase() + schedule.slice(1))}, the week's stories on ${e(config.publicationTopic)}, with why they matter and the original sources. No tracking, one-click unsubscribe.</p>
 ${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}
 <form method="post" action="/subscribe">
 <label for="email">Email address</label><input id="email" name="email" type="email" required autocomplete="email" value="${e(values.email ?? '')}">

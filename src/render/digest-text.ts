@@ -22,7 +22,7 @@ export function digestText(props: WeeklyDigestProps & { recipient: NonNullable<W
   const out: string[] = [];
   out.push(publication.name.toUpperCase(), `Weekly digest · Week ${week.number} · ${week.range}`, '');
   out.push(recipient.greeting, '');
-  const intro = introLine(sections);
+  const intro = introLine(sections, publication.topic);
   out.push(wrapText(intro.charAt(0).toUpperCase() + intro.slice(1)), '');
 
   if (countArticles(sections) > TOC_THRESHOLD) {

@@ -152,6 +152,17 @@ describe('hostile article content', () => {
   });
 });
 
+describe('the opening line', () => {
+  it('says what the publication covers, from PUBLICATION_TOPIC, in the HTML and the text', async () => {
+    const own = testConfig({ PUBLICATION_NAME: 'Flood Watch', PUBLICATION_TOPIC: 'floods & drought <in Europe>' });
+    const rendered = await renderDigest(digestOf(orderArticles(manyArticles(3)), own), own);
+    const { html, text } = personalize(rendered, recipientValues(own, ada));
+    expect(text).toContain('Here are the 3 stories we published this week on floods & drought <in Europe>,');
+    expect(html).toContain('we published this week on floods &amp; drought &lt;in Europe&gt;,');
+    expect(html + text).not.toContain('harms and risks');
+  });
+});
+
 describe('the plain-text part', () => {
   it('is written for people', async () => {
     const articles = [

@@ -55,7 +55,7 @@ export function toSections(articles: ArticleRow[], timeZone: string): DigestSect
 /** The template's props for a digest, with `recipient` left to the caller. */
 export function digestProps<R extends WeeklyDigestProps['recipient']>(content: DigestContent, config: Config, recipient: R): WeeklyDigestProps & { recipient: R } {
   return {
-    publication: { name: config.publicationName, homeUrl: config.publicUrl, postalAddress: config.postalAddress },
+    publication: { name: config.publicationName, homeUrl: config.publicUrl, postalAddress: config.postalAddress, topic: config.publicationTopic },
     week: { id: content.week.id, number: content.week.weekNumber, range: formatWeekRange(content.week) },
     subject: content.subject,
     preheader: content.preheader,
