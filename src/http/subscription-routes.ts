@@ -5,6 +5,7 @@ import { escapeHtml as e } from '../render/slots.ts';
 import { describeSchedule } from '../schedule/cron-times.ts';
 import { confirmSubscription, requestSubscription, setTopics } from '../subscribers/lifecycle.ts';
 import { sendConfirmationEmail, sendWelcomeEmail } from '../subscribers/notices.ts';
+import type { BackgroundWork } from './background-work.ts';
 import { findSubscriberById, parseTopics, subscriberTopics, unsubscribeSubscriber } from '../subscribers/subscriber-store.ts';
 import { type TokenPurpose, verifyToken } from '../subscribers/tokens.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -18,6 +19,8 @@ export interface AudienceDeps {
   transport: Transport;
   /** Reports a failure the reader must not see (a down SMTP server); the app logs it. */
   onError?: (error: unknown, context: string) => void;
+  /** Where confirmation emails are sent from, after the answer (see background-work.ts); a shutdown waits for it. */
+  background: BackgroundWork;
 }
 
 /** What a route receives: the parsed request. */
@@ -78,10 +81,8 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
       const categories = await knownCategories(db);
       const topics = parseTopics(form.getAll('topics').join(',')).filter((t) => categories.includes(t));
       const { subscriber, sendConfirmation } = await requestSubscription(db, { email, name, topics });
-      if (sendConfirmation) {
-        await sendConfirmationEmail(config, transport, subscriber).catch((error: unknown) => deps.onError?.(error, 'confirmation email'));
-      }
-      // The same answer whether or not the address was already on the list.
+      // Sent after the answer, so that the answer is the same, and as quick, whether or not the address was on the list.
+      if (sendConfirmation) deps.background.start(() => sendConfirmationEmail(config, transport, subscriber), 'confirmation email');
       return page(config, 200, 'Check your inbox', `<h1>Check your inbox</h1><p>If ${e(email)} can receive the digest, a message with a confirmation link is on its way. Click it and you are subscribed.</p>`);
     },
 

@@ -13,13 +13,14 @@ export function registerServeCommand(program: Command): void {
     .option('--worker', 'one of several services sharing the store (PostgreSQL): each run sends alongside the others, as `send --worker`')
     .action(async (options: { httpOnly?: boolean; worker?: boolean }) => {
       // The service's own modules (pino, prom-client, node-cron, the HTTP app) load only here, not in every command.
-      const [{ archiveRoutes }, { opsRoutes }, { startHttpServer }, { audienceRoutes }, { createLogger }, { startService }] = await Promise.all([
+      const [{ archiveRoutes }, { opsRoutes }, { startHttpServer }, { audienceRoutes }, { createLogger }, { startService }, { BackgroundWork }] = await Promise.all([
         import('../../http/archive-routes.ts'),
         import('../../http/ops-routes.ts'),
         import('../../http/server.ts'),
         import('../../http/subscription-routes.ts'),
         import('../../log.ts'),
         import('../../schedule/service.ts'),
+        import('../../http/background-work.ts'),
       ]);
       const { db, config, migrated } = await openContext();
       const log = createLogger(config);
@@ -27,7 +28,8 @@ export function registerServeCommand(program: Command): void {
       const transport = createConfiguredTransport(config);
       const service = options.httpOnly ? null : startService({ db, config, transport, log, compiler: compileInChildProcess, worker: options.worker });
       const onError = (error: unknown, context: string) => log.error({ err: error, context }, 'http error');
-      const routes = { ...audienceRoutes({ db, config, transport, onError }), ...opsRoutes(db, service?.state ?? null, config.databaseUrl), ...archiveRoutes(db, config) };
+      const background = new BackgroundWork(onError);
+      const routes = { ...audienceRoutes({ db, config, transport, onError, background }), ...opsRoutes(db, service?.state ?? null, config.databaseUrl), ...archiveRoutes(db, config) };
       const http = await startHttpServer(config, routes, { onError }).catch(async (error: NodeJS.ErrnoException) => {
         await service?.stop();
         await db.destroy();
@@ -48,6 +50,7 @@ export function registerServeCommand(program: Command): void {
         const closed = http.close();
         http.server.closeIdleConnections();
         await service?.stop();
+        await background.settled(); // confirmation emails still being sent
         await transport.close();
         await closed;
         await db.destroy();
