@@ -30,8 +30,8 @@ export interface BenchResult {
   compose: SideResult | null;
   /** ours msgs/s ÷ raw msgs/s. */
   ratio: number;
-  /** With --rounds: every round's ratio in order (the rest of the result is the median round). */
-  rounds: number[];
+  /** With --rounds: every round in order, ours and raw msgs/s and their ratio (the rest of the result is the median round). */
+  rounds: { ours: number; raw: number; ratio: number }[];
   verified: boolean;
 }
 
@@ -76,9 +76,9 @@ export function formatReport(r: BenchResult): string {
     '',
     `- ours: send time is the CLI's "this run sent N … in X s" (render + plan ${r.subscribers} deliveries + send; printed to 0.1 s); the whole process took ${r.ours.processSeconds.toFixed(1)} s with startup and migrations. Its CPU counts from the "sending …" line to exit; peak RSS by ${r.ours.rssMethod}.`,
     `- one compilation of the digest (React → MJML → HTML + text): ${r.ours.compileMs} ms (\`send --dry-run\`); personalisation is slot filling per message.`,
-    '- raw: one message of the same bytes composed before the clock starts, sent with `{ envelope, raw }`: no DB, no personalisation, no MIME building.',
+    '- raw: one message of the same bytes composed before the clock starts, sent with `{ envelope, raw }` from a fresh process: no DB, no personalisation, no MIME building.',
   ];
-  if (r.rounds.length > 1) lines.push(`- ${r.rounds.length} rounds, ours then raw in each: ratios ${r.rounds.map((x) => x.toFixed(2)).join(', ')}; the table is the median round (the lower of the middle two for an even count).`);
+  if (r.rounds.length > 1) lines.push(`- ${r.rounds.length} rounds, ours then raw in each (msgs/s ours / raw = ratio): ${r.rounds.map((x) => `${x.ours.toFixed(0)} / ${x.raw.toFixed(0)} = ${x.ratio.toFixed(2)}`).join(', ')}; the table is the median round (the lower of the middle two for an even count).`);
   if (r.compose) lines.push('- nodemailer compose: `sendMail({ html, text, headers, … })` per message, so nodemailer builds and QP-encodes each MIME message as our transport does; no DB, no personalisation.');
   if (!r.verified) lines.push('', `FAILED: expected ${r.subscribers} messages at the sink from each side (ours reported ${r.ours.sent} sent).`);
   if (r.ratio < 0.8) lines.push('', `Our pipeline reaches ${(r.ratio * 100).toFixed(0)}% of the raw rate (below 80%); \`--cpu-prof DIR\` shows where the time goes.`);

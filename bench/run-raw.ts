@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import type { SendMailOptions } from 'nodemailer';
 import { createTransport } from 'nodemailer';
 import { type SideResult, side } from './report.ts';
@@ -67,22 +69,27 @@ export function composedMessages(parts: MessageParts, count: number): SendMailOp
   return Array.from({ length: count }, (_, i) => mailOptions(parts, i + 1));
 }
 
-/** One baseline: `messages` through the pool to a freshly reset sink, with the CPU each process spent. */
-async function measurePool(sink: SinkProcess, messages: SendMailOptions[], concurrency: number): Promise<SideResult> {
+/** One baseline (bench/baseline-process.ts, in a process of its own) to a freshly reset sink, with the CPU each process spent. */
+async function measurePool(sink: SinkProcess, request: { parts: MessageParts; count: number; concurrency: number; kind: 'raw' | 'compose' }): Promise<SideResult> {
   await sink.reset();
   const sinkCpu = procCpuSeconds(sink.pid);
-  const cpu = process.cpuUsage();
-  const sendMs = await sendThroughPool(sink.port, messages, concurrency);
-  const used = process.cpuUsage(cpu);
+  const out = await new Promise<{ sendMs: number; cpuSeconds: number }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'baseline-process.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout) as { sendMs: number; cpuSeconds: number }) : reject(new Error(`the ${request.kind} baseline exited with code ${code}`))));
+    child.stdin.end(JSON.stringify({ ...request, port: sink.port }));
+  });
   const sinkNow = procCpuSeconds(sink.pid);
-  const cpuSeconds = { sender: (used.user + used.system) / 1e6, sink: sinkNow === null || sinkCpu === null ? null : sinkNow - sinkCpu };
-  return side(await sink.count(), sendMs, messages.length, cpuSeconds);
+  const cpuSeconds = { sender: out.cpuSeconds, sink: sinkNow === null || sinkCpu === null ? null : sinkNow - sinkCpu };
+  return side(await sink.count(), out.sendMs, request.count, cpuSeconds);
 }
 
 /**
  * The wire limit (raw) and, with `compose`, nodemailer's own MIME building,
  * each sending `count` messages shaped like `parts` through a pool of
- * `concurrency` connections, one after the other.
+ * `concurrency` connections, one after the other, each in a fresh process.
  */
 export async function measureBaselines(
   sink: SinkProcess,
@@ -91,8 +98,8 @@ export async function measureBaselines(
 ): Promise<{ raw: SideResult; compose: SideResult | null }> {
   const { count, concurrency, log } = options;
   log(`raw: ${count} pre-built messages through a nodemailer pool of ${concurrency}`);
-  const raw = await measurePool(sink, rawMessages(await composeRawMessage(parts), count), concurrency);
+  const raw = await measurePool(sink, { parts, count, concurrency, kind: 'raw' });
   if (!options.compose) return { raw, compose: null };
   log(`compose: ${count} messages composed by nodemailer through a pool of ${concurrency}`);
-  return { raw, compose: await measurePool(sink, composedMessages(parts, count), concurrency) };
+  return { raw, compose: await measurePool(sink, { parts, count, concurrency, kind: 'compose' }) };
 }
