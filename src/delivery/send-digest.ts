@@ -172,9 +172,9 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
     // The limits are the publication's totals: every sender sharing the store takes its slots from there.
     shared: storeLimits(db),
     now: () => now().getTime(),
-    sleep: async (ms, s) => {
-      // Spacing for SEND_RATE is below a second; only the hourly limit holds a send back longer.
-      if (ms < 1000) return sleep(ms, s);
+    sleep: async (ms, s, limit) => {
+      // Only the hourly limit is a pause worth reporting; SEND_RATE's spacing is the normal pace.
+      if (limit !== 'per-hour') return sleep(ms, s);
       progress.waiting = { reason: 'hourly-limit', until: new Date(now().getTime() + ms).toISOString() };
       report();
       await sleep(ms, s);

@@ -1,13 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/connect.ts';
 import { openScratchDb } from '../../test/helpers/store.ts';
-import { SendPacer } from './send-pacer.ts';
+import { type Limit, SendPacer } from './send-pacer.ts';
 import { grantHourSlot, hourlyResumeAt, storeLimits } from './shared-limits.ts';
 
 /** A fake clock: sleeping advances time, so limits can be checked exactly. */
 function clock(start = 1_000_000) {
   let t = start;
-  return { now: () => t, sleep: async (ms: number) => void (t += Math.max(0, ms)) };
+  const waits: { ms: number; limit: Limit }[] = [];
+  return {
+    now: () => t,
+    sleep: async (ms: number, _signal: AbortSignal | undefined, limit: Limit) => {
+      waits.push({ ms, limit });
+      t += Math.max(0, ms);
+    },
+    waits,
+  };
 }
 
 let db: Db;
@@ -44,6 +52,15 @@ describe('SendPacer, with the limits kept in a store', () => {
     expect((await hourlyResumeAt(db, new Date(c.now()), 3))?.getTime()).toBe(earlier[0]! + 3_600_000);
     await pacer.acquire();
     expect(c.now()).toBe(earlier[0]! + 3_600_000);
+  });
+
+  it('says which limit each wait is for, however long (a send reports only the hourly pause)', async () => {
+    // One message every 2 s, and 3 an hour: the rate's waits are longer than a second, and still the rate's.
+    const c = clock(10 * 3_600_000);
+    const pacer = new SendPacer({ perSecond: 0.5, perHour: 3, shared: storeLimits(db), ...c });
+    for (let i = 0; i < 4; i++) await pacer.acquire();
+    expect(c.waits.map((w) => w.limit)).toEqual(['per-second', 'per-second', 'per-hour']);
+    expect(c.waits.map((w) => w.ms)).toEqual([2000, 2000, 3_600_000 - 4000]);
   });
 
   it('stops waiting when the send is aborted', async () => {

@@ -8,8 +8,11 @@ export interface PacerOptions {
   /** Where the limits are kept: the store, shared with every other sender (workers), so they hold in total. */
   shared: SharedLimits;
   now?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** `limit`: which limit the wait is for, so a caller can say so (a send reports the hourly pause). */
+  sleep?: (ms: number, signal: AbortSignal | undefined, limit: Limit) => Promise<void>;
 }
+
+export type Limit = 'per-second' | 'per-hour';
 
 /** Each answers 0 when the message may go now (and counts it), else how many ms to wait before asking again. */
 export interface SharedLimits {
@@ -31,7 +34,7 @@ export class SendPacer {
   readonly #perHour: number | undefined;
   readonly #shared: SharedLimits;
   readonly #now: () => number;
-  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly #sleep: (ms: number, signal: AbortSignal | undefined, limit: Limit) => Promise<void>;
   #lastGrant = -Infinity;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -53,23 +56,23 @@ export class SendPacer {
 
   async #grant(signal?: AbortSignal): Promise<boolean> {
     const perHour = this.#perHour;
-    if (perHour && !(await this.#until(() => this.#shared.hourSlot(this.#now(), perHour), signal))) return false;
+    if (perHour && !(await this.#until(() => this.#shared.hourSlot(this.#now(), perHour), signal, 'per-hour'))) return false;
     if (this.#perSecond) {
       const interval = 1000 / this.#perSecond;
       // This process's own spacing first (no point asking the store sooner); then the slot every sender shares.
       const wait = this.#lastGrant + interval - this.#now();
-      if (wait > 0) await this.#sleep(wait, signal);
-      if (!(await this.#until(() => this.#shared.secondSlot(this.#now(), interval), signal))) return false;
+      if (wait > 0) await this.#sleep(wait, signal, 'per-second');
+      if (!(await this.#until(() => this.#shared.secondSlot(this.#now(), interval), signal, 'per-second'))) return false;
       this.#lastGrant = this.#now();
     }
     return !signal?.aborted;
   }
 
   /** Asks `slot` until it grants, sleeping as long as it says; false if `signal` aborts meanwhile. */
-  async #until(slot: () => Promise<number>, signal?: AbortSignal): Promise<boolean> {
+  async #until(slot: () => Promise<number>, signal: AbortSignal | undefined, limit: Limit): Promise<boolean> {
     if (signal?.aborted) return false;
     for (let wait = await slot(); wait > 0; wait = await slot()) {
-      await this.#sleep(wait, signal);
+      await this.#sleep(wait, signal, limit);
       if (signal?.aborted) return false;
     }
     return true;
