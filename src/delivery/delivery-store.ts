@@ -29,14 +29,7 @@ export interface ClaimedDelivery {
  */
 export async function recoverInterrupted(db: Db, digestId: number, now = new Date()): Promise<number> {
   const stamp = now.toISOString();
-  const holders = await db
-    .selectFrom('deliveries')
-    .select(['claimed_by', (eb) => eb.fn.max('claimed_until').as('until')])
-    .where('claimed_by', 'is not', null)
-    .where('digest_id', '=', digestId)
-    .groupBy('claimed_by')
-    .execute();
-  const dead = holders.filter((h) => ownerIsDeadHere(h.claimed_by!) || (h.until as string) < stamp).map((h) => h.claimed_by!);
+  const dead = (await claimHolders(db, digestId)).filter((h) => ownerIsDeadHere(h.owner) || h.until < stamp).map((h) => h.owner);
   if (dead.length === 0) return 0;
   return db.transaction().execute(async (trx) => {
     const result = await trx
@@ -48,6 +41,19 @@ export async function recoverInterrupted(db: Db, digestId: number, now = new Dat
     await trx.updateTable('deliveries').set({ claimed_by: null, claimed_until: null }).where('claimed_by', 'in', dead).execute();
     return Number(result.numUpdatedRows);
   });
+}
+
+/** The senders holding claims on a digest's deliveries (`host:pid:id`), by owner: how many rows, and until when. */
+export async function claimHolders(db: Db, digestId: number): Promise<{ owner: string; claimed: number; until: string }[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['claimed_by', (eb) => eb.fn.countAll<number | string>().as('n'), (eb) => eb.fn.max('claimed_until').as('until')])
+    .where('claimed_by', 'is not', null)
+    .where('digest_id', '=', digestId)
+    .groupBy('claimed_by')
+    .orderBy('claimed_by')
+    .execute();
+  return rows.map((r) => ({ owner: r.claimed_by!, claimed: Number(r.n), until: r.until as string }));
 }
 
 /**

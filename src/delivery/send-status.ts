@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { type DeliveryCounts, countDeliveries, nextDeferredAt } from './delivery-store.ts';
+import { type DeliveryCounts, claimHolders, countDeliveries, nextDeferredAt } from './delivery-store.ts';
 import { hourlyResumeAt } from './shared-limits.ts';
 
 export interface SendStatus {
@@ -41,21 +41,14 @@ export async function describeSend(db: Db, config: Config, digestId: number, now
     .execute();
   const resume = config.sendHourlyLimit ? await hourlyResumeAt(db, now, config.sendHourlyLimit) : null;
   // Who is sending: one owner per sender process (several when workers share the send).
-  const holders = await db
-    .selectFrom('deliveries')
-    .select(['claimed_by', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('claimed_by', 'is not', null)
-    .where('digest_id', '=', digestId)
-    .groupBy('claimed_by')
-    .orderBy('claimed_by')
-    .execute();
+  const holders = await claimHolders(db, digestId);
   return {
     counts,
     perMinute,
     etaSeconds: open > 0 && perMinute > 0 ? Math.ceil((open / perMinute) * 60) : null,
     nextRetryAt: counts.deferred > 0 ? await nextDeferredAt(db, digestId) : null,
     hourlyResumeAt: resume?.toISOString() ?? null,
-    senders: holders.map((h) => ({ owner: h.claimed_by!, claimed: Number(h.n) })),
+    senders: holders.map(({ owner, claimed }) => ({ owner, claimed })),
     topErrors: errors.map((e) => ({ error: e.last_error!, count: Number(e.n) })),
   };
 }
