@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { type RenderedDigest, listIdHeader, personalize } from '../render/rendered-digest.ts';
+import { type RenderedDigest, personalize } from '../render/rendered-digest.ts';
 import { buildMessage } from './mime-message.ts';
 import type { MessageBuffers } from './message-buffers.ts';
 import type { OutgoingMessage } from '../transport/transport.ts';
@@ -51,7 +51,7 @@ export function composeDigestMessage(
     messageId,
     date,
     headers: {
-      'List-Id': listIdHeader(config),
+      'List-Id': rendered.mime.listId,
       // RFC 8058 one-click unsubscribe: mailbox providers POST to this URL.
       'List-Unsubscribe': `<${values.unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

@@ -18,6 +18,8 @@ import { escapeHtml } from '../render/slots.ts';
  */
 export interface MimeTemplate {
   boundary: string;
+  /** The List-Id header's value (RFC 2919), also in `commonHeaders`. */
+  listId: string;
   /** Header lines that are the same for every recipient of the segment, CRLF-terminated. */
   commonHeaders: Buffer;
   /** The MIME part headers between the header block and the text, and between text and HTML. */
@@ -45,7 +47,12 @@ const SOFT_BREAK = '=\r\n';
  * wrapped at 74 so that the two extra characters still fit.
  */
 export function qp(text: string): string {
-  return qpWrap(qpEncode(text.replace(/\r?\n/g, '\r\n')), 74).replace(/(^|\n)\./g, '$1=2E');
+  return encodeLeadingPeriods(qpWrap(qpEncode(text.replace(/\r?\n/g, '\r\n')), 74));
+}
+
+/** `=2E` for a period at the start of a line of QP output (see qp()); lines of at most 74 stay within 76. */
+function encodeLeadingPeriods(encoded: string): string {
+  return encoded.replace(/(^|\n)\./g, '$1=2E');
 }
 
 function encodeParts(template: SlotTemplate): EncodedParts {
@@ -88,6 +95,7 @@ export function prepareMime(headers: MimeHeaders, text: SlotTemplate, html: Slot
   const opening = (type: string) => Buffer.from(`--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`, 'latin1');
   return {
     boundary,
+    listId: headers.listId,
     commonHeaders: Buffer.from(common, 'latin1'),
     textOpening: opening('text/plain'),
     htmlOpening: Buffer.concat([Buffer.from('\r\n'), opening('text/html')]),
@@ -118,7 +126,7 @@ export function qpValue(value: string): string {
     start = end;
   }
   out += escaped.slice(start) + SOFT_BREAK;
-  return out.includes('\n.') || out.startsWith('.') ? out.replace(/(^|\n)\./g, '$1=2E') : out;
+  return encodeLeadingPeriods(out);
 }
 
 /** The encoded values of one part's slots, in slot order. */
