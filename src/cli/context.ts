@@ -9,13 +9,15 @@ export interface CliContext {
   migrated: string[];
 }
 
-/**
- * Loads `.env` and the environment, stops on a bad value before touching
- * anything, then opens the store and runs pending migrations.
- */
-export async function openContext(): Promise<CliContext> {
+/** Loads `.env` and the environment; a bad value stops here, before anything is touched. */
+export function loadCliConfig(): Config {
   loadDotEnv();
-  const config = loadConfig();
+  return loadConfig();
+}
+
+/** The configuration (loadCliConfig), then the store opened and pending migrations run. */
+export async function openContext(): Promise<CliContext> {
+  const config = loadCliConfig();
   const db = openDatabase(config.databaseUrl);
   try {
     const migrated = await migrateToLatest(db);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { type Week, formatWeekRange, resolveWeek, weekOf } from '../../articles/week.ts';
 import type { Db } from '../../db/connect.ts';
-import { type Config, loadConfig, loadDotEnv } from '../../config.ts';
+import type { Config } from '../../config.ts';
 import { type BuildResult, SAMPLE_RECIPIENT, buildDigest } from '../../digests/build-digest.ts';
 import { draftContent, findDigest, loadDigestContent } from '../../digests/find-digest.ts';
 import { requeueFailed } from '../../delivery/delivery-store.ts';
@@ -18,7 +18,7 @@ import { type SegmentCompiler, serveCompileRequest, startChildCompiler, warmUpTo
 import { HTML_BUDGET_BYTES, formatKb, htmlBytes } from '../../render/size-budget.ts';
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import type { DigestRow } from '../../db/schema.ts';
-import { type CliContext, withContext } from '../context.ts';
+import { type CliContext, loadCliConfig, withContext } from '../context.ts';
 import { plural, printJson } from '../output.ts';
 
 const WEEK_HELP = 'ISO week, e.g. 2026-W48 (default: the last completed week)';
@@ -83,8 +83,7 @@ export function registerDigestCommands(program: Command): void {
     .command('compile-segments', { hidden: true })
     .action(async () => {
       // The request carries the content: the configuration is all this needs, not the store.
-      loadDotEnv();
-      const config = loadConfig();
+      const config = loadCliConfig();
       // Started before the parent knows what to ask (startChildCompiler): load while it prepares the request.
       const warm = warmUpToolchain();
       let input = '';
