@@ -41,6 +41,16 @@ async function setUp(subscribers: number, sinkOptions: SinkOptions = {}, env: Re
 
 const uniqueRecipients = (sink: SmtpSink) => new Set(sink.received.map((m) => m.envelopeTo[0])).size;
 
+/** Waits for `n` messages, then 3 s more for any duplicate, and checks that each of the `n` readers got exactly one and has one `sent` row. */
+async function expectEachSentOnce(sink: SmtpSink, db: Db, n: number, timeoutMs: number): Promise<void> {
+  await waitFor(() => sink.received.length >= n, timeoutMs, `${n} messages`);
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  expect(sink.received).toHaveLength(n);
+  expect(uniqueRecipients(sink)).toBe(n);
+  const sent = await db.selectFrom('deliveries').select('id').where('status', '=', 'sent').execute();
+  expect(sent).toHaveLength(n);
+}
+
 describe('digest serve', () => {
   it('sends the week once on a per-second schedule, and reports it on /healthz, /metrics and the archive', async () => {
     const { sink, db, serve, week } = await setUp(5);
@@ -80,12 +90,7 @@ describe('digest serve', () => {
   it('never sends a digest twice with two services on one database', async () => {
     const { sink, db, serve } = await setUp(300);
     const [a, b] = await Promise.all([serve({ DIGEST_CRON: '* * * * * *' }), serve({ DIGEST_CRON: '* * * * * *' })]);
-    await waitFor(() => sink.received.length >= 300, 60_000, '300 messages');
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    expect(sink.received).toHaveLength(300);
-    expect(uniqueRecipients(sink)).toBe(300);
-    const sent = await db.selectFrom('deliveries').select('id').where('status', '=', 'sent').execute();
-    expect(sent).toHaveLength(300);
+    await expectEachSentOnce(sink, db, 300, 60_000);
     // They did compete: one found the lease taken.
     expect([...a.output, ...b.output].some((l) => l.includes('another sender holds the lease'))).toBe(true);
     a.child.kill('SIGTERM');
@@ -99,12 +104,7 @@ describe('digest serve', () => {
     const { sink, db, serve } = await setUp(1000, {}, { SEND_BATCH_SIZE: '50', SEND_RATE: '100' });
     const cron = { DIGEST_CRON: '* * * * * *' };
     const [a, b] = await Promise.all([serve(cron, ['--worker']), serve(cron, ['--worker'])]);
-    await waitFor(() => sink.received.length >= 1000, 90_000, '1000 messages');
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    expect(sink.received).toHaveLength(1000);
-    expect(uniqueRecipients(sink)).toBe(1000);
-    const sent = await db.selectFrom('deliveries').select('id').where('status', '=', 'sent').execute();
-    expect(sent).toHaveLength(1000);
+    await expectEachSentOnce(sink, db, 1000, 90_000);
     // Both sent a share (the send summary each logs), and neither was turned away by the lease.
     const shares = [a, b].map((p) => p.output.filter((l) => l.includes('send summary')).reduce((n, l) => n + (JSON.parse(l) as { sent: number }).sent, 0));
     expect(shares.every((n) => n > 0)).toBe(true);
