@@ -23,10 +23,7 @@ export function sqlitePath(url: string): string {
   return url.replace(/^file:(\/\/)?/, '');
 }
 
-/** DATABASE_URL fit for a log line: the password, if any, is masked. */
+/** A store URL fit for a log line or an error: the password, if any, is masked, whatever the scheme and even when the URL is malformed. */
 export function describeStore(url: string): string {
-  if (!isPostgresUrl(url)) return url;
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
+  return url.replace(/(\/\/[^/:@]*:)[^/@]*@/, '$1***@');
 }

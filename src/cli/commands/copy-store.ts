@@ -9,9 +9,7 @@ import { plural } from '../output.ts';
 /** The same forms DATABASE_URL accepts (src/config.ts); anything else would be taken for a file name. */
 function checkTargetUrl(url: string): void {
   const valid = isPostgresUrl(url) ? URL.canParse(url) : /^file:./.test(url);
-  // Whatever the scheme, a password in it is not echoed.
-  const shown = url.replace(/(\/\/[^/:@]*:)[^/@]*@/, '$1***@');
-  if (!valid) throw new UserError(`--to must be postgres://user:pass@host:5432/db?schema=name or file:PATH, got "${shown}"`, 'EINPUT');
+  if (!valid) throw new UserError(`--to must be postgres://user:pass@host:5432/db?schema=name or file:PATH, got "${describeStore(url)}"`, 'EINPUT');
 }
 
 export function registerCopyStoreCommand(program: Command): void {
