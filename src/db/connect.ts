@@ -14,6 +14,9 @@ export type Db = Kysely<Database>;
 /** The PostgreSQL schema each handle works in (`?schema=` in the URL; default public). */
 const schemas = new WeakMap<Db, string>();
 
+/** The better-sqlite3 connection under each SQLite handle (see `sqliteConnection`). */
+const sqliteConnections = new WeakMap<Db, SQLite.Database>();
+
 /**
  * Opens the store named by DATABASE_URL: `file:data/digest.db` or `:memory:`
  * (SQLite), or `postgres://user@host:5432/db[?schema=name]` (PostgreSQL).
@@ -42,7 +45,22 @@ export function openDatabase(url: string): Db {
   // fills (and the sender's RSS with it); its point updates and sequential
   // claims need little. 4 MB.
   sqlite.pragma('cache_size = -4000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  sqliteConnections.set(db, sqlite);
+  return db;
+}
+
+/**
+ * The SQLite connection under `db`, for a statement the sender runs once per
+ * message (Kysely's promise and mutex round trip cost as much as the update
+ * itself). Undefined on PostgreSQL, for a transaction handle, and while a
+ * Kysely transaction is open on the connection: a statement run then would
+ * become part of that transaction and be lost if it rolled back, so the
+ * caller must go through Kysely, which waits for the transaction to end.
+ */
+export function sqliteConnection(db: Db): SQLite.Database | undefined {
+  const sqlite = sqliteConnections.get(db);
+  return sqlite && !sqlite.inTransaction ? sqlite : undefined;
 }
 
 /**
