@@ -15,6 +15,7 @@ const storeTests = [
   'src/delivery/shared-limits.test.ts',
   'src/delivery/claims.test.ts',
   'src/digests/build-digest.test.ts',
+  'src/render/stored-segments.test.ts',
   'src/schedule/schedule.test.ts',
 ];
 

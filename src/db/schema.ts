@@ -110,6 +110,21 @@ export interface SendGrantsTable {
   at_ms: number | string;
 }
 
+/**
+ * Represents records in the `compiled_segments` table: a digest segment as
+ * the template toolchain compiled it, found by the hash of everything the
+ * compile read (render/stored-segments.ts).
+ */
+export interface CompiledSegmentsTable {
+  /** sha256 (hex) of the code, the content, the configuration and the segment. */
+  inputs: string;
+  week: string;
+  segment: string;
+  /** The CompiledDigest as JSON. */
+  compiled: string;
+  created_at: string;
+}
+
 export interface Database {
   articles: ArticlesTable;
   subscribers: SubscribersTable;
@@ -118,6 +133,7 @@ export interface Database {
   leases: LeasesTable;
   send_clock: SendClockTable;
   send_grants: SendGrantsTable;
+  compiled_segments: CompiledSegmentsTable;
 }
 
 export type ArticleRow = Selectable<ArticlesTable>;

@@ -14,7 +14,8 @@ import type { SendProgress, SendSummary } from '../../delivery/send-digest.ts';
 import { runWeeklySend, runWorkerSend } from '../../schedule/weekly-job.ts';
 import { UserError } from '../../errors.ts';
 import { type CompiledDigest, personalize } from '../../render/rendered-digest.ts';
-import { type SegmentCompiler, serveCompileRequest, startChildCompiler, warmUpToolchain } from '../../render/segment-compiler.ts';
+import { type SegmentCompiler, compileInProcess, serveCompileRequest, startChildCompiler, warmUpToolchain } from '../../render/segment-compiler.ts';
+import { storedCompiler } from '../../render/stored-segments.ts';
 import { HTML_BUDGET_BYTES, formatKb, htmlBytes } from '../../render/size-budget.ts';
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import type { DigestRow } from '../../db/schema.ts';
@@ -98,7 +99,9 @@ export function registerDigestCommands(program: Command): void {
     .option('--week <week>', WEEK_HELP)
     .action(async (options: { week?: string }) => {
       await withContext(async ({ db, config }) => {
-        reportBuild(await buildDigest(db, config, resolveWeek(options.week, new Date(), config.timeZone)));
+        // Kept in the store: the send that follows starts without compiling.
+        const compiler = storedCompiler(db, compileInProcess);
+        reportBuild(await buildDigest(db, config, resolveWeek(options.week, new Date(), config.timeZone), new Date(), compiler));
       });
     });
 
@@ -144,7 +147,8 @@ export function registerDigestCommands(program: Command): void {
       // the first one started now so that it loads while this one opens the store and plans.
       const compiler = startChildCompiler();
       try {
-        await withContext((ctx) => sendCommand(ctx, options, compiler.compile));
+        // A digest built before (or a send resumed) is usually in the store already: then the warm child can go.
+        await withContext((ctx) => sendCommand(ctx, options, storedCompiler(ctx.db, compiler.compile, { onAllStored: () => compiler.close() })));
       } finally {
         compiler.close();
       }

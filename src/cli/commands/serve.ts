@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
 import { compileInChildProcess } from '../../render/segment-compiler.ts';
+import { storedCompiler } from '../../render/stored-segments.ts';
 import { nextRun } from '../../schedule/cron-times.ts';
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import { openContext } from '../context.ts';
@@ -26,7 +27,7 @@ export function registerServeCommand(program: Command): void {
       const log = createLogger(config);
       if (migrated.length) log.info({ migrations: migrated }, 'database migrated');
       const transport = createConfiguredTransport(config);
-      const service = options.httpOnly ? null : startService({ db, config, transport, log, compiler: compileInChildProcess, worker: options.worker });
+      const service = options.httpOnly ? null : startService({ db, config, transport, log, compiler: storedCompiler(db, compileInChildProcess), worker: options.worker });
       const onError = (error: unknown, context: string) => log.error({ err: error, context }, 'http error');
       const background = new BackgroundWork(onError);
       const routes = { ...audienceRoutes({ db, config, transport, onError, background }), ...opsRoutes(db, service?.state ?? null, config.databaseUrl), ...archiveRoutes(db, config) };

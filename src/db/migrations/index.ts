@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.ts';
 import * as m002 from './002-open-deliveries-index.ts';
 import * as m003 from './003-workers.ts';
+import * as m004 from './004-compiled-segments.ts';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '001-initial': m001,
   '002-open-deliveries-index': m002,
   '003-workers': m003,
+  '004-compiled-segments': m004,
 };
 
 export const migrationProvider: MigrationProvider = {
