@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/connect.ts';
 import { openScratchDb } from '../../test/helpers/store.ts';
 import { seedSubscribers } from '../../test/helpers/seed.ts';
-import { beginAttempt, claimDueDeliveries, heldByOthers, recoverInterrupted } from './delivery-store.ts';
+import { beginAttempt, claimDueDeliveries, heldByOthers, markSent, recoverInterrupted } from './delivery-store.ts';
 import { planDeliveries } from './plan-deliveries.ts';
 import { describeSend } from './send-status.ts';
 import { testConfig } from '../../test/helpers/fixtures.ts';
@@ -66,5 +66,31 @@ describe('claims shared by several senders', () => {
     // The stalled worker wakes up: its row is no longer its own, so it must not send it.
     expect(await beginAttempt(db, theirs[2]!.id, ELSEWHERE, at(123))).toBe(false);
     expect(await beginAttempt(db, theirs[2]!.id, HERE, at(123))).toBe(true);
+  });
+});
+
+describe('per-message records', () => {
+  it('are kept when another caller’s transaction, open at the same moment, rolls back', async () => {
+    const [row] = await claimDueDeliveries(db, digestId, { limit: 1, owner: HERE, resendUncertain: true, now: T0 });
+    let rollBack!: () => void;
+    const held = new Promise<void>((resolve) => (rollBack = resolve));
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    const other = db.transaction().execute(async (trx) => {
+      await trx.updateTable('subscribers').set({ name: 'changed' }).execute();
+      opened();
+      await held;
+      throw new Error('rolled back');
+    });
+    await open;
+    // On SQLite both share one connection: a record written into the open transaction would vanish with it.
+    const began = beginAttempt(db, row!.id, HERE, T0);
+    const sent = markSent(db, row!.id, { messageId: '<m@example.com>', response: '250 OK', now: at(1) });
+    rollBack();
+    await expect(other).rejects.toThrow('rolled back');
+    expect(await began).toBe(true);
+    await sent;
+    const after = await db.selectFrom('deliveries').select(['status', 'message_id']).where('id', '=', row!.id).executeTakeFirstOrThrow();
+    expect(after).toEqual({ status: 'sent', message_id: '<m@example.com>' });
   });
 });
