@@ -89,8 +89,10 @@ export function registerDigestCommands(program: Command): void {
       const warm = warmUpToolchain();
       let input = '';
       for await (const chunk of process.stdin) input += chunk;
+      // Let go unused (the store had the digest): stop loading at once, the sender needs the CPU.
+      if (!input) process.exit(0);
       await warm;
-      if (input) process.stdout.write(await serveCompileRequest(config, input));
+      process.stdout.write(await serveCompileRequest(config, input));
     });
 
   program
