@@ -24,7 +24,7 @@ export interface BenchResult {
   articles: number;
   subscribers: number;
   concurrency: number;
-  ours: SideResult & { sent: number; processSeconds: number; peakRssMb: number; peakRssWithChildrenMb: number | null; rssMethod: string; compileMs: number };
+  ours: SideResult & { cold: boolean; sent: number; processSeconds: number; peakRssMb: number; peakRssWithChildrenMb: number | null; rssMethod: string; compileMs: number };
   raw: SideResult;
   /** Only with --compose. */
   compose: SideResult | null;
@@ -74,7 +74,7 @@ export function formatReport(r: BenchResult): string {
     row('peak RSS of the sender', [`${r.ours.peakRssMb.toFixed(0)} MB`, '—', ...(r.compose ? ['—'] : [])]),
     ...(r.ours.peakRssWithChildrenMb === null ? [] : [row('peak RSS of its compile child', [`${r.ours.peakRssWithChildrenMb.toFixed(0)} MB (GNU time: largest of sender and children)`, '—', ...(r.compose ? ['—'] : [])])]),
     '',
-    `- ours: send time is the CLI's "this run sent N … in X s" (plan ${r.subscribers} deliveries, the compiled digest from the store as the dry run built it, send; printed to 0.1 s); the whole process took ${r.ours.processSeconds.toFixed(1)} s with startup and migrations. Its CPU counts from the "sending …" line to exit; peak RSS by ${r.ours.rssMethod}.`,
+    `- ours: send time is the CLI's "this run sent N … in X s" (plan ${r.subscribers} deliveries, ${r.ours.cold ? 'compile the digest in a child process (--cold: the dry run\'s stored compile deleted)' : 'the compiled digest from the store as the dry run built it'}, send; printed to 0.1 s); the whole process took ${r.ours.processSeconds.toFixed(1)} s with startup and migrations. Its CPU counts from the "sending …" line to exit; peak RSS by ${r.ours.rssMethod}.`,
     `- one compilation of the digest (React → MJML → HTML + text): ${r.ours.compileMs} ms (\`send --dry-run\`); personalisation is slot filling per message.`,
     '- raw: one message of the same bytes composed before the clock starts, sent with `{ envelope, raw }` from a fresh process: no DB, no personalisation, no MIME building.',
   ];

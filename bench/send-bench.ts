@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --subscribers N --concurrency C --rounds R --compose --json --cpu-prof DIR --node-flags=--max-semi-space-size=2 --keep]`
+ * `npm run bench [-- --subscribers N --concurrency C --rounds R --cold --compose --json --cpu-prof DIR --node-flags=--max-semi-space-size=2 --keep]`
  * `npm run bench -- --store postgres [--workers 1,2,4] [--plan 1000000 --plan-workers 4 --plan-seconds 60] [--pg-url URL]`
  *
  * Sends one week's digest to N subscribers through `digest send` (or, on
@@ -16,7 +16,7 @@ import { findProfile, formatSummary } from './profile-summary.ts';
 import { type BenchResult, formatReport, side } from './report.ts';
 import { measureDigest, procCpuSeconds } from './run-ours.ts';
 import { measureBaselines } from './run-raw.ts';
-import { ARTICLES, WEEK, benchEnv, digestParts, match, prepareStore, resetSend } from './setup.ts';
+import { ARTICLES, WEEK, benchEnv, digestParts, match, forgetCompiledSegments, prepareStore, resetSend } from './setup.ts';
 import { startSinkProcess } from './sink-client.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -34,6 +34,7 @@ const options = {
   'cpu-prof': { type: 'string' },
   'node-flags': { type: 'string', default: '' },
   keep: { type: 'boolean', default: false },
+  cold: { type: 'boolean', default: false },
   store: { type: 'string', default: 'sqlite' },
   workers: { type: 'string' },
   plan: { type: 'string' },
@@ -58,7 +59,7 @@ const wholeNumbers = (text: string, what: string, min = 1): number[] => {
 };
 
 if (args.store === 'postgres') {
-  if (R > 1) usage('--rounds applies to --store sqlite');
+  if (R > 1 || args.cold) usage('--rounds and --cold apply to --store sqlite');
   if (args['cpu-prof'] || args['node-flags']) usage('--cpu-prof and --node-flags apply to the single `digest send` of --store sqlite; they are not supported with --store postgres');
   const { runPostgresBench } = await import('./pg-bench.ts');
   process.exit(
@@ -108,6 +109,8 @@ try {
   const measureRound = async (round: number): Promise<BenchResult> => {
     const label = R > 1 ? `round ${round} of ${R}: ` : '';
     if (round > 1) resetSend(join(dir, 'bench.db'));
+    // --cold: the send compiles the digest itself, as the first send of a digest nobody built does.
+    if (args.cold) forgetCompiledSegments(join(dir, 'bench.db'));
     log(`${label}ours: digest send --week ${WEEK} to ${N} subscribers, SEND_CONCURRENCY=${C}`);
     await sink.reset();
     const sinkCpu = procCpuSeconds(sink.pid);
@@ -130,7 +133,7 @@ try {
       articles: ARTICLES,
       subscribers: N,
       concurrency: C,
-      ours: { ...oursSide, sent: oursSent, processSeconds: ours.processMs / 1000, peakRssMb: ours.peakRssKb / 1024, peakRssWithChildrenMb: ours.peakRssWithChildrenKb === null ? null : ours.peakRssWithChildrenKb / 1024, rssMethod: ours.rssMethod, compileMs },
+      ours: { ...oursSide, cold: args.cold, sent: oursSent, processSeconds: ours.processMs / 1000, peakRssMb: ours.peakRssKb / 1024, peakRssWithChildrenMb: ours.peakRssWithChildrenKb === null ? null : ours.peakRssWithChildrenKb / 1024, rssMethod: ours.rssMethod, compileMs },
       raw,
       compose,
       ratio: raw.msgsPerSec > 0 ? oursSide.msgsPerSec / raw.msgsPerSec : 0,

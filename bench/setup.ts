@@ -55,6 +55,16 @@ export async function digestParts(root: string, scratch: string, env: NodeJS.Pro
   };
 }
 
+/** Deletes the compiled digest `send --dry-run` kept in the store (--cold). */
+export function forgetCompiledSegments(dbPath: string): void {
+  const db = new Database(dbPath);
+  try {
+    db.exec('delete from compiled_segments');
+  } finally {
+    db.close();
+  }
+}
+
 /** Puts the built digest back as it was before its send: no deliveries, still a draft (for the next --rounds). */
 export function resetSend(dbPath: string): void {
   const db = new Database(dbPath);

@@ -10,7 +10,8 @@ import type { Database } from './schema.ts';
  * foreign key holds as each row arrives. `leases`, `send_clock` and
  * `send_grants` stay behind: they are the live state of running senders (who
  * holds a lock, when the limits last let a message go), which means nothing
- * in another store.
+ * in another store. So does `compiled_segments`, a cache the first send
+ * from the target fills again.
  */
 export const COPIED_TABLES = ['articles', 'subscribers', 'digests', 'deliveries'] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];

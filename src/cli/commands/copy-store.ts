@@ -23,7 +23,8 @@ export function registerCopyStoreCommand(program: Command): void {
 Copies articles, subscribers, digests and deliveries from DATABASE_URL with their ids, so
 delivery history (statuses, attempts, Message-IDs) stays attached to its digest and subscriber.
 One transaction on the target: a failure leaves it as it was. Not copied: leases, send_clock and
-send_grants, the state of running senders. Stop the service and any sender before copying.`,
+send_grants, the state of running senders, and compiled_segments, which the next send fills again.
+Stop the service and any sender before copying.`,
     )
     .action(async (options: { to: string }) => {
       await withContext(async ({ db, config }) => {
