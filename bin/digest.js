@@ -5,7 +5,7 @@
 // loader thread, which costs a long-running sender about 35 MB and every
 // command a slower start.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -60,14 +60,48 @@ async function bundle() {
   } catch {
     rmSync(temporary, { recursive: true, force: true });
   }
-  // Older bundles of this checkout: keep the cache from growing without end.
+  // Older bundles of this checkout: keep the cache from growing without end, but never take one a
+  // live process still runs (a `serve` started weeks ago loads parts of it when it first needs them).
   for (const name of readdirSync(cache)) {
     const path = join(cache, name);
-    if (path !== target && Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { recursive: true, force: true });
+    if (path !== target && Date.now() - statSync(path).mtimeMs > 86_400_000 && !inUse(path)) rmSync(path, { recursive: true, force: true });
   }
   return join(target, 'main.js');
 }
 
+/** Marks `dir` as run by this process until it exits (`.in-use-<pid>`). */
+function markInUse(dir) {
+  const marker = join(dir, `.in-use-${process.pid}`);
+  try {
+    writeFileSync(marker, '');
+  } catch {
+    return;
+  }
+  process.on('exit', () => rmSync(marker, { force: true }));
+}
+
+/** Whether a process that marked `dir` is still alive (a killed one leaves its marker: then its pid decides). */
+function inUse(dir) {
+  let names;
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return false;
+  }
+  return names.some((name) => {
+    const pid = /^\.in-use-(\d+)$/.exec(name)?.[1];
+    if (!pid) return false;
+    try {
+      process.kill(Number(pid), 0);
+      return true;
+    } catch (error) {
+      return error.code === 'EPERM';
+    }
+  });
+}
+
 // Stack traces of the bundle map back to src/ only on request: keeping source maps costs memory.
 if (process.env.DIGEST_SOURCE_MAPS) process.setSourceMapsEnabled(true);
-await import(pathToFileURL(await bundle()).href);
+const main = await bundle();
+markInUse(dirname(main));
+await import(pathToFileURL(main).href);
