@@ -9,6 +9,8 @@ export interface ConfirmSubscriptionProps {
   publication: { name: string; homeUrl: string; postalAddress: string };
   email: string;
   confirmUrl: string;
+  /** How many days the link works. */
+  validDays: number;
 }
 
 export function confirmSubject(props: ConfirmSubscriptionProps): string {
@@ -32,6 +34,7 @@ export default function ConfirmSubscription(props: ConfirmSubscriptionProps) {
             {"If the button does not work, paste this link into your browser: "}
             <a href={props.confirmUrl}>{props.confirmUrl}</a>
           </p>
+          <p className="meta" style={{ margin: '8px 0 0' }}>{`The link works for ${props.validDays} days.`}</p>
         </MjmlText>
       </CardSection>
       <Footer
@@ -50,4 +53,5 @@ export const PreviewProps: ConfirmSubscriptionProps = {
   },
   email: 'ada@example.com',
   confirmUrl: 'https://harmledger.example/confirm?token=preview',
+  validDays: 7,
 };

@@ -68,6 +68,7 @@ describe('the audience endpoints over a real socket', () => {
 
     const [confirmation] = await mailTo('Ada@example.org');
     expect(confirmation?.subject).toBe('Confirm your subscription to The Harm Ledger');
+    expect(confirmation!.text).toContain('The link works for 7 days.');
     const link = /https:\/\/news\.example\.org\/confirm\?token=[\w.-]+/.exec(confirmation!.text!)![0];
     const confirmed = await fetch(link.replace('https://news.example.org', http.url));
     expect(confirmed.status).toBe(200);
@@ -78,6 +79,25 @@ describe('the audience endpoints over a real socket', () => {
     const replay = await fetch(link.replace('https://news.example.org', http.url));
     expect(await replay.text()).toContain('Already confirmed');
     expect(await mailTo('Ada@example.org')).toHaveLength(2);
+  });
+
+  it('lets a confirmation link work for 7 days; an older one signs nobody up and offers a new one', async () => {
+    await post('/subscribe', { email: 'late@example.org' });
+    const late = (await subscriber('late@example.org'))!;
+    const link = (daysAgo: number | null) =>
+      `${http.url}/confirm?token=${signToken(config.appSecret, 'confirm', late.id, daysAgo === null ? undefined : new Date(Date.now() - daysAgo * 86_400_000))}`;
+    // null: a link sent before links carried their date.
+    for (const old of [8, null]) {
+      const response = await fetch(link(old));
+      expect(response.status).toBe(410);
+      const body = await response.text();
+      expect(body).toContain('This link has expired');
+      expect(body).toContain('<a href="/subscribe">Subscribe again</a>');
+    }
+    expect((await subscriber('late@example.org'))!.status).toBe('pending');
+    expect(await (await fetch(link(6))).text()).toContain("You're subscribed");
+    // Once the address is on the list, an old link just says so.
+    expect(await (await fetch(link(30))).text()).toContain('Already confirmed');
   });
 
   it('answers the same whether or not the address is subscribed (no list enumeration)', async () => {

@@ -4,10 +4,10 @@ import { isEmailAddress, normalizeEmail } from '../mailbox.ts';
 import { escapeHtml as e } from '../render/slots.ts';
 import { describeSchedule } from '../schedule/cron-times.ts';
 import { confirmSubscription, requestSubscription, setTopics } from '../subscribers/lifecycle.ts';
-import { sendConfirmationEmail, sendWelcomeEmail } from '../subscribers/notices.ts';
+import { CONFIRM_LINK_DAYS, confirmLinkFresh, sendConfirmationEmail, sendWelcomeEmail } from '../subscribers/notices.ts';
 import type { BackgroundWork } from './background-work.ts';
 import { findSubscriberById, parseTopics, subscriberTopics, unsubscribeSubscriber } from '../subscribers/subscriber-store.ts';
-import { type TokenPurpose, verifyToken } from '../subscribers/tokens.ts';
+import { type TokenPurpose, readToken, verifyToken } from '../subscribers/tokens.ts';
 import type { Transport } from '../transport/transport.ts';
 import { ClientLimiter } from './client-limiter.ts';
 import { type Reply, badLinkPage, page, topicsFieldset } from './pages.ts';
@@ -87,8 +87,18 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
     },
 
     'GET /confirm': async ({ url }) => {
-      const subscriber = await subscriberFor(url, 'confirm');
-      if (!subscriber) return badLinkPage(config);
+      const token = readToken(config.appSecret, url.searchParams.get('token') ?? '', 'confirm');
+      const subscriber = token ? await findSubscriberById(db, token.subscriberId) : undefined;
+      if (!token || !subscriber) return badLinkPage(config);
+      // An old link cannot sign anyone up; it can still say that the address is on the list.
+      if (subscriber.status !== 'active' && !confirmLinkFresh(token.issuedAt)) {
+        return page(
+          config,
+          410,
+          'Link expired',
+          `<h1>This link has expired</h1><p>Confirmation links work for ${CONFIRM_LINK_DAYS} days. <a href="/subscribe">Subscribe again</a> and we will send you a new one.</p>`,
+        );
+      }
       const { outcome, subscriber: updated } = await confirmSubscription(db, subscriber.id);
       if (outcome === 'confirmed') {
         await sendWelcomeEmail(config, transport, updated!).catch((error: unknown) => deps.onError?.(error, 'welcome email'));

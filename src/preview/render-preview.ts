@@ -16,13 +16,12 @@ import type { Week } from '../articles/week.ts';
 import { SAMPLE_RECIPIENT } from '../digests/build-digest.ts';
 import { draftContent, findDigest, loadDigestContent } from '../digests/find-digest.ts';
 import { composeDigestMessage, composeNoticeMessage } from '../delivery/compose-message.ts';
-import { type Recipient, preferencesUrl, recipientValues, unsubscribeUrl } from '../delivery/recipient-values.ts';
+import type { Recipient } from '../delivery/recipient-values.ts';
 import { compileMjml } from '../render/compile-mjml.ts';
 import { digestText } from '../render/digest-text.ts';
 import { renderDigest } from '../render/render-digest.ts';
 import { renderConfirmSubscription, renderWelcome } from '../render/render-notice.ts';
-import { signToken } from '../subscribers/tokens.ts';
-import { describeSchedule } from '../schedule/cron-times.ts';
+import { confirmationProps, welcomeProps } from '../subscribers/notices.ts';
 import type { OutgoingMessage } from '../transport/transport.ts';
 
 export const TEMPLATES = [
@@ -46,10 +45,6 @@ export interface PreviewResult {
 async function sampleRecipient(db: Db): Promise<Recipient> {
   const row = await db.selectFrom('subscribers').select(['id', 'email', 'name']).where('status', '=', 'active').orderBy('id').limit(1).executeTakeFirst();
   return row ?? SAMPLE_RECIPIENT;
-}
-
-function publication(config: Config) {
-  return { name: config.publicationName, homeUrl: config.publicUrl, postalAddress: config.postalAddress };
 }
 
 async function previewDigest(db: Db, config: Config, week: Week, now: Date): Promise<PreviewResult> {
@@ -76,25 +71,12 @@ export async function renderPreview(db: Db, config: Config, template: TemplateNa
   const recipient = await sampleRecipient(db);
   const fromDb = recipient !== SAMPLE_RECIPIENT;
   if (template === 'confirm-subscription') {
-    const props = fromDb
-      ? { publication: publication(config), email: recipient.email, confirmUrl: `${config.publicUrl}/confirm?token=${signToken(config.appSecret, 'confirm', recipient.id)}` }
-      : confirmPreviewProps;
+    const props = fromDb ? confirmationProps(config, recipient, now) : confirmPreviewProps;
     const notice = await renderConfirmSubscription(props);
     const message = composeNoticeMessage(config, notice, { name: '', address: props.email }, 'preview');
     return { template, source: fromDb ? 'the first active subscriber' : 'PreviewProps', recipient: props.email, message, mjml: notice.mjml };
   }
-  const props = fromDb
-    ? {
-        publication: publication(config),
-        greeting: recipientValues(config, recipient).greeting,
-        email: recipient.email,
-        topics: [],
-        schedule: describeSchedule(config.cron, config.timeZone),
-        archiveUrl: `${config.publicUrl}/archive`,
-        preferencesUrl: preferencesUrl(config, recipient.id),
-        unsubscribeUrl: unsubscribeUrl(config, recipient.id),
-      }
-    : welcomePreviewProps;
+  const props = fromDb ? welcomeProps(config, recipient, []) : welcomePreviewProps;
   const notice = await renderWelcome(props);
   const message = composeNoticeMessage(config, notice, { name: '', address: props.email }, 'preview');
   return { template, source: fromDb ? 'the first active subscriber' : 'PreviewProps', recipient: props.email, message, mjml: notice.mjml };

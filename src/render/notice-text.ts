@@ -13,6 +13,7 @@ export function confirmSubscriptionText(props: ConfirmSubscriptionProps): string
     '',
     wrapText('Please confirm that this is your address by opening this link. Until you do, we will send you nothing else:'),
     props.confirmUrl,
+    `The link works for ${props.validDays} days.`,
     '',
     '-- ',
     wrapText(`You received this one email because ${props.email} was entered on our subscription form. If that was not you, ignore it: you will not be subscribed.`),

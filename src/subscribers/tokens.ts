@@ -11,24 +11,37 @@ function mac(secret: string, payload: string): Buffer {
 
 /**
  * A URL-safe token naming a purpose and a subscriber, signed with APP_SECRET.
+ * With `issuedAt`, it also carries when it was made, for links that expire
+ * (confirmation).
  *
  * @example
  * signToken(secret, 'unsubscribe', 42) // 'dW5zdWJzY3JpYmUuNDI.3q2-7w...'
  */
-export function signToken(secret: string, purpose: TokenPurpose, subscriberId: number): string {
-  const payload = `${purpose}.${subscriberId}`;
+export function signToken(secret: string, purpose: TokenPurpose, subscriberId: number, issuedAt?: Date): string {
+  const payload = issuedAt ? `${purpose}.${subscriberId}.${Math.floor(issuedAt.getTime() / 1000)}` : `${purpose}.${subscriberId}`;
   return `${Buffer.from(payload).toString('base64url')}.${mac(secret, payload).toString('base64url')}`;
 }
 
-/** The subscriber id when the token is genuine and for `purpose`; null otherwise. Constant-time compare. */
-export function verifyToken(secret: string, token: string, purpose: TokenPurpose): number | null {
+/** A genuine token: whom it names, and when it was made (null for a token that does not say). */
+export interface TokenClaims {
+  subscriberId: number;
+  issuedAt: Date | null;
+}
+
+/** The token's claims when it is genuine and for `purpose`; null otherwise. Constant-time compare. */
+export function readToken(secret: string, token: string, purpose: TokenPurpose): TokenClaims | null {
   const [encoded, signature, extra] = token.split('.');
   if (!encoded || !signature || extra !== undefined) return null;
   const payload = Buffer.from(encoded, 'base64url').toString('utf8');
   const given = Buffer.from(signature, 'base64url');
   const expected = mac(secret, payload);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  const match = /^([a-z]+)\.(\d+)$/.exec(payload);
+  const match = /^([a-z]+)\.(\d+)(?:\.(\d+))?$/.exec(payload);
   if (!match || match[1] !== purpose || !PURPOSES.includes(match[1] as TokenPurpose)) return null;
-  return Number(match[2]);
+  return { subscriberId: Number(match[2]), issuedAt: match[3] === undefined ? null : new Date(Number(match[3]) * 1000) };
+}
+
+/** The subscriber id when the token is genuine and for `purpose`; null otherwise. */
+export function verifyToken(secret: string, token: string, purpose: TokenPurpose): number | null {
+  return readToken(secret, token, purpose)?.subscriberId ?? null;
 }
