@@ -16,6 +16,7 @@ const storeTests = [
   'src/delivery/claims.test.ts',
   'src/digests/build-digest.test.ts',
   'src/render/stored-segments.test.ts',
+  'src/subscribers/feedback.test.ts',
   'src/schedule/schedule.test.ts',
 ];
 

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,11 +7,12 @@ import { COPIED_TABLES } from '../src/db/copy-store.ts';
 import { ROOT, type Workspace, createWorkspace, runCli } from './helpers/cli.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { TEST_STORE, openTestDb, scratchDatabaseUrl } from './helpers/store.ts';
+import { dsnReport } from './helpers/reports.ts';
 
 /** Every copied row of a store, by table, in id order: what a copy must carry over unchanged. */
 async function dump(db: Db): Promise<Record<string, unknown[]>> {
   const tables: Record<string, unknown[]> = {};
-  for (const table of COPIED_TABLES) tables[table] = await db.selectFrom(table).selectAll().orderBy('id').execute();
+  for (const table of COPIED_TABLES) tables[table] = await db.selectFrom(table).selectAll().orderBy((table === 'feedback_reports' ? 'report_key' : 'id') as never).execute();
   return tables;
 }
 
@@ -90,6 +91,12 @@ describe.skipIf(TEST_STORE !== 'postgres')('digest copy-store: an existing SQLit
     const list = JSON.parse((await runCli(['subscribers', 'list', '--json'], sqliteEnv)).stdout) as { email: string }[];
     expect((await runCli(['subscribers', 'remove', list[0]!.email, '--forget'], sqliteEnv)).code).toBe(0);
     expect((await runCli(['subscribers', 'add', 'not.yet@example.org', '--name', 'Not Yet'], sqliteEnv)).code).toBe(0);
+    // A late bounce about one reader, and a report that changed nothing.
+    const reports = join(ws.dir, 'reports');
+    mkdirSync(reports);
+    writeFileSync(join(reports, 'bounce.eml'), dsnReport({ reportId: '<dsn-1@mx.example.net>', recipient: list[1]!.email, action: 'failed', status: '5.2.2' }));
+    writeFileSync(join(reports, 'delay.eml'), dsnReport({ reportId: '<dsn-2@mx.example.net>', recipient: list[2]!.email, action: 'delayed', status: '4.2.2' }));
+    expect((await runCli(['feedback', 'import', reports], sqliteEnv)).stdout).toContain('feedback: 0 complaints, 1 bounce, 1 ignored');
     source = await dumpOf(sqliteEnv.DATABASE_URL!);
   }, 120_000);
 
@@ -152,7 +159,7 @@ describe.skipIf(TEST_STORE !== 'postgres')('digest copy-store: an existing SQLit
   it('refuses a target that already holds data, or the store itself, and writes nothing', async () => {
     const before = await dumpOf(pgEnv.DATABASE_URL!);
     const again = await runCli(['copy-store', '--to', pgEnv.DATABASE_URL!], sqliteEnv);
-    expectOneLineError(again, /^digest: the target store already holds data \(articles: \d+, subscribers: \d+, digests: 2, deliveries: \d+\); copy-store only fills an empty store$/);
+    expectOneLineError(again, /^digest: the target store already holds data \(articles: \d+, subscribers: \d+, digests: 2, deliveries: \d+, feedback_reports: 2\); copy-store only fills an empty store$/);
     expect(again.stdout).toBe('');
     expect(await dumpOf(pgEnv.DATABASE_URL!)).toEqual(before);
     const itself = await runCli(['copy-store', '--to', sqliteEnv.DATABASE_URL!], sqliteEnv);

@@ -6,6 +6,7 @@ import { registerArticleCommands } from './commands/articles.ts';
 import { registerCopyStoreCommand } from './commands/copy-store.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDigestCommands } from './commands/digest.ts';
+import { registerFeedbackCommands } from './commands/feedback.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerSubscriberCommands } from './commands/subscribers.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerArticleCommands(program);
   registerSubscriberCommands(program);
+  registerFeedbackCommands(program);
   registerDigestCommands(program);
   registerPreviewCommand(program);
   registerServeCommand(program);

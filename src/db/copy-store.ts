@@ -7,14 +7,18 @@ import type { Database } from './schema.ts';
 
 /**
  * What `digest copy-store` moves, parents before children so that every
- * foreign key holds as each row arrives. `leases`, `send_clock` and
+ * foreign key holds as each row arrives; then the complaint and bounce
+ * reports imported, so none counts twice later. `leases`, `send_clock` and
  * `send_grants` stay behind: they are the live state of running senders (who
  * holds a lock, when the limits last let a message go), which means nothing
  * in another store. So does `compiled_segments`, a cache the first send
  * from the target fills again.
  */
-export const COPIED_TABLES = ['articles', 'subscribers', 'digests', 'deliveries'] as const;
+export const COPIED_TABLES = ['articles', 'subscribers', 'digests', 'deliveries', 'feedback_reports'] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];
+
+/** The column each table is read in order of: its integer id, or the report's key (complaint and bounce reports, so a mailbox imported again after the copy still counts each once). */
+const KEY_OF: Record<CopiedTable, 'id' | 'report_key'> = { articles: 'id', subscribers: 'id', digests: 'id', deliveries: 'id', feedback_reports: 'report_key' };
 export type CopyCounts = Record<CopiedTable, number>;
 
 /**
@@ -49,18 +53,19 @@ export async function copyStore(source: Db, target: Db, options: { batchRows?: n
       .execute((from) =>
         target.transaction().execute(async (to) => {
           await refuseUnlessEmpty(to);
-          const counts: CopyCounts = { articles: 0, subscribers: 0, digests: 0, deliveries: 0 };
+          const counts: CopyCounts = { articles: 0, subscribers: 0, digests: 0, deliveries: 0, feedback_reports: 0 };
           for (const table of COPIED_TABLES) {
-            let lastId = 0;
+            const key = KEY_OF[table];
+            let last: number | string = key === 'id' ? 0 : '';
             for (;;) {
-              step = `reading ${table} after id ${lastId}`;
-              const rows = await from.selectFrom(table).selectAll().where('id', '>', lastId).orderBy('id').limit(batchRows).execute();
+              step = `reading ${table} after ${key} ${last}`;
+              // The tables differ in their key's column; the union of their types confuses the query's, hence the casts.
+              const rows = (await from.selectFrom(table).selectAll().where(key as never, '>', last as never).orderBy(key as never).limit(batchRows).execute()) as Record<string, number | string>[];
               if (rows.length === 0) break;
-              step = `writing ${table} ids ${rows[0]!.id}–${rows[rows.length - 1]!.id}`;
-              // Every table shares the shape that matters here (an integer id); the union confuses the insert's types.
+              step = `writing ${table} ${key}s ${rows[0]![key]}–${rows[rows.length - 1]![key]}`;
               await to.insertInto(table).values(rows as never).execute();
               counts[table] += rows.length;
-              lastId = rows[rows.length - 1]!.id;
+              last = rows[rows.length - 1]![key]!;
             }
           }
           if (dialectOf(to) === 'postgres') {
@@ -89,7 +94,7 @@ async function refuseUnlessEmpty(to: Transaction<Database>): Promise<void> {
 
 /** Sets each serial sequence so its next value follows the largest copied id. */
 async function resetSequences(to: Transaction<Database>): Promise<void> {
-  for (const table of COPIED_TABLES) {
+  for (const table of COPIED_TABLES.filter((t) => KEY_OF[t] === 'id')) {
     await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(table)}`.execute(to);
   }
 }

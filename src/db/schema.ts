@@ -125,6 +125,17 @@ export interface CompiledSegmentsTable {
   created_at: string;
 }
 
+/** Represents records in the `feedback_reports` table: each complaint or bounce report imported, once. */
+export interface FeedbackReportsTable {
+  /** The report's Message-ID, or `sha256:` of its bytes. */
+  report_key: string;
+  kind: 'complaint' | 'bounce' | 'ignored';
+  subscriber_id: number | null;
+  /** What the import did, as printed. */
+  detail: string;
+  imported_at: string;
+}
+
 export interface Database {
   articles: ArticlesTable;
   subscribers: SubscribersTable;
@@ -134,6 +145,7 @@ export interface Database {
   send_clock: SendClockTable;
   send_grants: SendGrantsTable;
   compiled_segments: CompiledSegmentsTable;
+  feedback_reports: FeedbackReportsTable;
 }
 
 export type ArticleRow = Selectable<ArticlesTable>;

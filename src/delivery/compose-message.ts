@@ -16,6 +16,16 @@ export function digestMessageId(config: Config, weekId: string, subscriberId: nu
   return `<${weekId}.${subscriberId}.${tag}@${config.senderDomain}>`;
 }
 
+/** Every Message-ID in `text` that this publication gave a digest (its tag checked): whose copy, of which week. */
+export function digestMessageIdsIn(config: Config, text: string): { weekId: string; subscriberId: number }[] {
+  const found: { weekId: string; subscriberId: number }[] = [];
+  for (const [id, weekId, subscriber] of text.matchAll(/<(\d{4}-W\d{2})\.(\d+)\.[0-9a-f]{12}@[^>\s]+>/g)) {
+    const subscriberId = Number(subscriber);
+    if (id === digestMessageId(config, weekId!, subscriberId)) found.push({ weekId: weekId!, subscriberId });
+  }
+  return found;
+}
+
 /**
  * One subscriber's copy of the digest, with every header the design
  * requires. With `buffers`, its bytes (`raw`) are written into pooled memory,

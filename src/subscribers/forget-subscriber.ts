@@ -5,8 +5,9 @@ import { checkedEmail, findSubscriberByEmail } from './subscriber-store.ts';
 /**
  * Erases a person (GDPR art. 17): their row goes, and their delivery rows
  * lose everything that could point back to them (the Message-ID carries their
- * id; server replies and errors often quote the address). What remains are
- * anonymous counts per digest and state.
+ * id; server replies and errors often quote the address), as do complaint
+ * and bounce reports imported about them. What remains are anonymous counts
+ * per digest and state.
  */
 export async function forgetSubscriber(db: Db, email: string): Promise<{ email: string; deliveries: number }> {
   const existing = await findSubscriberByEmail(db, checkedEmail(email));
@@ -17,6 +18,8 @@ export async function forgetSubscriber(db: Db, email: string): Promise<{ email: 
       .set({ subscriber_id: null, message_id: null, smtp_response: null, last_error: null, claimed_by: null, claimed_until: null })
       .where('subscriber_id', '=', existing.id)
       .executeTakeFirst();
+    // A complaint or bounce report imported about them quoted the address.
+    await trx.updateTable('feedback_reports').set({ subscriber_id: null, detail: 'about a subscriber since erased' }).where('subscriber_id', '=', existing.id).execute();
     await trx.deleteFrom('subscribers').where('id', '=', existing.id).execute();
     return { email: existing.email, deliveries: Number(result.numUpdatedRows) };
   });

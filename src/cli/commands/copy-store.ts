@@ -20,8 +20,9 @@ export function registerCopyStoreCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-Copies articles, subscribers, digests and deliveries from DATABASE_URL with their ids, so
-delivery history (statuses, attempts, Message-IDs) stays attached to its digest and subscriber.
+Copies articles, subscribers, digests, deliveries and imported feedback reports from DATABASE_URL
+with their ids, so delivery history (statuses, attempts, Message-IDs) stays attached to its digest
+and subscriber.
 One transaction on the target: a failure leaves it as it was. Not copied: leases, send_clock and
 send_grants, the state of running senders, and compiled_segments, which the next send fills again.
 Stop the service and any sender before copying.`,
@@ -38,7 +39,7 @@ Stop the service and any sender before copying.`,
           await migrateToLatest(target);
           const counts = await copyStore(db, target);
           console.log(`copied ${from} → ${to}`);
-          for (const table of COPIED_TABLES) console.log(`  ${`${table}:`.padEnd(13)}${plural(counts[table], 'row')}`);
+          for (const table of COPIED_TABLES) console.log(`  ${`${table}:`.padEnd(18)}${plural(counts[table], 'row')}`);
           console.log(`in ${((performance.now() - started) / 1000).toFixed(1)} s, one transaction; leases, send_clock and send_grants were not copied (running senders' state)`);
         } finally {
           await target.destroy();

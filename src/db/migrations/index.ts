@@ -3,6 +3,7 @@ import * as m001 from './001-initial.ts';
 import * as m002 from './002-open-deliveries-index.ts';
 import * as m003 from './003-workers.ts';
 import * as m004 from './004-compiled-segments.ts';
+import * as m005 from './005-feedback-reports.ts';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '002-open-deliveries-index': m002,
   '003-workers': m003,
   '004-compiled-segments': m004,
+  '005-feedback-reports': m005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,57 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../db/connect.ts';
+import type { SubscriberRow } from '../db/schema.ts';
+import { recordHardBounce } from '../delivery/delivery-store.ts';
+import type { FeedbackReport } from './feedback-report.ts';
+import { findSubscriberByEmail, findSubscriberById } from './subscriber-store.ts';
+
+export interface FeedbackOutcome {
+  kind: FeedbackReport['feedback']['kind'] | 'duplicate';
+  /** One line for the operator. */
+  detail: string;
+}
+
+/**
+ * Acts on one report, in one transaction with the record that it was
+ * imported: a spam complaint makes the subscriber `complained` (no digest
+ * goes to them again, as Gmail and Yahoo require); a permanent bounce counts
+ * like a 5xx at send time, and at HARD_BOUNCE_LIMIT makes them `bounced`.
+ */
+export async function recordFeedback(db: Db, config: Config, report: FeedbackReport, now = new Date()): Promise<FeedbackOutcome> {
+  const stamp = now.toISOString();
+  return db.transaction().execute(async (trx) => {
+    const seen = await trx.selectFrom('feedback_reports').select('report_key').where('report_key', '=', report.key).executeTakeFirst();
+    if (seen) return { kind: 'duplicate', detail: `already imported (${report.key})` };
+    const { feedback } = report;
+    let subscriber: SubscriberRow | undefined;
+    let detail: string;
+    if (feedback.kind === 'ignored') {
+      detail = `ignored: ${feedback.reason}`;
+    } else {
+      subscriber = feedback.subscriberId !== null ? await findSubscriberById(trx, feedback.subscriberId) : undefined;
+      subscriber ??= feedback.address ? await findSubscriberByEmail(trx, feedback.address) : undefined;
+      if (!subscriber) {
+        detail = `${feedback.kind} about ${feedback.address ?? 'an unknown address'}: no subscriber matches, nothing changed`;
+      } else if (feedback.kind === 'complaint') {
+        const marked = await trx
+          .updateTable('subscribers')
+          .set({ status: 'complained', updated_at: stamp })
+          .where('id', '=', subscriber.id)
+          .where('status', '!=', 'complained')
+          .executeTakeFirst();
+        detail = Number(marked.numUpdatedRows) > 0 ? `complaint from ${subscriber.email}: marked complained, no more digests` : `complaint from ${subscriber.email}: already complained`;
+      } else {
+        await recordHardBounce(trx, subscriber.id, config.hardBounceLimit, now);
+        const after = (await findSubscriberById(trx, subscriber.id))!;
+        detail = `bounce ${feedback.status} for ${subscriber.email}${feedback.diagnostic ? ` (${feedback.diagnostic})` : ''}: hard bounce ${after.bounce_count} of ${config.hardBounceLimit}${
+          after.status === 'bounced' ? ', bounced: no more digests' : ''
+        }`;
+      }
+    }
+    await trx
+      .insertInto('feedback_reports')
+      .values({ report_key: report.key, kind: feedback.kind, subscriber_id: subscriber?.id ?? null, detail, imported_at: stamp })
+      .execute();
+    return { kind: feedback.kind, detail };
+  });
+}
