@@ -140,6 +140,11 @@ describe('the audience endpoints over a real socket', () => {
     expect(oneClick.headers.get('location')).toBeNull();
     expect(oneClick.headers.get('set-cookie')).toBeNull();
     expect((await subscriber('ada@example.org'))!.status).toBe('unsubscribed');
+    // The answer, and the link followed again later: both say so and offer the way back.
+    const again = await (await fetch(`${http.url}/unsubscribe?token=${token}`)).text();
+    for (const body of [await oneClick.text(), again]) {
+      expect(body).toContain('ada@example.org gets no more digests. Changed your mind? <a href="/subscribe">Subscribe again</a>.');
+    }
   });
 
   it('accepts the one-click body as multipart/form-data too', async () => {

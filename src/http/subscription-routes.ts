@@ -52,6 +52,11 @@ ${categories.length ? topicsFieldset(categories, [], 'Topics (tick none to get t
 <p class="muted">We will send one email to confirm the address. ${e(config.publicationName)} never shares it.</p>`;
 }
 
+/** The answer to every way of leaving, and to a second visit after it: the way back in is one click away. */
+function unsubscribedPage(config: Config, email: string) {
+  return page(config, 200, 'Unsubscribed', `<h1>You're unsubscribed</h1><p>${e(email)} gets no more digests. Changed your mind? <a href="/subscribe">Subscribe again</a>.</p>`);
+}
+
 /**
  * The reader-facing routes: subscribe (double opt-in), confirm, unsubscribe
  * (RFC 8058 one-click) and preferences. Every token is checked for its
@@ -112,7 +117,7 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
     'GET /unsubscribe': async ({ url }) => {
       const subscriber = await subscriberFor(url, 'unsubscribe');
       if (!subscriber) return badLinkPage(config);
-      if (subscriber.status === 'unsubscribed') return page(config, 200, 'Unsubscribed', `<h1>You're unsubscribed</h1><p>${e(subscriber.email)} gets no more digests.</p>`);
+      if (subscriber.status === 'unsubscribed') return unsubscribedPage(config, subscriber.email);
       return page(
         config,
         200,
@@ -127,7 +132,7 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
       const subscriber = await subscriberFor(url, 'unsubscribe');
       if (!subscriber) return badLinkPage(config);
       await unsubscribeSubscriber(db, subscriber.id);
-      return page(config, 200, 'Unsubscribed', `<h1>You're unsubscribed</h1><p>${e(subscriber.email)} gets no more digests. Changed your mind? <a href="/subscribe">Subscribe again</a>.</p>`);
+      return unsubscribedPage(config, subscriber.email);
     },
 
     'GET /preferences': async ({ url }) => {
@@ -141,7 +146,7 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
       if (!subscriber) return badLinkPage(config);
       if (form.get('action') === 'unsubscribe') {
         await unsubscribeSubscriber(db, subscriber.id);
-        return page(config, 200, 'Unsubscribed', `<h1>You're unsubscribed</h1><p>${e(subscriber.email)} gets no more digests.</p>`);
+        return unsubscribedPage(config, subscriber.email);
       }
       const categories = await knownCategories(db);
       const topics = parseTopics(form.getAll('topics').join(',')).filter((t) => categories.includes(t));
