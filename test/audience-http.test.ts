@@ -143,7 +143,7 @@ describe('the audience endpoints over a real socket', () => {
     // The answer, and the link followed again later: both say so and offer the way back.
     const again = await (await fetch(`${http.url}/unsubscribe?token=${token}`)).text();
     for (const body of [await oneClick.text(), again]) {
-      expect(body).toContain('ada@example.org gets no more digests. Changed your mind? <a href="/subscribe">Subscribe again</a>.');
+      expect(body).toContain('Ada@example.org gets no more digests. Changed your mind? <a href="/subscribe">Subscribe again</a>.');
     }
   });
 
