@@ -39,6 +39,10 @@ describe('loadConfig', () => {
     [{ DIGEST_CRON: '0 99 * * 1' }, 'invalid configuration: DIGEST_CRON must be a cron expression with 5 or 6 fields, got "0 99 * * 1"'],
     [{ CATCHUP_WINDOW: 'soon' }, 'invalid configuration: CATCHUP_WINDOW must be a duration like 30s, 15m or 24h, got "soon"'],
     [{ PUBLICATION_TOPIC: 'AI\r\nBcc: x@example.com' }, 'invalid configuration: PUBLICATION_TOPIC must be one line of at most 120 characters'],
+    [
+      { TRUSTED_PROXIES: 'loopback, proxy.internal' },
+      'invalid configuration: TRUSTED_PROXIES "proxy.internal" is not an IP address or CIDR range; expected addresses or CIDR ranges separated by commas, or loopback',
+    ],
     [{ DKIM_DOMAIN: 'example.com' }, 'invalid configuration: DKIM_DOMAIN must be set together with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE'],
   ])('rejects %o with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
@@ -64,7 +68,7 @@ describe('.env.example', () => {
     const { readFileSync } = await import('node:fs');
     const { parseEnv } = await import('node:util');
     const env = parseEnv(readFileSync(new URL('../.env.example', import.meta.url), 'utf8')) as Record<string, string>;
-    expect(Object.keys(env)).toHaveLength(27);
+    expect(Object.keys(env)).toHaveLength(28);
     expect(loadConfig(env)).toEqual(loadConfig({}));
   });
 });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { UserError } from './errors.ts';
 import { parseMailbox } from './mailbox.ts';
 import { isValidCron } from './schedule/cron-times.ts';
+import { proxyEntryProblem } from './http/trusted-proxies.ts';
 
 /**
  * One environment variable: an empty string counts as unset (as in most
@@ -57,6 +58,15 @@ const cronExpression = z.string().refine((value) => /^\s*(\S+\s+){4,5}\S+\s*$/.t
   error: (issue) => `must be a cron expression with 5 or 6 fields, got "${String(issue.input)}"`,
 });
 
+/** `loopback, 10.0.0.0/8, 2001:db8::1`: the reverse proxies whose X-Forwarded-For is believed. */
+const proxyList = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .superRefine((entries, ctx) => {
+    const problem = entries.map(proxyEntryProblem).find(Boolean);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; expected addresses or CIDR ranges separated by commas, or loopback` });
+  });
+
 const UNITS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
 /** `90s`, `15m`, `24h`, `2d` or plain seconds → milliseconds. */
@@ -98,6 +108,7 @@ const schema = z
     SHUTDOWN_TIMEOUT: setting(duration, '30s'),
     HTTP_HOST: setting(z.string(), '127.0.0.1'),
     HTTP_PORT: setting(wholeNumber(0, 65535), '8080'),
+    TRUSTED_PROXIES: setting(proxyList, 'loopback'),
     LOG_LEVEL: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   })
   .superRefine((env, ctx) => {
@@ -149,6 +160,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   httpHost: string;
   httpPort: number;
+  /** Addresses and CIDR ranges (`loopback` included as is) whose X-Forwarded-For the HTTP app believes. */
+  trustedProxies: string[];
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -194,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
     httpHost: e.HTTP_HOST,
     httpPort: e.HTTP_PORT,
+    trustedProxies: e.TRUSTED_PROXIES,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.ts';
 import { type Reply, page } from './pages.ts';
 import type { Route } from './subscription-routes.ts';
+import { TrustedProxies } from './trusted-proxies.ts';
 
 export interface HttpServer {
   url: string;
@@ -22,20 +23,6 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * The client's address for rate limits. Behind the documented set-up (a TLS
- * reverse proxy on the same host) every request comes from loopback, so a
- * loopback peer's X-Forwarded-For is trusted; a remote peer's is not, since
- * anyone can send that header.
- */
-function clientAddress(req: IncomingMessage): string {
-  const peer = req.socket.remoteAddress ?? 'unknown';
-  const forwarded = req.headers['x-forwarded-for'];
-  const loopback = /^(127\.|::1$|::ffff:127\.)/.test(peer);
-  if (!loopback || typeof forwarded !== 'string') return peer;
-  return forwarded.split(',')[0]!.trim() || peer;
 }
 
 /**
@@ -63,6 +50,12 @@ export async function startHttpServer(
   routes: Record<string, Route>,
   options: { host?: string; port?: number; onError?: (error: unknown, context: string) => void } = {},
 ): Promise<HttpServer> {
+  // The client's address for rate limits: behind a reverse proxy, from X-Forwarded-For (TRUSTED_PROXIES).
+  const proxies = new TrustedProxies(config.trustedProxies);
+  const clientAddress = (req: IncomingMessage) => {
+    const forwarded = req.headers['x-forwarded-for'];
+    return proxies.clientOf(req.socket.remoteAddress ?? 'unknown', typeof forwarded === 'string' ? forwarded : undefined);
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     let reply: Reply;
     try {
