@@ -71,7 +71,8 @@ describe('claims shared by several senders', () => {
 
 describe('per-message records', () => {
   it('are kept when another caller’s transaction, open at the same moment, rolls back', async () => {
-    const [row] = await claimDueDeliveries(db, digestId, { limit: 1, owner: HERE, resendUncertain: true, now: T0 });
+    const [sending, next] = await claimDueDeliveries(db, digestId, { limit: 2, owner: HERE, resendUncertain: true, now: T0 });
+    expect(await beginAttempt(db, sending!.id, HERE, T0)).toBe(true);
     let rollBack!: () => void;
     const held = new Promise<void>((resolve) => (rollBack = resolve));
     let opened!: () => void;
@@ -83,14 +84,17 @@ describe('per-message records', () => {
       throw new Error('rolled back');
     });
     await open;
-    // On SQLite both share one connection: a record written into the open transaction would vanish with it.
-    const began = beginAttempt(db, row!.id, HERE, T0);
-    const sent = markSent(db, row!.id, { messageId: '<m@example.com>', response: '250 OK', now: at(1) });
+    // On SQLite all share one connection: a record written into the open transaction would vanish with it.
+    const sent = markSent(db, sending!.id, { messageId: '<m@example.com>', response: '250 OK', now: at(1) });
+    const began = beginAttempt(db, next!.id, HERE, at(1));
     rollBack();
     await expect(other).rejects.toThrow('rolled back');
-    expect(await began).toBe(true);
     await sent;
-    const after = await db.selectFrom('deliveries').select(['status', 'message_id']).where('id', '=', row!.id).executeTakeFirstOrThrow();
-    expect(after).toEqual({ status: 'sent', message_id: '<m@example.com>' });
+    expect(await began).toBe(true);
+    const rows = await db.selectFrom('deliveries').select(['id', 'status', 'message_id']).where('id', 'in', [sending!.id, next!.id]).orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: sending!.id, status: 'sent', message_id: '<m@example.com>' },
+      { id: next!.id, status: 'sending', message_id: null },
+    ]);
   });
 });
