@@ -25,7 +25,7 @@ describe('digest feedback import', () => {
     const maildir = join(ws.dir, 'Maildir');
     for (const sub of ['new', 'cur', 'tmp']) mkdirSync(join(maildir, sub), { recursive: true });
     writeFileSync(join(maildir, 'new', '1700000001.complaint'), arfReport({ reportId: '<fbl-1@x>', original: originalHeaders(digestMessageId(config, '2026-W42', 1), 'redacted@x') }));
-    writeFileSync(join(maildir, 'cur', '1700000002.bounce:2,S'), dsnReport({ reportId: '<dsn-1@mx>', recipient: 'bob@example.org', action: 'failed', status: '5.1.1' }));
+    writeFileSync(join(maildir, 'cur', '1700000002.bounce:2,S'), dsnReport({ reportId: '<dsn-1@mx>', recipient: 'bob@example.org', action: 'failed', status: '5.1.1', original: originalHeaders(digestMessageId(config, '2026-W42', 2), 'bob@example.org') }));
     writeFileSync(join(maildir, 'cur', '1700000003.reply:2,S'), 'From: cy@example.org\r\nSubject: Out of office\r\n\r\nBack soon.\r\n');
 
     const first = await runCli(['feedback', 'import', maildir, join(ws.dir, 'no-such.eml')], ws.env);
@@ -50,5 +50,10 @@ describe('digest feedback import', () => {
     const send = await runCli(['send', '--week', '2026-W42'], ws.env);
     expect(send.code).toBe(0);
     expect(readdirSync(join(ws.dir, 'outbox', '2026-W42')).filter((f) => f.endsWith('.eml'))).toEqual([expect.stringContaining('cy@example.org')]);
+    // The operator sees the week's reports, and the complaint rate Gmail watches.
+    const status = await runCli(['status', '--week', '2026-W42'], ws.env);
+    expect(status.stdout).toContain('  feedback:   1 spam complaint (100.00 % of those sent), 1 late bounce (digest feedback import)');
+    const json = JSON.parse((await runCli(['status', '--week', '2026-W42', '--json'], ws.env)).stdout) as { feedback: unknown };
+    expect(json.feedback).toEqual({ complaints: 1, lateBounces: 1 });
   });
 });

@@ -131,6 +131,8 @@ export interface FeedbackReportsTable {
   report_key: string;
   kind: 'complaint' | 'bounce' | 'ignored';
   subscriber_id: number | null;
+  /** The week of the digest the report is about (from its Message-ID); null when the report did not carry it. */
+  week: string | null;
   /** What the import did, as printed. */
   detail: string;
   imported_at: string;

@@ -15,10 +15,20 @@ export interface SendStatus {
   topErrors: { error: string; count: number }[];
   /** The senders holding deliveries of this digest right now (`host:pid:id`), and how many each holds. */
   senders: { owner: string; claimed: number }[];
+  /** Reports about this digest imported with `digest feedback import`: spam complaints and bounces after acceptance. */
+  feedback: { complaints: number; lateBounces: number };
 }
 
 /** What an operator needs to watch a send: progress, speed, what is failing and why. */
 export async function describeSend(db: Db, config: Config, digestId: number, now = new Date()): Promise<SendStatus> {
+  const reports = await db
+    .selectFrom('feedback_reports as f')
+    .innerJoin('digests as d', 'd.week', 'f.week')
+    .select(['f.kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('d.id', '=', digestId)
+    .groupBy('f.kind')
+    .execute();
+  const reported = (kind: string) => Number(reports.find((r) => r.kind === kind)?.n ?? 0);
   const counts = await countDeliveries(db, digestId);
   const minuteAgo = new Date(now.getTime() - 60_000).toISOString();
   const recent = await db
@@ -50,5 +60,6 @@ export async function describeSend(db: Db, config: Config, digestId: number, now
     hourlyResumeAt: resume?.toISOString() ?? null,
     senders: holders.map(({ owner, claimed }) => ({ owner, claimed })),
     topErrors: errors.map((e) => ({ error: e.last_error!, count: Number(e.n) })),
+    feedback: { complaints: reported('complaint'), lateBounces: reported('bounce') },
   };
 }

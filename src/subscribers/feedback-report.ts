@@ -12,8 +12,8 @@ import { type MimePart, contentTypeOf, decodedBody, leafParts, parseHeaders, rea
 
 /** What a report says, and about whom: the subscriber from our Message-ID (its tag checked), else the address it names. */
 export type Feedback =
-  | { kind: 'complaint'; feedbackType: string; subscriberId: number | null; address: string | null }
-  | { kind: 'bounce'; status: string; diagnostic: string; subscriberId: number | null; address: string | null }
+  | { kind: 'complaint'; feedbackType: string; subscriberId: number | null; address: string | null; weekId: string | null }
+  | { kind: 'bounce'; status: string; diagnostic: string; subscriberId: number | null; address: string | null; weekId: string | null }
   | { kind: 'ignored'; reason: string };
 
 export interface FeedbackReport {
@@ -58,14 +58,16 @@ export function readFeedbackReport(config: Config, raw: Buffer): FeedbackReport 
     return { key, feedback: { kind: 'ignored', reason: `not a complaint or bounce report (${type}${reportType ? `; report-type=${reportType}` : ''})` } };
   }
   const parts = leafParts(message);
-  const subscriberId = digestMessageIdsIn(config, partsText(parts, ORIGINAL_PARTS))[0]?.subscriberId ?? null;
+  const digest = digestMessageIdsIn(config, partsText(parts, ORIGINAL_PARTS))[0];
+  const subscriberId = digest?.subscriberId ?? null;
+  const weekId = digest?.weekId ?? null;
 
   if (reportType === 'feedback-report') {
     const fields = fieldBlocks(partsText(parts, ['message/feedback-report']))[0] ?? new Map<string, string>();
     const feedbackType = (fields.get('feedback-type') ?? '').toLowerCase();
     // abuse is the spam button; not-spam, fraud, virus and the rest are not a reader asking to stop.
     if (feedbackType !== 'abuse') return { key, feedback: { kind: 'ignored', reason: `feedback type "${feedbackType || 'none'}" is not a spam complaint` } };
-    return { key, feedback: { kind: 'complaint', feedbackType, subscriberId, address: addressOf(fields.get('original-rcpt-to')) } };
+    return { key, feedback: { kind: 'complaint', feedbackType, subscriberId, address: addressOf(fields.get('original-rcpt-to')), weekId } };
   }
 
   const recipients = fieldBlocks(partsText(parts, ['message/delivery-status', 'message/global-delivery-status'])).filter((f) => f.has('action'));
@@ -82,6 +84,7 @@ export function readFeedbackReport(config: Config, raw: Buffer): FeedbackReport 
       diagnostic: (failed.get('diagnostic-code') ?? '').replace(/^smtp\s*;\s*/i, '').slice(0, 300),
       subscriberId,
       address: addressOf(failed.get('final-recipient') ?? failed.get('original-recipient')),
+      weekId,
     },
   };
 }

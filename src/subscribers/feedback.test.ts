@@ -39,7 +39,7 @@ describe('complaint and bounce reports', () => {
     // Erasing Ada erases her address from the record of the report too.
     await forgetSubscriber(db, 'ada@example.org');
     const kept = await db.selectFrom('feedback_reports').selectAll().execute();
-    expect(kept).toEqual([expect.objectContaining({ report_key: '<fbl-1@fbl.mailprovider.example>', kind: 'complaint', subscriber_id: null })]);
+    expect(kept).toEqual([expect.objectContaining({ report_key: '<fbl-1@fbl.mailprovider.example>', kind: 'complaint', subscriber_id: null, week: '2026-W47' })]);
     expect(JSON.stringify(kept)).not.toContain('ada@');
   });
 

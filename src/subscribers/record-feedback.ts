@@ -50,7 +50,7 @@ export async function recordFeedback(db: Db, config: Config, report: FeedbackRep
     }
     await trx
       .insertInto('feedback_reports')
-      .values({ report_key: report.key, kind: feedback.kind, subscriber_id: subscriber?.id ?? null, detail, imported_at: stamp })
+      .values({ report_key: report.key, kind: feedback.kind, subscriber_id: subscriber?.id ?? null, week: feedback.kind === 'ignored' ? null : feedback.weekId, detail, imported_at: stamp })
       .execute();
     return { kind: feedback.kind, detail };
   });

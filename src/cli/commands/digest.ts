@@ -178,6 +178,12 @@ export function registerDigestCommands(program: Command): void {
         if (status.nextRetryAt) console.log(`  next retry: ${status.nextRetryAt}`);
         for (const s of status.senders) console.log(`  sender:     ${s.owner} holds ${plural(s.claimed, 'delivery', 'deliveries')}`);
         for (const e of status.topErrors) console.log(`  error ×${e.count}: ${e.error}`);
+        const { complaints, lateBounces } = status.feedback;
+        if (complaints + lateBounces > 0) {
+          // Gmail asks bulk senders to stay under 0.3 % of spam complaints.
+          const rate = status.counts.sent > 0 ? ` (${((complaints / status.counts.sent) * 100).toFixed(2)} % of those sent)` : '';
+          console.log(`  feedback:   ${plural(complaints, 'spam complaint')}${rate}, ${plural(lateBounces, 'late bounce')} (digest feedback import)`);
+        }
       });
     });
 }
