@@ -70,14 +70,19 @@ describe('the audience endpoints over a real socket', () => {
     expect(confirmation?.subject).toBe('Confirm your subscription to The Harm Ledger');
     expect(confirmation!.text).toContain('The link works for 7 days.');
     const link = /https:\/\/news\.example\.org\/confirm\?token=[\w.-]+/.exec(confirmation!.text!)![0];
-    const confirmed = await fetch(link.replace('https://news.example.org', http.url));
+    const local = link.replace('https://news.example.org', http.url);
+    // Opening the link (as a mail scanner does too) only shows the button.
+    const opened = await fetch(local);
+    expect(opened.status).toBe(200);
+    expect(await opened.text()).toMatch(/<form method="post" action="\/confirm\?token=[\w.-]+"><button type="submit">Confirm my subscription<\/button><\/form>/);
+    expect(await subscriber('ada@example.org')).toMatchObject({ status: 'pending' });
+    const confirmed = await fetch(local, { method: 'POST' });
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).toContain("You're subscribed");
     expect(await subscriber('ada@example.org')).toMatchObject({ status: 'active' });
     expect((await mailTo('Ada@example.org')).map((m) => m.subject)).toEqual(['Confirm your subscription to The Harm Ledger', 'Welcome to The Harm Ledger']);
 
-    const replay = await fetch(link.replace('https://news.example.org', http.url));
-    expect(await replay.text()).toContain('Already confirmed');
+    for (const method of ['POST', 'GET']) expect(await (await fetch(local, { method })).text()).toContain('Already confirmed');
     expect(await mailTo('Ada@example.org')).toHaveLength(2);
   });
 
@@ -87,15 +92,15 @@ describe('the audience endpoints over a real socket', () => {
     const link = (daysAgo: number | null) =>
       `${http.url}/confirm?token=${signToken(config.appSecret, 'confirm', late.id, daysAgo === null ? undefined : new Date(Date.now() - daysAgo * 86_400_000))}`;
     // null: a link sent before links carried their date.
-    for (const old of [8, null]) {
-      const response = await fetch(link(old));
+    for (const [old, method] of [[8, 'GET'], [8, 'POST'], [null, 'POST']] as const) {
+      const response = await fetch(link(old), { method });
       expect(response.status).toBe(410);
       const body = await response.text();
       expect(body).toContain('This link has expired');
       expect(body).toContain('<a href="/subscribe">Subscribe again</a>');
     }
     expect((await subscriber('late@example.org'))!.status).toBe('pending');
-    expect(await (await fetch(link(6))).text()).toContain("You're subscribed");
+    expect(await (await fetch(link(6), { method: 'POST' })).text()).toContain("You're subscribed");
     // Once the address is on the list, an old link just says so.
     expect(await (await fetch(link(30))).text()).toContain('Already confirmed');
   });

@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import type { SubscriberRow } from '../db/schema.ts';
 import { isEmailAddress, normalizeEmail } from '../mailbox.ts';
 import { escapeHtml as e } from '../render/slots.ts';
 import { describeSchedule } from '../schedule/cron-times.ts';
@@ -52,6 +53,10 @@ ${categories.length ? topicsFieldset(categories, [], 'Topics (tick none to get t
 <p class="muted">We will send one email to confirm the address. ${e(config.publicationName)} never shares it.</p>`;
 }
 
+function alreadyConfirmedPage(config: Config, email: string) {
+  return page(config, 200, 'Already subscribed', `<h1>Already confirmed</h1><p>${e(email)} is subscribed. Nothing else to do.</p>`);
+}
+
 /** The answer to every way of leaving, and to a second visit after it: the way back in is one click away. */
 function unsubscribedPage(config: Config, email: string) {
   return page(config, 200, 'Unsubscribed', `<h1>You're unsubscribed</h1><p>${e(email)} gets no more digests. Changed your mind? <a href="/subscribe">Subscribe again</a>.</p>`);
@@ -68,6 +73,26 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
   const subscriberFor = (url: URL, purpose: TokenPurpose) => {
     const id = verifyToken(config.appSecret, url.searchParams.get('token') ?? '', purpose);
     return id === null ? Promise.resolve(undefined) : findSubscriberById(db, id);
+  };
+  /** The pending subscriber a confirmation link names, or the page that answers instead: a bad, expired or spent link. */
+  const confirmTarget = async (url: URL): Promise<SubscriberRow | Reply> => {
+    const token = readToken(config.appSecret, url.searchParams.get('token') ?? '', 'confirm');
+    const subscriber = token ? await findSubscriberById(db, token.subscriberId) : undefined;
+    if (!token || !subscriber) return badLinkPage(config);
+    // However old the link, it can still say that the address is on the list.
+    if (subscriber.status === 'active') return alreadyConfirmedPage(config, subscriber.email);
+    if (subscriber.status !== 'pending') {
+      return page(config, 200, 'Link expired', `<h1>This link is no longer valid</h1><p>The address left the list since. <a href="/subscribe">Subscribe again</a> if you would like the digest.</p>`);
+    }
+    if (!confirmLinkFresh(token.issuedAt)) {
+      return page(
+        config,
+        410,
+        'Link expired',
+        `<h1>This link has expired</h1><p>Confirmation links work for ${CONFIRM_LINK_DAYS} days. <a href="/subscribe">Subscribe again</a> and we will send you a new one.</p>`,
+      );
+    }
+    return subscriber;
   };
   const tokenQuery = (url: URL) => `?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`;
 
@@ -91,26 +116,30 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
       return page(config, 200, 'Check your inbox', `<h1>Check your inbox</h1><p>If ${e(email)} can receive the digest, a message with a confirmation link is on its way. Click it and you are subscribed.</p>`);
     },
 
+    // Mail scanners (Safe Links and the like) open every link: a GET only shows the button, so that
+    // nobody is signed up because their employer's scanner followed a link they never asked for.
     'GET /confirm': async ({ url }) => {
-      const token = readToken(config.appSecret, url.searchParams.get('token') ?? '', 'confirm');
-      const subscriber = token ? await findSubscriberById(db, token.subscriberId) : undefined;
-      if (!token || !subscriber) return badLinkPage(config);
-      // An old link cannot sign anyone up; it can still say that the address is on the list.
-      if (subscriber.status !== 'active' && !confirmLinkFresh(token.issuedAt)) {
-        return page(
-          config,
-          410,
-          'Link expired',
-          `<h1>This link has expired</h1><p>Confirmation links work for ${CONFIRM_LINK_DAYS} days. <a href="/subscribe">Subscribe again</a> and we will send you a new one.</p>`,
-        );
-      }
-      const { outcome, subscriber: updated } = await confirmSubscription(db, subscriber.id);
+      const target = await confirmTarget(url);
+      if (!('email' in target)) return target;
+      return page(
+        config,
+        200,
+        'Confirm your subscription',
+        `<h1>Confirm your subscription</h1><p>The weekly digest of ${e(config.publicationName)} will go to ${e(target.email)}.</p>
+<form method="post" action="/confirm${e(tokenQuery(url))}"><button type="submit">Confirm my subscription</button></form>`,
+      );
+    },
+
+    'POST /confirm': async ({ url }) => {
+      const target = await confirmTarget(url);
+      if (!('email' in target)) return target;
+      const { outcome, subscriber: updated } = await confirmSubscription(db, target.id);
       if (outcome === 'confirmed') {
         await sendWelcomeEmail(config, transport, updated!).catch((error: unknown) => deps.onError?.(error, 'welcome email'));
         return page(config, 200, 'Subscribed', `<h1>You're subscribed</h1><p>The weekly digest will reach ${e(updated!.email)} every week. A welcome email explains how to choose topics or leave.</p>`);
       }
-      if (outcome === 'already-active') return page(config, 200, 'Already subscribed', `<h1>Already confirmed</h1><p>${e(subscriber.email)} is subscribed. Nothing else to do.</p>`);
-      return page(config, 200, 'Link expired', `<h1>This link is no longer valid</h1><p>The address left the list since. <a href="/subscribe">Subscribe again</a> if you would like the digest.</p>`);
+      // Another click got there a moment before this one.
+      return alreadyConfirmedPage(config, target.email);
     },
 
     // Link scanners follow GET links: a GET only shows the button.

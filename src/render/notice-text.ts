@@ -11,7 +11,7 @@ export function confirmSubscriptionText(props: ConfirmSubscriptionProps): string
     '',
     wrapText(`Someone, hopefully you, asked for the weekly digest of ${name} to be sent to ${props.email}.`),
     '',
-    wrapText('Please confirm that this is your address by opening this link. Until you do, we will send you nothing else:'),
+    wrapText('Please confirm that this is your address: open this link and press the button. Until you do, we will send you nothing else:'),
     props.confirmUrl,
     `The link works for ${props.validDays} days.`,
     '',
