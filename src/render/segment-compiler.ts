@@ -18,7 +18,7 @@ export const compileInProcess: SegmentCompiler = async (content, keys, config) =
 };
 
 /** What crosses the process boundary: the content with its week by name. */
-interface CompileRequest {
+export interface CompileRequest {
   weekId: string;
   timeZone: string;
   subject: string;
@@ -65,7 +65,8 @@ function startCompileChild(): CompileChild {
   };
 }
 
-const requestFor = (content: DigestContent, keys: SegmentKey[]): CompileRequest => ({
+/** The content as plain data (its week by id and time zone): what a compile reads of it, for a child or for a hash. */
+export const requestFor = (content: DigestContent, keys: SegmentKey[]): CompileRequest => ({
   weekId: content.week.id,
   timeZone: content.week.timeZone,
   subject: content.subject,

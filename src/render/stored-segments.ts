@@ -6,7 +6,7 @@ import type { Db } from '../db/connect.ts';
 import type { SegmentKey } from '../digests/segments.ts';
 import { projectRoot } from '../project-root.ts';
 import type { CompiledDigest, DigestContent } from './rendered-digest.ts';
-import type { SegmentCompiler } from './segment-compiler.ts';
+import { type SegmentCompiler, requestFor } from './segment-compiler.ts';
 
 /**
  * Settings the compile never reads: secrets (a hash of them is still not
@@ -47,9 +47,8 @@ export function codeIdentity(): string {
 /** The key of one segment's compile: a hash of everything it reads. */
 export function compileInputs(content: DigestContent, key: SegmentKey, config: Config, codeId = codeIdentity()): string {
   const settings = Object.entries(config).filter(([name]) => !NOT_COMPILED.includes(name as keyof Config));
-  const { week, ...rest } = content;
   return createHash('sha256')
-    .update(JSON.stringify([codeId, key, week.id, week.timeZone, rest, settings]))
+    .update(JSON.stringify([codeId, requestFor(content, [key]), settings]))
     .digest('hex');
 }
 
