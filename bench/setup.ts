@@ -55,22 +55,19 @@ export async function digestParts(root: string, scratch: string, env: NodeJS.Pro
   };
 }
 
-/** Deletes the compiled digest `send --dry-run` kept in the store (--cold). */
-export function forgetCompiledSegments(dbPath: string): void {
+/** Runs `statements` on the bench's SQLite store, outside any `digest` process. */
+function execOn(dbPath: string, statements: string): void {
   const db = new Database(dbPath);
   try {
-    db.exec('delete from compiled_segments');
+    db.exec(statements);
   } finally {
     db.close();
   }
 }
 
+/** Deletes the compiled digest `send --dry-run` kept in the store (--cold). */
+export const forgetCompiledSegments = (dbPath: string) => execOn(dbPath, 'delete from compiled_segments');
+
 /** Puts the built digest back as it was before its send: no deliveries, still a draft (for the next --rounds). */
-export function resetSend(dbPath: string): void {
-  const db = new Database(dbPath);
-  try {
-    db.exec("delete from deliveries; update digests set status = 'draft', started_at = null, finished_at = null; delete from leases; delete from send_grants");
-  } finally {
-    db.close();
-  }
-}
+export const resetSend = (dbPath: string) =>
+  execOn(dbPath, "delete from deliveries; update digests set status = 'draft', started_at = null, finished_at = null; delete from leases; delete from send_grants");
