@@ -8,7 +8,7 @@ import { confirmSubscription, requestSubscription, setTopics } from '../subscrib
 import { CONFIRM_LINK_DAYS, confirmLinkFresh, sendConfirmationEmail, sendWelcomeEmail } from '../subscribers/notices.ts';
 import type { BackgroundWork } from './background-work.ts';
 import { findSubscriberById, parseTopics, subscriberTopics, unsubscribeSubscriber } from '../subscribers/subscriber-store.ts';
-import { type TokenPurpose, readToken, verifyToken } from '../subscribers/tokens.ts';
+import { type TokenPurpose, readToken } from '../subscribers/tokens.ts';
 import type { Transport } from '../transport/transport.ts';
 import { ClientLimiter } from './client-limiter.ts';
 import { type Reply, badLinkPage, page, topicsFieldset } from './pages.ts';
@@ -70,21 +70,24 @@ function unsubscribedPage(config: Config, email: string) {
 export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
   const { db, config, transport } = deps;
   const subscribeLimit = new ClientLimiter(5, 10 * 60_000);
-  const subscriberFor = (url: URL, purpose: TokenPurpose) => {
-    const id = verifyToken(config.appSecret, url.searchParams.get('token') ?? '', purpose);
-    return id === null ? Promise.resolve(undefined) : findSubscriberById(db, id);
+  /** The subscriber a link's token names (signature and purpose checked), with when the token was made. */
+  const tokenHolder = async (url: URL, purpose: TokenPurpose) => {
+    const token = readToken(config.appSecret, url.searchParams.get('token') ?? '', purpose);
+    const subscriber = token ? await findSubscriberById(db, token.subscriberId) : undefined;
+    return token && subscriber ? { subscriber, issuedAt: token.issuedAt } : undefined;
   };
+  const subscriberFor = async (url: URL, purpose: TokenPurpose) => (await tokenHolder(url, purpose))?.subscriber;
   /** The pending subscriber a confirmation link names, or the page that answers instead: a bad, expired or spent link. */
   const confirmTarget = async (url: URL): Promise<SubscriberRow | Reply> => {
-    const token = readToken(config.appSecret, url.searchParams.get('token') ?? '', 'confirm');
-    const subscriber = token ? await findSubscriberById(db, token.subscriberId) : undefined;
-    if (!token || !subscriber) return badLinkPage(config);
+    const holder = await tokenHolder(url, 'confirm');
+    if (!holder) return badLinkPage(config);
+    const { subscriber, issuedAt } = holder;
     // However old the link, it can still say that the address is on the list.
     if (subscriber.status === 'active') return alreadyConfirmedPage(config, subscriber.email);
     if (subscriber.status !== 'pending') {
       return page(config, 200, 'Link expired', `<h1>This link is no longer valid</h1><p>The address left the list since. <a href="/subscribe">Subscribe again</a> if you would like the digest.</p>`);
     }
-    if (!confirmLinkFresh(token.issuedAt)) {
+    if (!confirmLinkFresh(issuedAt)) {
       return page(
         config,
         410,
