@@ -101,6 +101,7 @@ const schema = z
     MAX_ATTEMPTS: setting(wholeNumber(1, 50), '5'),
     RETRY_BASE_SECONDS: setting(wholeNumber(1), '30'),
     HARD_BOUNCE_LIMIT: setting(wholeNumber(1, 100), '2'),
+    CONSECUTIVE_FAILURE_LIMIT: setting(wholeNumber(0, 100_000), '20'),
     DKIM_DOMAIN: optionalSetting(z.string()),
     DKIM_SELECTOR: optionalSetting(z.string()),
     DKIM_PRIVATE_KEY_FILE: optionalSetting(z.string()),
@@ -153,6 +154,8 @@ export interface Config {
   retryBaseSeconds: number;
   /** Consecutive 5xx replies after which a subscriber is marked bounced. */
   hardBounceLimit: number;
+  /** Readers in a row refused with the same reply after which a send stops instead of bouncing the rest (0: never). */
+  consecutiveFailureLimit: number;
   dkim: { domain: string; selector: string; privateKeyFile: string } | undefined;
   /** How late a missed weekly run may still be sent at start, in ms. */
   catchUpWindowMs: number;
@@ -199,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxAttempts: e.MAX_ATTEMPTS,
     retryBaseSeconds: e.RETRY_BASE_SECONDS,
     hardBounceLimit: e.HARD_BOUNCE_LIMIT,
+    consecutiveFailureLimit: e.CONSECUTIVE_FAILURE_LIMIT,
     dkim:
       e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY_FILE
         ? { domain: e.DKIM_DOMAIN, selector: e.DKIM_SELECTOR, privateKeyFile: e.DKIM_PRIVATE_KEY_FILE }

@@ -1,4 +1,13 @@
-import type { SendProgress } from '../delivery/send-digest.ts';
+import type { SendProgress, WaitReason } from '../delivery/send-digest.ts';
+
+const WAITS: Record<WaitReason, string> = {
+  'server-down': 'SMTP server unreachable, retrying',
+  'smtp-session': 'SMTP server deferring the session, retrying',
+  'store-down': 'database busy or unreachable, retrying',
+  'hourly-limit': 'hourly limit reached, resuming',
+  retry: 'waiting for deferred retries',
+  'other-senders': 'other workers finishing their batches, checking again',
+};
 
 export interface ProgressReporter {
   update(progress: SendProgress): void;
@@ -8,8 +17,7 @@ export interface ProgressReporter {
 function describeWait(progress: SendProgress): string {
   const w = progress.waiting;
   if (!w) return '';
-  const what = { 'server-down': 'SMTP server unreachable, retrying', 'hourly-limit': 'hourly limit reached, resuming', retry: 'waiting for deferred retries', 'other-senders': 'other workers finishing their batches, checking again' }[w.reason];
-  return ` · ${what} at ${w.until.slice(11, 19)} UTC`;
+  return ` · ${WAITS[w.reason]} at ${w.until.slice(11, 19)} UTC`;
 }
 
 /**

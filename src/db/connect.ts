@@ -93,6 +93,10 @@ function openPostgres(url: string): Db {
   const pool = new (pg().Pool)(options);
   // An idle client that loses its server (a restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // Nor a checked-out one: pg-pool listens for errors only while a client is idle, and a connection
+  // terminated mid-query (pg_terminate_backend, a failover) emits `error` on the client as well as
+  // failing the query. The query's own error reaches the caller; the event must not kill the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   if (schema) schemas.set(db, schema);
   return db;

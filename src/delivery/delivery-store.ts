@@ -156,6 +156,42 @@ export async function cancelAttempt(db: Db, id: number, previous: DeliveryStatus
     .execute();
 }
 
+/**
+ * Undoes failed attempts that turned out not to be the readers' doing (the
+ * breaker tripped, see failure-streak.ts): each delivery is open again, as
+ * it was claimed (an `uncertain` one stays uncertain, anything else is
+ * pending), with the attempt given back. `last_error` keeps the reply.
+ */
+export async function reopenDeliveries(db: Db, deliveries: { deliveryId: number; previous: DeliveryStatus }[], now = new Date()): Promise<void> {
+  if (deliveries.length === 0) return;
+  const stamp = now.toISOString();
+  await db.transaction().execute(async (trx) => {
+    for (const status of ['uncertain', 'pending'] as const) {
+      const ids = deliveries.filter((d) => (d.previous === 'uncertain') === (status === 'uncertain')).map((d) => d.deliveryId);
+      if (ids.length === 0) continue;
+      await trx
+        .updateTable('deliveries')
+        .set((eb) => ({ status, attempts: eb('attempts', '-', 1), next_attempt_at: null, claimed_by: null, claimed_until: null, updated_at: stamp }))
+        .where('id', 'in', ids)
+        .where('status', '=', 'failed')
+        .execute();
+    }
+  });
+}
+
+/** The distinct topic choices of the subscribers a digest still has to reach: which segments the send needs. */
+export async function openTopicChoices(db: Db, digestId: number): Promise<string[][]> {
+  const rows = await db
+    .selectFrom('deliveries as d')
+    .innerJoin('subscribers as s', 's.id', 'd.subscriber_id')
+    .select('s.topics')
+    .distinct()
+    .where('d.digest_id', '=', digestId)
+    .where('d.status', 'in', ['pending', 'uncertain', 'deferred'])
+    .execute();
+  return rows.map((r) => JSON.parse(r.topics) as string[]);
+}
+
 /** Puts a week's failed deliveries back in the queue with fresh attempts (`digest send --retry-failed`). */
 export async function requeueFailed(db: Db, digestId: number, now = new Date()): Promise<number> {
   const result = await db

@@ -8,7 +8,11 @@ import type { SegmentCompiler } from '../render/segment-compiler.ts';
 import type { Transport } from '../transport/transport.ts';
 import { catchUpDecision, nextRun, previousRun, weekForRun } from './cron-times.ts';
 import { newOwner } from '../delivery/owner.ts';
+import { StoreUnavailableError } from '../delivery/store-patience.ts';
 import { type JobResult, runWeeklySend, runWorkerSend } from './weekly-job.ts';
+
+/** How long the service waits before trying a send again after the SMTP server or the store stayed away. */
+const RETRY_UNAVAILABLE_MS = 5 * 60_000;
 
 /** What /healthz and /metrics report about the schedule. */
 export interface ServiceState {
@@ -27,6 +31,7 @@ function describe(result: JobResult): string {
   if (result.outcome === 'empty') return `no articles in ${result.week}`;
   if (result.outcome === 'busy') return `another sender holds the lease (${result.holder})`;
   const s = result.summary;
+  if (s.halted) return `halted: ${s.halted}`;
   return s.finished ? 'sent' : s.stopped ? 'stopped' : s.serverDownSince ? 'smtp unreachable' : 'retries pending';
 }
 
@@ -56,6 +61,13 @@ export function startService(deps: {
     nextRunAt: () => nextRun(config.cron, config.timeZone, new Date()).toISOString(),
   };
 
+  /** Comes back to a week at `at` (ms since the epoch), unless stopping; one pending retry at a time. */
+  const retryAt = (weekId: string, at: number, why: string) => {
+    if (shutdown.signal.aborted) return;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => void run(weekId, why), Math.max(0, at - Date.now()) + 100);
+  };
+
   const run = (weekId: string, why: string): Promise<void> => {
     if (current || shutdown.signal.aborted) {
       log.info({ week: weekId, why }, 'run skipped: a run is already in progress');
@@ -69,18 +81,24 @@ export function startService(deps: {
       .then((result) => {
         state.lastRun = { ...state.lastRun!, result: describe(result) };
         if (result.outcome === 'sent') {
-          const { sent, deferred, failed, skipped, counts, nextRetryAt } = result.summary;
+          const { sent, deferred, failed, skipped, counts, nextRetryAt, halted, serverDownSince, serverDownReason } = result.summary;
           log.info({ week: weekId, sent, deferred, failed, skipped, counts, nextRetryAt }, 'send summary');
-          // Deferred deliveries: come back when the first falls due, not next week.
-          if (nextRetryAt && !shutdown.signal.aborted) {
-            clearTimeout(retryTimer);
-            retryTimer = setTimeout(() => void run(weekId, 'deferred retries due'), Math.max(0, Date.parse(nextRetryAt) - Date.now()) + 100);
+          // A wrong password or a refused sender does not pass on its own: an operator must fix the
+          // configuration and restart, which resumes the send (catch-up below).
+          if (halted) log.error({ week: weekId, reason: halted }, `send halted: ${halted}`);
+          else if (serverDownSince) {
+            log.error({ week: weekId, since: serverDownSince, reason: serverDownReason }, 'send paused: the SMTP server stayed unavailable; trying again in 5 minutes');
+            retryAt(weekId, Date.now() + RETRY_UNAVAILABLE_MS, 'the SMTP server was unavailable');
           }
+          // Deferred deliveries: come back when the first falls due, not next week.
+          else if (nextRetryAt) retryAt(weekId, Date.parse(nextRetryAt), 'deferred retries due');
         }
       })
       .catch((error: unknown) => {
         state.lastRun = { ...state.lastRun!, result: `error: ${(error as Error).message}` };
         log.error({ week: weekId, err: error }, 'run failed');
+        // The store stayed away past the send's patience: nothing was lost, so try again later.
+        if (error instanceof StoreUnavailableError) retryAt(weekId, Date.now() + RETRY_UNAVAILABLE_MS, 'the database was unavailable');
       })
       .finally(() => {
         const finished = Date.now();

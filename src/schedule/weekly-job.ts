@@ -27,13 +27,21 @@ async function takeLease(db: Db, name: string, owner: string): Promise<boolean> 
   return acquireLease(db, name, owner, LEASE_TTL_MS);
 }
 
-/** Renews a lease while `work` runs; aborts the returned signal if the lease is lost. */
+/**
+ * Renews a lease while `work` runs; aborts the returned signal if the lease
+ * is lost: another owner took it, or it expired while the store could not be
+ * reached (a busy or restarting store is not a reason to stop before then).
+ */
 function keepLease(db: Db, name: string, owner: string): { lost: AbortSignal; stop(): void } {
   const lost = new AbortController();
+  let renewedAt = Date.now();
   const renew = setInterval(() => {
     renewLease(db, name, owner, LEASE_TTL_MS)
-      .then((held) => held || lost.abort())
-      .catch(() => lost.abort());
+      .then((held) => {
+        if (!held) return lost.abort();
+        renewedAt = Date.now();
+      })
+      .catch(() => Date.now() - renewedAt >= LEASE_TTL_MS && lost.abort());
   }, RENEW_EVERY_MS);
   return { lost: lost.signal, stop: () => clearInterval(renew) };
 }

@@ -23,6 +23,14 @@ export interface SinkOptions {
   delayMs?: number;
   /** Keep only each message's header block (for runs of many thousands, where bodies would fill memory). */
   headersOnly?: boolean;
+  /** Require AUTH with these credentials (535 for any other); read at each login, so a test can change them. */
+  auth?: { user: string; pass: string };
+  /** Refuse the sender at MAIL FROM with an SMTP reply, on the n-th MAIL FROM of the whole run. */
+  onMailFrom?: (address: string, attempt: number) => Fault;
+  /** Answer the connection itself with this reply instead of the 220 greeting. */
+  onConnect?: () => Fault;
+  /** TLS from the first byte (smtps), with smtp-server's built-in certificate, which no client trusts. */
+  secure?: boolean;
 }
 
 export interface SmtpSink {
@@ -50,12 +58,28 @@ export async function startSmtpSink(options: SinkOptions = {}, fixedPort = 0): P
   let server: SMTPServer;
   let port = fixedPort;
 
+  let mailFroms = 0;
+  const refusal = (fault: Fault) => (fault && fault !== 'drop' ? Object.assign(new Error(fault.message), { responseCode: fault.reply }) : null);
   const create = () =>
     new SMTPServer({
-      authOptional: true,
+      authOptional: !options.auth,
       disabledCommands: ['STARTTLS'],
+      // Plain-text AUTH on loopback, as a local relay allows.
+      allowInsecureAuth: true,
+      secure: options.secure ?? false,
       logger: false,
       size: 10 * 1024 * 1024,
+      onAuth(auth, _session, callback) {
+        const ok = options.auth && auth.username === options.auth.user && auth.password === options.auth.pass;
+        if (!ok) return callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+        callback(null, { user: auth.username });
+      },
+      onConnect(_session, callback) {
+        callback(refusal(options.onConnect?.()));
+      },
+      onMailFrom(address, _session, callback) {
+        callback(refusal(options.onMailFrom?.(address.address, ++mailFroms)));
+      },
       onRcptTo(address, _session, callback) {
         const n = (attempts.get(address.address) ?? 0) + 1;
         attempts.set(address.address, n);
@@ -113,7 +137,7 @@ export async function startSmtpSink(options: SinkOptions = {}, fixedPort = 0): P
       return port;
     },
     get url() {
-      return `smtp://127.0.0.1:${port}`;
+      return `${options.secure ? 'smtps' : 'smtp'}://127.0.0.1:${port}`;
     },
     received,
     attempts,

@@ -15,7 +15,7 @@ import { addSubscriber, findSubscriberByEmail, parseTopics } from '../../subscri
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import { withContext } from '../context.ts';
 import { plural } from '../output.ts';
-import { printSendSummary, reportBuild } from './digest.ts';
+import { printSendSummary, reportBuild, unfinishedSendError } from './digest.ts';
 
 const SAMPLE_DIR = 'data/sample';
 const SAMPLE_HOST = 'https://harmledger.example/';
@@ -112,6 +112,8 @@ export function registerDemoCommand(program: Command): void {
             console.log(`- the messages are .eml files in ${resolve(config.outboxDir, week.id)}/ (open one in any mail client)`);
           }
           if (summary.sent === 0 && summary.finished) console.log('- nothing new to send: every subscriber already has this digest.');
+          const unfinished = unfinishedSendError(summary);
+          if (unfinished) throw unfinished;
         } finally {
           await transport.close();
         }

@@ -74,8 +74,23 @@ export function printSendSummary(summary: SendSummary, transportDescription: str
   if (summary.bounced > 0) console.log(`  ${plural(summary.bounced, 'subscriber')} marked bounced (HARD_BOUNCE_LIMIT reached)`);
   if (summary.finished) console.log(`  the ${summary.week} digest is sent to everyone it can reach.`);
   else if (summary.stopped) console.log('  stopped before the end; run `digest send` again to continue.');
-  else if (summary.serverDownSince) console.log(`  the SMTP server has been unreachable since ${summary.serverDownSince}; run \`digest send\` again once it is back (nothing was lost).`);
-  else if (summary.nextRetryAt) console.log(`  deferred deliveries fall due at ${summary.nextRetryAt}; run \`digest send\` again after that (the service retries on its own).`);
+  else if (summary.nextRetryAt && !summary.halted && !summary.serverDownSince) console.log(`  deferred deliveries fall due at ${summary.nextRetryAt}; run \`digest send\` again after that (the service retries on its own).`);
+}
+
+/**
+ * Why a send could not go on, as the error its command exits with (one line,
+ * non-zero): a failure that needs a fix, or a server that stayed away. Null
+ * when it finished, was stopped, or only waits for retries.
+ */
+export function unfinishedSendError(summary: SendSummary): UserError | null {
+  if (summary.halted) return new UserError(summary.halted, 'ESENDHALTED');
+  if (summary.serverDownSince) {
+    return new UserError(
+      `the SMTP server has been unavailable since ${summary.serverDownSince} (${summary.serverDownReason ?? 'no answer'}); nothing was lost: run \`digest send\` again once it is back`,
+      'ESMTPDOWN',
+    );
+  }
+  return null;
 }
 
 export function registerDigestCommands(program: Command): void {
@@ -257,6 +272,8 @@ async function sendCommand({ db, config }: CliContext, options: SendCommandOptio
     const summary = job.summary;
     printSendSummary(summary, transport.description);
     if (summary.stopped) process.exitCode = 130;
+    const unfinished = unfinishedSendError(summary);
+    if (unfinished) throw unfinished;
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop);
     await transport.close();
