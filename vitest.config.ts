@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 const storeTests = [
   'test/send-smtp.test.ts',
   'test/delivery-faults.test.ts',
+  'test/smtp-session-faults.test.ts',
+  'test/store-faults.test.ts',
   'test/crash.test.ts',
   'test/workers.test.ts',
   'test/service.test.ts',

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_POSTGRES_URL, TEST_STORE, openScratchDb } from '../../test/helpers/store.ts';
 import { migrateToLatest, openDatabase, probeDatabase } from './connect.ts';
@@ -37,6 +38,29 @@ describe('openDatabase', () => {
     const db = openDatabase('postgres://postgres@127.0.0.1:1/test');
     await expect(migrateToLatest(db)).rejects.toThrow(/^cannot reach PostgreSQL: .*ECONNREFUSED/);
     await db.destroy();
+  });
+
+  // Regression: pg-pool listens for a client's errors only while it is idle; one terminated while a
+  // transaction held it emitted `error` with no listener, which killed the sender.
+  it.skipIf(TEST_STORE !== 'postgres')('survives a connection terminated while a transaction holds it', async () => {
+    const db = await openScratchDb();
+    const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    await admin.connect();
+    try {
+      const transaction = db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+        await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+        // The server's goodbye arrives while the transaction holds the client, between two statements.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await sql`select 1`.execute(trx);
+      });
+      await expect(transaction).rejects.toThrow();
+      // The pool replaces the dead client.
+      expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await admin.end();
+      await db.destroy();
+    }
   });
 
   it('refuses to run on a database a newer release has migrated', async () => {
