@@ -158,6 +158,17 @@ describe('digest serve', () => {
     expect(await service.exited).toBe(0);
   });
 
+  it('stops a send on a wrong SMTP password, says so in its log and on /healthz, and bounces nobody', { timeout: 60_000 }, async () => {
+    const { sink, db, serve, week } = await setUp(4, { auth: { user: 'digest', pass: 'right' } });
+    const service = await serve({ SMTP_URL: `smtp://digest:wrong@127.0.0.1:${sink.port}`, DIGEST_CRON: '0 8 * * 1', CATCHUP_WINDOW: '30d' });
+    await waitFor(() => service.output.some((l) => l.includes('send halted')), 30_000, 'the halted send');
+    const health = (await (await fetch(`${service.url}/healthz`)).json()) as { lastRun: { week: string; result: string } };
+    expect(health.lastRun).toMatchObject({ week, result: expect.stringMatching(/^halted: SMTP authentication failed: 535 /) });
+    expect(service.output.find((l) => l.includes('send halted'))).toContain('"level":50');
+    expect(sink.received).toHaveLength(0);
+    expect(await db.selectFrom('subscribers').select(['status', 'bounce_count']).distinct().execute()).toEqual([{ status: 'active', bounce_count: 0 }]);
+  });
+
   it('never writes a secret to its logs', async () => {
     const secret = 'app-secret-never-to-be-logged-42';
     const password = 'smtp-password-never-logged';

@@ -2,9 +2,11 @@ import { type Command, Option } from 'commander';
 import { readFileText } from '../../articles/fetch-source.ts';
 import type { Config } from '../../config.ts';
 import type { SubscriberRow, SubscriberStatus } from '../../db/schema.ts';
+import { UserError } from '../../errors.ts';
 import { subscribersToCsv } from '../../subscribers/export-csv.ts';
 import { forgetSubscriber } from '../../subscribers/forget-subscriber.ts';
 import { importSubscribersCsv } from '../../subscribers/import-csv.ts';
+import { bouncedSince, reactivateBounced } from '../../subscribers/reactivate.ts';
 import { sendConfirmationEmail } from '../../subscribers/notices.ts';
 import { addSubscriber, listSubscribers, parseTopics, subscriberTopics, unsubscribe } from '../../subscribers/subscriber-store.ts';
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
@@ -31,6 +33,19 @@ async function sendConfirmations(config: Config, subscribers: SubscriberRow[]): 
     await transport.close();
   }
   return sent;
+}
+
+const AGO_UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `--bounced-since`: an ISO date or time, or a duration ago (`90m`, `6h`, `2d`). */
+export function parseSince(value: string, now: Date): Date {
+  const ago = /^(\d+)\s*([mhd])$/.exec(value.trim());
+  if (ago) return new Date(now.getTime() - Number(ago[1]) * AGO_UNITS[ago[2] as keyof typeof AGO_UNITS]);
+  const at = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim()) ? new Date(value.trim()) : null;
+  if (!at || Number.isNaN(at.getTime())) {
+    throw new UserError(`--bounced-since must be a time (2026-12-01, 2026-12-01T08:00Z) or how long ago (90m, 6h, 2d), got "${value}"`, 'EINPUT');
+  }
+  return at;
 }
 
 export function registerSubscriberCommands(program: Command): void {
@@ -94,6 +109,27 @@ export function registerSubscriberCommands(program: Command): void {
           rows.map((r) => [String(r.id), r.email, r.name, r.status, subscriberTopics(r).join(',') || 'all']),
         );
         console.log(`${rows.length} subscribers`);
+      });
+    });
+
+  subscribers
+    .command('reactivate')
+    .description('undo a mistaken mass bounce: make subscribers bounced since a time active again (--dry-run lists them)')
+    .requiredOption('--bounced-since <time>', 'a time (2026-12-01, 2026-12-01T08:00Z) or how long ago (90m, 6h, 2d)')
+    .option('--dry-run', 'list who would be reactivated, change nothing')
+    .action(async (options: { bouncedSince: string; dryRun?: boolean }) => {
+      const since = parseSince(options.bouncedSince, new Date());
+      await withContext(async ({ db }) => {
+        const bounced = await bouncedSince(db, since);
+        if (bounced.length === 0) return console.log(`no subscriber has bounced since ${since.toISOString()}`);
+        printTable(
+          ['EMAIL', 'BOUNCED AT', 'BOUNCES', 'LAST ERROR'],
+          bounced.map((b) => [b.email, b.bouncedAt, String(b.bounceCount), (b.lastError ?? '').slice(0, 100)]),
+        );
+        if (options.dryRun) return console.log(`dry run: would reactivate ${plural(bounced.length, 'subscriber')} bounced since ${since.toISOString()}; nothing changed`);
+        const { reactivated, weeks } = await reactivateBounced(db, bounced.map((b) => b.id));
+        console.log(`reactivated ${plural(reactivated, 'subscriber')} bounced since ${since.toISOString()} (active again, bounce counts reset)`);
+        for (const week of weeks) console.log(`  they have failed deliveries in ${week}: \`digest send --week ${week} --retry-failed\` sends them that digest`);
       });
     });
 
