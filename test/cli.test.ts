@@ -100,6 +100,23 @@ describe('digest CLI', () => {
     expect(csv).not.toContain('Ada');
   });
 
+  it('imports its own export without a new subscriber, formula-guarded cells included', async () => {
+    const ws = workspace();
+    for (const [email, name] of [['-ada@example.com', '=Ada'], ["'bob@example.com", "'=Bob"], ['+cy@example.com', '@Cy']]) {
+      expect((await runCli(['subscribers', 'add', `--name=${name}`, '--topics=-Privacy,Labor', '--confirmed', '--', email!], ws.env)).code).toBe(0);
+    }
+    const before = (await runCli(['subscribers', 'list', '--json'], ws.env)).stdout;
+    const csv = (await runCli(['subscribers', 'export'], ws.env)).stdout;
+    expect(csv).toContain("\n'-ada@example.com,'=Ada,'-Privacy;Labor,active,");
+    const file = join(ws.dir, 'export.csv');
+    writeFileSync(file, csv);
+    const imported = await runCli(['subscribers', 'import', file], ws.env);
+    expect(imported.stdout).toContain('subscribers: 0 created, 3 updated, 0 skipped, 0 rejected');
+    expect(JSON.parse((await runCli(['subscribers', 'list', '--json'], ws.env)).stdout)).toEqual(
+      (JSON.parse(before) as { updated_at: string }[]).map((row) => ({ ...row, updated_at: expect.any(String) })),
+    );
+  });
+
   it('says so when a week has no articles', async () => {
     const ws = workspace();
     const result = await runCli(['build', '--week', '2020-W10'], ws.env);
