@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { escapeControls } from './escape-controls.ts';
+
+describe('escapeControls', () => {
+  it('writes C0, DEL and C1 controls as escapes', () => {
+    expect(escapeControls('evil\x1b[31m@example.com')).toBe('evil\\x1b[31m@example.com');
+    expect(escapeControls('a\x9b31mb')).toBe('a\\x9b31mb');
+    expect(escapeControls('\x00\x07\x08\x7f')).toBe('\\x00\\x07\\x08\\x7f');
+    expect(escapeControls('one\rtwo\nthree\tfour')).toBe('one\\rtwo\\nthree\\tfour');
+  });
+
+  it('writes bidi embeddings, overrides and isolates as escapes', () => {
+    expect(escapeControls('abc\u202egpj.exe')).toBe('abc\\u202egpj.exe');
+    expect(escapeControls('\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069')).toBe('\\u202a\\u202b\\u202c\\u202d\\u2066\\u2067\\u2068\\u2069');
+  });
+
+  it('leaves printable text of any script alone', () => {
+    const text = 'Zoë Ångström — 田中 שלום مرحبا 👋 \\x1b "quoted" C:\\data';
+    expect(escapeControls(text)).toBe(text);
+  });
+});
