@@ -1,4 +1,4 @@
-import { escapeControls } from '../text/escape-controls.ts';
+import { escapeControls, escapeControlsInJson } from '../text/escape-controls.ts';
 import { maskCredentials } from '../text/mask-credentials.ts';
 
 /**
@@ -24,13 +24,9 @@ export function printTable(headers: string[], rows: string[][]): void {
   for (const row of shown) console.log(line(row));
 }
 
-/**
- * JSON.stringify already escapes C0 controls; C1 controls and bidi overrides
- * it leaves raw, so they are written as `\u` escapes too: the same JSON to a
- * parser, inert on a terminal.
- */
+/** Prints JSON, C1 controls and bidi overrides written as `\u` escapes (the same JSON to a parser). */
 export function printJson(value: unknown): void {
-  console.log(JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  console.log(escapeControlsInJson(JSON.stringify(value, null, 2)));
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

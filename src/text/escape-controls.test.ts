@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeControls } from './escape-controls.ts';
+import { escapeControls, escapeControlsInJson } from './escape-controls.ts';
 
 describe('escapeControls', () => {
   it('writes C0, DEL and C1 controls as escapes', () => {
@@ -17,5 +17,12 @@ describe('escapeControls', () => {
   it('leaves printable text of any script alone', () => {
     const text = 'Zoë Ångström — 田中 שלום مرحبا 👋 \\x1b "quoted" C:\\data';
     expect(escapeControls(text)).toBe(text);
+  });
+
+  it('escapes in JSON what JSON.stringify leaves raw, and the JSON still parses to the same value', () => {
+    const value = { name: 'Mallory \x1b[1A \x9b31m \u202eevil\u2069 Zoë' };
+    const json = escapeControlsInJson(JSON.stringify(value));
+    expect(json).toBe('{"name":"Mallory \\u001b[1A \\u009b31m \\u202eevil\\u2069 Zoë"}');
+    expect(JSON.parse(json)).toEqual(value);
   });
 });
