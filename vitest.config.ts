@@ -19,6 +19,7 @@ const storeTests = [
   'src/digests/build-digest.test.ts',
   'src/render/stored-segments.test.ts',
   'src/subscribers/feedback.test.ts',
+  'src/subscribers/csv-round-trip.test.ts',
   'src/schedule/schedule.test.ts',
 ];
 

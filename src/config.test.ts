@@ -61,6 +61,16 @@ describe('loadConfig', () => {
       expect((error as Error).message).not.toContain('hunter2');
     }
   });
+
+  it('echoes a mistyped or unparsable DATABASE_URL with its password masked', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgress://digest:hunter2@db.example.com/news' })).toThrow(
+      'invalid configuration: DATABASE_URL must be file:PATH, :memory: or postgres://..., got "postgress://digest:***@db.example.com/news"',
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://digest:hunter2@[db.example.com/news' })).toThrow(
+      'invalid configuration: DATABASE_URL must be file:PATH, :memory: or postgres://..., got "postgres://digest:***@[db.example.com/news"',
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'digest:hunter2@db.example.com/news' })).toThrow('got "digest:***@db.example.com/news"');
+  });
 });
 
 describe('.env.example', () => {

@@ -5,6 +5,7 @@ import { UserError } from './errors.ts';
 import { parseMailbox } from './mailbox.ts';
 import { isValidCron } from './schedule/cron-times.ts';
 import { proxyEntryProblem } from './http/trusted-proxies.ts';
+import { maskCredentials } from './text/mask-credentials.ts';
 
 /**
  * One environment variable: an empty string counts as unset (as in most
@@ -46,8 +47,10 @@ const smtpUrl = z.string().refine((value) => /^smtps?:\/\/[^\s]+/i.test(value) &
   error: 'must be an smtp:// or smtps:// URL (smtp://user:pass@host:587)',
 });
 
-const databaseUrl = z.string().refine((value) => /^(file:|postgres(ql)?:\/\/)/.test(value) || value === ':memory:', {
-  error: (issue) => `must be file:PATH, :memory: or postgres://..., got "${String(issue.input)}"`,
+// A PostgreSQL URL must parse here, or opening the store crashes later with the URL, password and all, beside the stack trace.
+// The value is echoed masked: a mistyped URL still carries its password.
+const databaseUrl = z.string().refine((value) => /^file:/.test(value) || value === ':memory:' || (/^postgres(ql)?:\/\//.test(value) && URL.canParse(value)), {
+  error: (issue) => `must be file:PATH, :memory: or postgres://..., got "${maskCredentials(String(issue.input))}"`,
 });
 
 const timeZone = z.string().refine((value) => IANAZone.isValidZone(value), {

@@ -1,33 +1,38 @@
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { Config } from './config.ts';
+import { escapeControls } from './text/escape-controls.ts';
+import { maskCredentials } from './text/mask-credentials.ts';
+import { urlCredentials } from './text/url-credentials.ts';
 
 export type { Logger };
 
 /** Every secret the configuration holds: none may appear in a log line or an error we print. */
 function secretsOf(config: Config): string[] {
   const secrets = [config.appSecret];
-  if (config.smtpUrl) {
-    try {
-      const url = new URL(config.smtpUrl);
-      if (url.password) secrets.push(url.password, decodeURIComponent(url.password));
-    } catch {
-      // An unparsable SMTP_URL never got past config validation.
-    }
+  for (const url of [config.smtpUrl, config.databaseUrl]) {
+    // A password quoted without its URL (by a driver, say) is not caught by maskCredentials.
+    if (!url || !URL.canParse(url)) continue;
+    const parsed = new URL(url);
+    if (parsed.password) secrets.push(parsed.password, urlCredentials(parsed).password);
   }
   return secrets.filter((s) => s.length >= 4);
 }
 
-/** Replaces each secret in `text` with [redacted]. */
+/**
+ * `text` fit for a log line: each secret replaced with [redacted], the
+ * password of any URL in it masked (a feed's, say), and control characters
+ * escaped so a line read on a terminal cannot drive it.
+ */
 function redact(text: string, secrets: string[]): string {
-  return secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+  return escapeControls(maskCredentials(secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text)));
 }
 
 /**
  * Structured JSON lines at LOG_LEVEL; readable, coloured lines when stdout
  * is a terminal. Every string that goes out passes through `redact`, so a
- * secret quoted in an error message (an SMTP URL with its password, say)
- * never reaches the log.
+ * secret quoted in an error message (a store or SMTP URL with its password,
+ * say) never reaches the log.
  */
 export function createLogger(config: Config, destination: NodeJS.WritableStream = process.stdout): Logger {
   const secrets = secretsOf(config);

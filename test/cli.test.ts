@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Workspace, createWorkspace, runCli } from './helpers/cli.ts';
@@ -10,6 +11,15 @@ function workspace(env: Record<string, string> = {}): Workspace {
   return ws;
 }
 afterAll(() => workspaces.forEach((ws) => ws.cleanup()));
+
+/** A local port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /** A user mistake: exit code 1, exactly one line on stderr, no stack trace. */
 function expectOneLineError(result: { code: number; stderr: string }, pattern: RegExp): void {
@@ -48,6 +58,44 @@ describe('digest CLI', () => {
     expectOneLineError(await runCli(['subscribers', 'add', 'not-an-email'], ws.env), /invalid email address "not-an-email"/);
     expectOneLineError(await runCli(['subscribers', 'remove', 'nobody@example.com'], ws.env), /no subscriber with address nobody@example.com/);
   });
+
+  it('never shows a store or SMTP password, yet names the server', async () => {
+    const ws = workspace();
+    const port = await closedPort();
+    const storeErrors = {
+      mistyped: await runCli(['status'], { ...ws.env, DATABASE_URL: 'postgress://digest:db-hunter2@db.example.com/news' }),
+      unparsable: await runCli(['status'], { ...ws.env, DATABASE_URL: 'postgres://digest:db-hunter2@[db.example.com/news' }),
+      unreachable: await runCli(['status'], { ...ws.env, DATABASE_URL: `postgres://digest:db-hunter2@127.0.0.1:${port}/news` }),
+    };
+    expectOneLineError(storeErrors.mistyped, /^digest: invalid configuration: DATABASE_URL must be .*, got "postgress:\/\/digest:\*\*\*@db\.example\.com\/news"$/);
+    expectOneLineError(storeErrors.unparsable, /^digest: invalid configuration: DATABASE_URL .*got "postgres:\/\/digest:\*\*\*@\[db\.example\.com\/news"$/);
+    expectOneLineError(storeErrors.unreachable, new RegExp(`^digest: cannot reach PostgreSQL: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}$`));
+    const smtp = await runCli(['subscribers', 'add', 'new@example.org'], { ...ws.env, SMTP_URL: `smtp://mailer:smtp-hunter2@127.0.0.1:${port}` });
+    expect(smtp.stderr).toMatch(new RegExp(`^could not send the confirmation email to new@example\\.org: .*127\\.0\\.0\\.1:${port}`));
+    for (const run of [...Object.values(storeErrors), smtp]) expect(run.stdout + run.stderr).not.toContain('hunter2');
+  }, 120_000);
+
+  it('shows control characters from arguments and CSV files escaped, never raw', async () => {
+    const ws = workspace();
+    const argument = await runCli(['subscribers', 'add', 'evil\x1b[31m@example.com'], ws.env);
+    expectOneLineError(argument, /^digest: invalid email address "evil\\x1b\[31m@example\.com"$/);
+    const command = await runCli(['evil\x1b]0;owned\x07'], ws.env);
+    expect(command.stderr).toContain("unknown command 'evil\\x1b]0;owned\\x07'");
+
+    const file = join(ws.dir, 'people.csv');
+    writeFileSync(file, 'email,name,topics\nbad\x1b[2J@example.com,Eve,\nok@example.com,Mallory\x1b[1A \u009b31m \u202eevil\u202c,\n');
+    const imported = await runCli(['subscribers', 'import', file, '--confirmed'], ws.env);
+    expect(imported.stderr).toBe('line 2: invalid email address "bad\\x1b[2J@example.com"\n');
+    expect(imported.stdout).toContain('1 created');
+    const listed = await runCli(['subscribers', 'list'], ws.env);
+    expect(listed.stdout).toContain('Mallory [1A \\x9b31m \\u202eevil\\u202c');
+    const json = await runCli(['subscribers', 'list', '--json'], ws.env);
+    expect((JSON.parse(json.stdout) as { name: string }[])[0]!.name).toBe('Mallory [1A \u009b31m \u202eevil\u202c');
+
+    for (const run of [argument, command, imported, listed, json]) {
+      expect(run.stdout + run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    }
+  }, 120_000);
 
   it('imports the good articles of a file and names each bad one', async () => {
     const ws = workspace();
@@ -99,6 +147,23 @@ describe('digest CLI', () => {
     expect(csv).toMatch(/^email,name,topics,status,created_at,confirmed_at,unsubscribed_at\nnew@example.org,New Reader,,pending,/);
     expect(csv).not.toContain('Ada');
   });
+
+  it('imports its own export without a new subscriber, formula-guarded cells included', async () => {
+    const ws = workspace();
+    for (const [email, name] of [['-ada@example.com', '=Ada'], ["'bob@example.com", "'=Bob"], ['+cy@example.com', '@Cy']]) {
+      expect((await runCli(['subscribers', 'add', `--name=${name}`, '--topics=-Privacy,Labor', '--confirmed', '--', email!], ws.env)).code).toBe(0);
+    }
+    const before = (await runCli(['subscribers', 'list', '--json'], ws.env)).stdout;
+    const csv = (await runCli(['subscribers', 'export'], ws.env)).stdout;
+    expect(csv).toContain("\n'-ada@example.com,'=Ada,'-Privacy;Labor,active,");
+    const file = join(ws.dir, 'export.csv');
+    writeFileSync(file, csv);
+    const imported = await runCli(['subscribers', 'import', file], ws.env);
+    expect(imported.stdout).toContain('subscribers: 0 created, 3 updated, 0 skipped, 0 rejected');
+    expect(JSON.parse((await runCli(['subscribers', 'list', '--json'], ws.env)).stdout)).toEqual(
+      (JSON.parse(before) as { updated_at: string }[]).map((row) => ({ ...row, updated_at: expect.any(String) })),
+    );
+  }, 120_000);
 
   it('says so when a week has no articles', async () => {
     const ws = workspace();

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,22 +13,44 @@ const SERVED: Record<string, string> = {
 };
 const FILES: Record<string, string> = { '/atom.xml': 'field-notes.atom.xml', '/feed.json': 'field-notes.feed.json' };
 
+/** The password of the private feeds under /private/ (user `ann`); no message may ever show it. */
+const PASSWORD = 'feed-hunter2';
+const PRIVATE_AUTH = `Basic ${Buffer.from(`ann:${PASSWORD}`).toString('base64')}`;
+
 let server: Server;
 let base: string;
+/** A second origin (another port), for a redirect that leaves the first. */
+let otherBase: string;
 const workspaces: Workspace[] = [];
 
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    const type = SERVED[req.url ?? ''];
-    if (!type) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('no such feed');
-    res.writeHead(200, { 'content-type': type }).end(readFileSync(join(FEEDS, FILES[req.url!]!)));
-  });
+function serveFeeds(req: IncomingMessage, res: ServerResponse): void {
+  let path = req.url ?? '';
+  if (path.startsWith('/private/')) {
+    if (req.headers.authorization !== PRIVATE_AUTH) return void res.writeHead(401, { 'www-authenticate': 'Basic realm="feeds"' }).end();
+    path = path.slice('/private'.length);
+    if (path === '/loop') return void res.writeHead(302, { location: '/private/loop' }).end();
+    if (path === '/elsewhere') return void res.writeHead(302, { location: `${otherBase}/private/atom.xml` }).end();
+    if (path === '/malformed.xml') return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(readFileSync(join(FEEDS, 'malformed.rss.xml')));
+  }
+  const type = SERVED[path];
+  if (!type) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('no such feed');
+  res.writeHead(200, { 'content-type': type }).end(readFileSync(join(FEEDS, FILES[path]!)));
+}
+
+async function listen(): Promise<{ server: Server; base: string }> {
+  const server = createServer(serveFeeds);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+let other: Server;
+beforeAll(async () => {
+  ({ server, base } = await listen());
+  ({ server: other, base: otherBase } = await listen());
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await Promise.all([server, other].map((s) => new Promise((resolve) => s.close(resolve))));
   workspaces.forEach((ws) => ws.cleanup());
 });
 
@@ -123,4 +145,35 @@ describe('digest articles import <feed>', () => {
     );
     expect(await storedArticles(ws)).toEqual([]);
   });
+
+  it('reads a private feed with the URL\'s credentials, and never shows its password', async () => {
+    const ws = workspace();
+    const privateUrl = (path: string, password = PASSWORD) => `${base.replace('//', `//ann:${password}@`)}/private${path}`;
+    const masked = (path: string) => `${base.replace('//', '//ann:***@')}/private${path}`;
+    const closed = await listen();
+    await new Promise((resolve) => closed.server.close(resolve));
+    const runs = {
+      imported: await runCli(['articles', 'import', privateUrl('/atom.xml')], ws.env),
+      status: await runCli(['articles', 'import', privateUrl('/atom.xml', `wrong-${PASSWORD}`)], ws.env),
+      unreachable: await runCli(['articles', 'import', `${closed.base.replace('//', `//ann:${PASSWORD}@`)}/private/atom.xml`], ws.env),
+      parse: await runCli(['articles', 'import', privateUrl('/malformed.xml')], ws.env),
+      loop: await runCli(['articles', 'import', privateUrl('/loop')], ws.env),
+      elsewhere: await runCli(['articles', 'import', privateUrl('/elsewhere')], ws.env),
+    };
+    for (const run of Object.values(runs)) expect(run.stdout + run.stderr).not.toContain(PASSWORD);
+
+    // Sent as Basic authentication: the server let it in.
+    expect(runs.imported.stdout).toContain('articles: 2 created, 0 updated, 0 unchanged, 1 rejected');
+    // Each failure still names the server and says what went wrong.
+    expectOneLineError(runs.status, new RegExp(`^digest: cannot fetch ${escapeRegExp(masked('/atom.xml'))}: 401 Unauthorized$`));
+    expectOneLineError(runs.unreachable, new RegExp(`^digest: cannot fetch ${escapeRegExp(closed.base.replace('//', '//ann:***@'))}/private/atom\\.xml: connect ECONNREFUSED`));
+    expectOneLineError(runs.parse, new RegExp(`^digest: ${escapeRegExp(masked('/malformed.xml'))} is not well-formed XML: `));
+    expectOneLineError(runs.loop, new RegExp(`^digest: cannot fetch ${escapeRegExp(masked('/loop'))}: redirect count exceeded$`));
+    // A redirect to another origin does not take the credentials along.
+    expectOneLineError(runs.elsewhere, new RegExp(`^digest: cannot fetch ${escapeRegExp(masked('/elsewhere'))}: 401 Unauthorized$`));
+  }, 180_000);
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
+import { maskCredentials } from '../text/mask-credentials.ts';
+import { urlCredentials } from '../text/url-credentials.ts';
 
 /** How long and how much an import waits for and reads from a URL. */
 export interface FetchLimits {
@@ -40,7 +42,8 @@ export async function readFileText(path: string): Promise<string> {
 }
 
 async function fetchText(source: string, limits: FetchLimits): Promise<string> {
-  const fail = (reason: string) => new UserError(`cannot fetch ${source}: ${reason}`, 'EFETCH');
+  // A private feed's URL carries its password: every message names it masked.
+  const fail = (reason: string) => new UserError(maskCredentials(`cannot fetch ${source}: ${reason}`), 'EFETCH');
   let url: URL;
   try {
     url = new URL(source);
@@ -50,9 +53,12 @@ async function fetchText(source: string, limits: FetchLimits): Promise<string> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail('only http and https URLs are supported');
   try {
     // One signal covers connecting, the headers and the body.
-    const response = await fetch(url, {
+    const response = await fetch(withoutCredentials(url), {
       signal: AbortSignal.timeout(limits.timeoutMs),
-      headers: { accept: 'application/feed+json, application/atom+xml, application/rss+xml, application/xml, application/json;q=0.9, */*;q=0.5' },
+      headers: {
+        accept: 'application/feed+json, application/atom+xml, application/rss+xml, application/xml, application/json;q=0.9, */*;q=0.5',
+        ...basicAuthorization(url),
+      },
     });
     if (!response.ok) {
       await response.body?.cancel();
@@ -65,6 +71,24 @@ async function fetchText(source: string, limits: FetchLimits): Promise<string> {
     if (error instanceof UserError) throw error;
     throw fail(describeFetchError(error, limits));
   }
+}
+
+/**
+ * `https://user:password@host/feed` as HTTP Basic authentication (RFC 7617).
+ * fetch refuses a URL with credentials in it; as a header they are also
+ * dropped when a redirect leads to another origin.
+ */
+function basicAuthorization(url: URL): { authorization?: string } {
+  if (!url.username && !url.password) return {};
+  const { username, password } = urlCredentials(url);
+  return { authorization: `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}` };
+}
+
+function withoutCredentials(url: URL): URL {
+  const bare = new URL(url);
+  bare.username = '';
+  bare.password = '';
+  return bare;
 }
 
 /** Reads the body, or returns null as soon as it passes `maxBytes` (a lying or absent Content-Length included). */

@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { UserError } from '../errors.ts';
+import { maskCredentials } from '../text/mask-credentials.ts';
 import { type FeedItem, feedItemToArticle } from './feed-to-articles.ts';
 import { type FetchLimits, readSourceText } from './fetch-source.ts';
 
@@ -29,7 +30,8 @@ interface ParsedFeed {
  */
 export async function readArticleSource(source: string, options: ArticleSourceOptions = {}): Promise<unknown[]> {
   const text = await readSourceText(source, options.limits);
-  return parseArticleSource(text, source, options).items;
+  // Errors name the source; a private feed's URL carries its password.
+  return parseArticleSource(text, maskCredentials(source), options).items;
 }
 
 /**

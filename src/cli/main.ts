@@ -11,11 +11,15 @@ import { registerPreviewCommand } from './commands/preview.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerSubscriberCommands } from './commands/subscribers.ts';
 import { withContext } from './context.ts';
+import { forTerminal } from './output.ts';
 
 export function buildProgram(): Command {
   const program = new Command('digest')
     .description('weekly-digest: collect the week\'s articles, render one email digest, send a copy to every subscriber')
     .showHelpAfterError('(run `digest --help` for the list of commands)')
+    // commander's own errors quote the arguments ("unknown option '…'"); set before the
+    // sub-commands are added, which inherit it.
+    .configureOutput({ outputError: (text, write) => write(text.split('\n').map(forTerminal).join('\n')) })
     .exitOverride();
 
   program
@@ -68,7 +72,7 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (isUserError(error)) {
-      console.error(`digest: ${error.message}`);
+      console.error(`digest: ${forTerminal(error.message)}`);
       process.exitCode = 1;
       return;
     }

@@ -1,4 +1,5 @@
 import { type Kysely, PostgresAdapter } from 'kysely';
+import { maskCredentials } from '../text/mask-credentials.ts';
 
 /** The two stores we run on: SQLite for one machine, PostgreSQL for many. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -25,5 +26,5 @@ export function sqlitePath(url: string): string {
 
 /** A store URL fit for a log line or an error: the password, if any, is masked, whatever the scheme and even when the URL is malformed. */
 export function describeStore(url: string): string {
-  return url.replace(/(\/\/[^/:@]*:)[^/@]*@/, '$1***@');
+  return maskCredentials(url);
 }

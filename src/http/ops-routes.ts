@@ -1,6 +1,7 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { type Db, probeDatabase } from '../db/connect.ts';
 import type { ServiceState } from '../schedule/service.ts';
+import { maskCredentials } from '../text/mask-credentials.ts';
 import type { Reply } from './pages.ts';
 import type { Route } from './subscription-routes.ts';
 
@@ -78,7 +79,8 @@ export function opsRoutes(db: Db, state: ServiceState | null, databaseUrl: strin
         await probeDatabase(databaseUrl);
         body.deliveriesPending = await openDeliveries(db);
       } catch (error) {
-        return { status: 503, type: 'application/json', body: JSON.stringify({ ...body, status: 'unavailable', error: `database: ${(error as Error).message}` }) };
+        const reason = maskCredentials((error as Error).message);
+        return { status: 503, type: 'application/json', body: JSON.stringify({ ...body, status: 'unavailable', error: `database: ${reason}` }) };
       }
       return { status: 200, type: 'application/json', body: JSON.stringify(body) };
     },

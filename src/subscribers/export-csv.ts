@@ -1,9 +1,10 @@
 import type { SubscriberRow } from '../db/schema.ts';
+import { guardFormula } from './csv-formula-guard.ts';
 import { subscriberTopics } from './subscriber-store.ts';
 
+/** RFC 4180 quoting, after the formula guard (which the import undoes). */
 function cell(value: string): string {
-  // RFC 4180 quoting; a leading = + - @ is defused so spreadsheets do not run it as a formula.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const safe = guardFormula(value);
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

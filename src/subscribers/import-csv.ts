@@ -3,6 +3,7 @@ import type { Db } from '../db/connect.ts';
 import type { SubscriberRow } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
 import { isEmailAddress, normalizeEmail } from '../mailbox.ts';
+import { unguardFormula } from './csv-formula-guard.ts';
 import { addSubscriber, findSubscriberByEmail, parseTopics } from './subscriber-store.ts';
 
 export interface CsvImportResult {
@@ -50,7 +51,8 @@ function readRows(text: string, rejected: CsvImportResult['rejected']): Row[] {
     const line = index + 1;
     try {
       const cells = parseLine(text);
-      const cell = (name: string) => (column(name) >= 0 ? (cells[column(name)] ?? '') : '');
+      // Our export guards cells against spreadsheet formulas (csv-formula-guard.ts): undone here.
+      const cell = (name: string) => unguardFormula(column(name) >= 0 ? (cells[column(name)] ?? '') : '');
       rows.push({ line, email: cell('email'), name: cell('name'), topics: cell('topics') });
     } catch (error) {
       rejected.push({ line, reason: (error as Error).message.replace(/ at line \d+$/, '') });

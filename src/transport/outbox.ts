@@ -1,4 +1,5 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createTransport } from 'nodemailer';
 import type { Transport } from './transport.ts';
@@ -17,9 +18,16 @@ export function createOutboxTransport(dir: string): Transport {
       const bytes = message.raw !== undefined ? message.raw : ((await composer.sendMail(toMailOptions(message))).message as Buffer);
       const path = join(dir, `${message.key.replace(/[^A-Za-z0-9@._+/-]/g, '_').replace(/\.\.+/g, '.')}.eml`);
       await mkdir(dirname(path), { recursive: true });
-      const temporary = `${path}.${process.pid}.tmp`;
-      await writeFile(temporary, bytes);
-      await rename(temporary, path);
+      // Unique per send: two sends of one key at once (a retry beside its first attempt) must not
+      // share a temporary file, or the second rename finds it gone (ENOENT) and a copy is lost.
+      const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
+      try {
+        await writeFile(temporary, bytes);
+        await rename(temporary, path);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
       return { response: `written ${resolve(path)}` };
     },
     async close() {},

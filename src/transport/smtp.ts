@@ -1,4 +1,5 @@
 import { createTransport } from 'nodemailer';
+import { maskCredentials } from '../text/mask-credentials.ts';
 import type { Transport } from './transport.ts';
 import { toMailOptions } from './transport.ts';
 
@@ -6,17 +7,6 @@ export interface SmtpOptions {
   url: string;
   connections: number;
   dkim?: { domainName: string; keySelector: string; privateKey: string; headerFieldNames?: string };
-}
-
-/** Strips the password from an SMTP URL so it can be shown or logged. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return 'smtp://(invalid url)';
-  }
 }
 
 /** A pooled SMTP transport: `connections` parallel sessions, reused for many messages. */
@@ -32,7 +22,7 @@ export function createSmtpTransport(options: SmtpOptions): Transport {
     dkim: options.dkim,
   });
   return {
-    description: `SMTP ${redactUrl(options.url)}`,
+    description: `SMTP ${maskCredentials(options.url)}`,
     async send(message) {
       const info = await pool.sendMail(toMailOptions(message));
       return { response: String(info.response ?? '') };

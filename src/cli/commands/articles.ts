@@ -4,7 +4,7 @@ import { listArticlesInWeek } from '../../articles/list-articles.ts';
 import { formatWeekRange, resolveWeek } from '../../articles/week.ts';
 import { UserError } from '../../errors.ts';
 import { withContext } from '../context.ts';
-import { printJson, printTable } from '../output.ts';
+import { forTerminal, printJson, printTable } from '../output.ts';
 
 export function registerArticleCommands(program: Command): void {
   const articles = program.command('articles').description('import and list the articles in the store');
@@ -19,7 +19,7 @@ export function registerArticleCommands(program: Command): void {
       const { readArticleSource } = await import('../../articles/import-feed.ts');
       const items = await readArticleSource(source, { defaultCategory: options.category });
       const result = await withContext(({ db }) => importArticles(db, items));
-      for (const r of result.rejected) console.error(`item ${r.index}: ${r.field}: ${r.reason}`);
+      for (const r of result.rejected) console.error(forTerminal(`item ${r.index}: ${r.field}: ${r.reason}`));
       console.log(
         `articles: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected.length} rejected`,
       );

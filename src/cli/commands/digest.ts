@@ -20,7 +20,7 @@ import { HTML_BUDGET_BYTES, formatKb, htmlBytes } from '../../render/size-budget
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import type { DigestRow } from '../../db/schema.ts';
 import { type CliContext, loadCliConfig, withContext } from '../context.ts';
-import { plural, printJson } from '../output.ts';
+import { forTerminal, plural, printJson } from '../output.ts';
 
 const WEEK_HELP = 'ISO week, e.g. 2026-W48 (default: the last completed week)';
 
@@ -32,8 +32,8 @@ export function reportBuild(result: BuildResult): void {
   }
   const { digest, content } = result;
   console.log(`digest ${digest.week} ${result.outcome}: ${plural(content.articles.length, 'article')}`);
-  console.log(`  subject:   ${digest.subject}`);
-  console.log(`  preheader: ${digest.preheader}`);
+  console.log(forTerminal(`  subject:   ${digest.subject}`));
+  console.log(forTerminal(`  preheader: ${digest.preheader}`));
   const over = digest.html_bytes > HTML_BUDGET_BYTES;
   console.log(`  HTML size: ${formatKb(digest.html_bytes)} of the ${formatKb(HTML_BUDGET_BYTES)} budget${over ? '' : ' (ok)'}`);
   if (over) {
@@ -184,7 +184,7 @@ export function registerDigestCommands(program: Command): void {
         if (options.json) return printJson({ week: week.id, digest: digest ?? null, ...(status ?? {}) });
         if (!digest || !status) return console.log(`${week.id}: no digest built yet (run \`digest build --week ${week.id}\`)`);
         console.log(`${week.id} (${formatWeekRange(weekOf(week.id, config.timeZone))}): ${digest.status}`);
-        console.log(`  subject:    ${digest.subject}`);
+        console.log(forTerminal(`  subject:    ${digest.subject}`));
         console.log(`  built:      ${digest.built_at}${digest.started_at ? `, sending since ${digest.started_at}` : ''}${digest.finished_at ? `, finished ${digest.finished_at}` : ''}`);
         console.log(`  HTML:       ${formatKb(digest.html_bytes)}`);
         console.log(`  deliveries: ${Object.entries(status.counts).map(([state, n]) => `${n} ${state}`).join(', ')}`);
@@ -192,7 +192,7 @@ export function registerDigestCommands(program: Command): void {
         if (status.hourlyResumeAt) console.log(`  paused:     SEND_HOURLY_LIMIT (${config.sendHourlyLimit}/h) reached; sending resumes at ${status.hourlyResumeAt}`);
         if (status.nextRetryAt) console.log(`  next retry: ${status.nextRetryAt}`);
         for (const s of status.senders) console.log(`  sender:     ${s.owner} holds ${plural(s.claimed, 'delivery', 'deliveries')}`);
-        for (const e of status.topErrors) console.log(`  error ×${e.count}: ${e.error}`);
+        for (const e of status.topErrors) console.log(forTerminal(`  error ×${e.count}: ${e.error}`));
         const { complaints, lateBounces } = status.feedback;
         if (complaints + lateBounces > 0) {
           // Gmail asks bulk senders to stay under 0.3 % of spam complaints.
@@ -246,7 +246,7 @@ async function sendCommand({ db, config }: CliContext, options: SendCommandOptio
   };
   process.on('SIGINT', stop).on('SIGTERM', stop);
   try {
-    console.log(`sending ${week.id}${digest ? ` "${digest.subject}"` : ''} via ${transport.description}${options.worker ? ' as a worker' : ''}`);
+    console.log(forTerminal(`sending ${week.id}${digest ? ` "${digest.subject}"` : ''} via ${transport.description}${options.worker ? ' as a worker' : ''}`));
     const progress = createProgressReporter();
     const sendOptions = {
       resendUncertain: !options.leaveUncertain,

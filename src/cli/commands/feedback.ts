@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { readFeedbackReport } from '../../subscribers/feedback-report.ts';
 import { recordFeedback } from '../../subscribers/record-feedback.ts';
 import { withContext } from '../context.ts';
-import { plural } from '../output.ts';
+import { forTerminal, plural } from '../output.ts';
 
 /** The files `paths` name: each file, every file under each folder (a Maildir's new/ and cur/ included), `-` for stdin. */
 function reportFiles(paths: string[]): string[] {
@@ -45,13 +45,13 @@ export function registerFeedbackCommands(program: Command): void {
           try {
             raw = await readInput(file);
           } catch (error) {
-            console.error(`${file}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+            console.error(forTerminal(`${file}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`));
             unreadable++;
             continue;
           }
           const outcome = await recordFeedback(db, config, readFeedbackReport(config, raw));
           counts[outcome.kind]++;
-          console.log(`${file === '-' ? 'stdin' : file}: ${outcome.detail}`);
+          console.log(forTerminal(`${file === '-' ? 'stdin' : file}: ${outcome.detail}`));
         }
         console.log(
           `feedback: ${plural(counts.complaint, 'complaint')}, ${plural(counts.bounce, 'bounce')}, ${counts.ignored} ignored, ${counts.duplicate} already imported${unreadable ? `, ${unreadable} unreadable` : ''}`,

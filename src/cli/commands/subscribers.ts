@@ -11,7 +11,7 @@ import { sendConfirmationEmail } from '../../subscribers/notices.ts';
 import { addSubscriber, listSubscribers, parseTopics, subscriberTopics, unsubscribe } from '../../subscribers/subscriber-store.ts';
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import { withContext } from '../context.ts';
-import { plural, printJson, printTable } from '../output.ts';
+import { forTerminal, plural, printJson, printTable } from '../output.ts';
 
 const STATUSES: SubscriberStatus[] = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'];
 
@@ -26,7 +26,7 @@ async function sendConfirmations(config: Config, subscribers: SubscriberRow[]): 
         await sendConfirmationEmail(config, transport, subscriber);
         sent++;
       } catch (error) {
-        console.error(`could not send the confirmation email to ${subscriber.email}: ${(error as Error).message}`);
+        console.error(forTerminal(`could not send the confirmation email to ${subscriber.email}: ${(error as Error).message}`));
       }
     }
   } finally {
@@ -61,9 +61,9 @@ export function registerSubscriberCommands(program: Command): void {
       await withContext(async ({ db, config }) => {
         const topics = options.topics === undefined ? undefined : parseTopics(options.topics);
         const { outcome, subscriber } = await addSubscriber(db, { email, name: options.name, topics }, { confirmed: Boolean(options.confirmed) });
-        console.log(`${outcome} ${subscriber.email} (${subscriber.status})`);
+        console.log(forTerminal(`${outcome} ${subscriber.email} (${subscriber.status})`));
         if (subscriber.status === 'pending' && (await sendConfirmations(config, [subscriber])) === 1) {
-          console.log(`confirmation email sent to ${subscriber.email}`);
+          console.log(forTerminal(`confirmation email sent to ${subscriber.email}`));
         }
       });
     });
@@ -76,8 +76,8 @@ export function registerSubscriberCommands(program: Command): void {
       const text = await readFileText(file);
       await withContext(async ({ db, config }) => {
         const result = await importSubscribersCsv(db, text, { confirmed: Boolean(options.confirmed) });
-        for (const r of result.rejected) console.error(`line ${r.line}: ${r.reason}`);
-        for (const s of result.skipped) console.error(`line ${s.line}: skipped: ${s.reason}`);
+        for (const r of result.rejected) console.error(forTerminal(`line ${r.line}: ${r.reason}`));
+        for (const s of result.skipped) console.error(forTerminal(`line ${s.line}: skipped: ${s.reason}`));
         console.log(`subscribers: ${result.created} created, ${result.updated} updated, ${result.skipped.length} skipped, ${result.rejected.length} rejected`);
         const confirmations = await sendConfirmations(config, result.pending);
         if (result.pending.length > 0) console.log(`${plural(confirmations, 'confirmation email')} sent; the new subscribers are pending until they confirm`);
@@ -141,10 +141,10 @@ export function registerSubscriberCommands(program: Command): void {
       await withContext(async ({ db }) => {
         if (options.forget) {
           const forgotten = await forgetSubscriber(db, email);
-          return console.log(`erased ${forgotten.email}; ${plural(forgotten.deliveries, 'delivery record')} kept without personal data`);
+          return console.log(forTerminal(`erased ${forgotten.email}; ${plural(forgotten.deliveries, 'delivery record')} kept without personal data`));
         }
         const subscriber = await unsubscribe(db, email);
-        console.log(`unsubscribed ${subscriber.email}`);
+        console.log(forTerminal(`unsubscribed ${subscriber.email}`));
       });
     });
 }
