@@ -75,7 +75,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   const { db, config, root } = options;
   const now = options.now ?? (() => new Date());
   // An absolute file URL: this code may run from a bundle in a cache folder (bin/digest.js).
-  const renderer = new FreshModule<typeof RenderPreview>(pathToFileURL(join(root, 'src/preview/render-preview.ts')).href, import.meta.url);
+  const renderer = new FreshModule<typeof RenderPreview>(pathToFileURL(join(root, 'src/preview/render-preview.ts')).href, import.meta.url, join(root, 'tsconfig.json'));
   const listeners = new Set<ServerResponse>();
 
   let debounce: NodeJS.Timeout | undefined;
