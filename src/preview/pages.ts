@@ -139,7 +139,9 @@ export function previewPage(state: PreviewPageState, result: PreviewResult): str
 <h2>MJML</h2><p id="mjml-status">Valid at strict level: no errors or warnings.</p>
 <h2>Send a test</h2>
 <form method="post" action="/send-test"><input type="hidden" name="template" value="${e(state.template)}"><input type="hidden" name="week" value="${e(state.week ?? '')}">
-<label for="to">To</label><input id="to" name="to" type="email" required placeholder="you@example.com"><button type="submit">Send test email</button></form>
+<label for="to">To</label><input id="to" name="to" type="email" required placeholder="you@example.com">
+<label for="name">Your name <span class="muted">(optional, for the greeting)</span></label><input id="name" name="name" type="text" maxlength="80" autocomplete="name"><button type="submit">Send test email</button></form>
+<p class="muted">A test copy greets you, and its unsubscribe, preferences and confirm links only explain what they do: they change no reader.</p>
 <h2>Links (${extractLinks(message.html).length})</h2><ul id="links">${links}</ul></aside>`;
   const main = `<section>${toolbar()}
 <div data-tab="preview" class="frame"><iframe id="email" title="Email preview" src="/render/${e(state.template)}?${e(state.query)}"></iframe></div>

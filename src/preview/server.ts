@@ -69,7 +69,7 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 /**
  * The editors' preview: a local web app (127.0.0.1 only) that renders every
  * template through the sender's own code, reloads open pages when a file
- * under emails/ changes, and sends test copies.
+ * under emails/ changes, and sends test copies with inert links.
  */
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const { db, config, root } = options;
@@ -146,15 +146,20 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       if (!isEmailAddress(to)) {
         back.set('failed', `Not an email address: ${to}`);
       } else {
-        const rendered = await render(name, form.get('week') || null).catch(() => null);
-        if (!rendered) {
+        // The sender's own message for the editor: To, greeting and inert links are theirs (render-preview.ts).
+        const message = await renderer
+          .get()
+          .then((module) => {
+            const known = module.TEMPLATES.find((t) => t.name === name);
+            return known ? module.renderTestCopy(db, config, known.name, resolveWeek(form.get('week') || null), { email: to, name: (form.get('name') ?? '').trim() }, now()) : null;
+          })
+          .catch(() => null);
+        if (!message) {
           back.set('failed', 'The template does not render; fix it first.');
         } else {
           const transport = options.createTransport();
           try {
-            const { message } = rendered.result;
-            // A new message (new subject and recipient), so not the pre-encoded bytes.
-            await transport.send({ ...message, raw: undefined, key: `test/${Date.now()}-${to}`, to: { name: '', address: to }, subject: `[TEST] ${message.subject}`, messageId: message.messageId.replace('@', `.test${Date.now()}@`) });
+            await transport.send(message);
             back.set('sent', to);
           } catch (error) {
             back.set('failed', `Test send failed: ${(error as Error).message}`);

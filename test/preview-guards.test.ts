@@ -1,0 +1,191 @@
+import { request } from 'node:http';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../src/config.ts';
+import type { Db } from '../src/db/connect.ts';
+import { recipientValues } from '../src/delivery/recipient-values.ts';
+import { BackgroundWork } from '../src/http/background-work.ts';
+import { type HttpServer, startHttpServer } from '../src/http/server.ts';
+import { audienceRoutes } from '../src/http/subscription-routes.ts';
+import { type PreviewServer, startPreviewServer } from '../src/preview/server.ts';
+import { addSubscriber } from '../src/subscribers/subscriber-store.ts';
+import { createSmtpTransport } from '../src/transport/smtp.ts';
+import type { Transport } from '../src/transport/transport.ts';
+import { type Workspace, createWorkspace } from './helpers/cli.ts';
+import { testConfig } from './helpers/fixtures.ts';
+import { copyProject } from './helpers/project-copy.ts';
+import { seedSampleArticles } from './helpers/seed.ts';
+import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
+import { openTestDb } from './helpers/store.ts';
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One request over a real socket, with the Host header we choose (fetch() will not send a foreign one). */
+function send(base: string, path: string, options: { host?: string; method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Answer> {
+  const url = new URL(path, base);
+  const body = options.form ? new URLSearchParams(options.form).toString() : undefined;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: options.method ?? (body ? 'POST' : 'GET'),
+        headers: {
+          host: options.host ?? url.host,
+          ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } : {}),
+          ...options.headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        // An event stream never ends: its first chunk is enough.
+        const done = () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          if (res.headers['content-type'] === 'text/event-stream') {
+            done();
+            res.destroy();
+          }
+        });
+        res.on('end', done);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('the preview server over a real socket', () => {
+  let project: ReturnType<typeof copyProject>;
+  let ws: Workspace;
+  let sink: SmtpSink;
+  let db: Db;
+  let config: Config;
+  let preview: PreviewServer;
+  // The public HTTP app, where the links of a test copy lead.
+  let app: HttpServer;
+  let appTransport: Transport;
+  const background = new BackgroundWork(() => {});
+
+  const statuses = async () => Object.fromEntries((await db.selectFrom('subscribers').select(['email', 'status']).execute()).map((s) => [s.email, s.status]));
+  const READERS = { 'rita@example.com': 'active', 'sam@example.com': 'active', 'pat@example.com': 'pending' };
+  /** A link of the public app (PUBLIC_URL), followed on the app under test. */
+  const onApp = (link: string) => link.replace('https://news.example.org', app.url);
+
+  beforeAll(async () => {
+    project = copyProject();
+    sink = await startSmtpSink();
+    ws = createWorkspace();
+    config = testConfig({ DATABASE_URL: ws.env.DATABASE_URL!, SMTP_URL: sink.url, PUBLIC_URL: 'https://news.example.org' });
+    db = await openTestDb(config.databaseUrl);
+    await seedSampleArticles(db);
+    await addSubscriber(db, { email: 'rita@example.com', name: 'Rita Reader' }, { confirmed: true });
+    await addSubscriber(db, { email: 'sam@example.com', name: 'Sam' }, { confirmed: true });
+    await addSubscriber(db, { email: 'pat@example.com', name: 'Pat' }, { confirmed: false });
+    preview = await startPreviewServer({ db, config, root: project.dir, port: 0, createTransport: () => createSmtpTransport({ url: sink.url, connections: 1 }) });
+    appTransport = createSmtpTransport({ url: sink.url, connections: 1 });
+    app = await startHttpServer(config, audienceRoutes({ db, config, transport: appTransport, background }), { host: '127.0.0.1', port: 0 });
+  });
+
+  afterAll(async () => {
+    await preview?.close();
+    await app?.close();
+    await appTransport?.close();
+    await db?.destroy();
+    await sink?.close();
+    ws?.cleanup();
+    project?.cleanup();
+  });
+
+  describe('test copies are inert', () => {
+    /** Sends a test copy of `template` from the preview's form; resolves with the copy the SMTP server received, parsed. */
+    const sendTestCopy = async (template: string, form: Record<string, string>) => {
+      const before = sink.received.length;
+      const answer = await send(preview.url, '/send-test', { headers: { origin: preview.url }, form: { template, ...form } });
+      expect(answer.status).toBe(303);
+      expect(answer.headers.location).toContain(`sent=${encodeURIComponent(form.to!)}`);
+      expect(sink.received.length).toBe(before + 1);
+      const received = sink.received.at(-1)!;
+      expect(received.envelopeTo).toEqual([form.to]);
+      return { raw: received.raw.toString('latin1'), mail: await simpleParser(received.raw) };
+    };
+    /** Every link in a copy that leads to the public app. */
+    const appLinks = (text: string) => [...new Set(text.match(/https:\/\/news\.example\.org\/(?:unsubscribe|preferences|confirm)\?token=[\w.-]+/g) ?? [])];
+
+    it('a digest test copy: its one-click List-Unsubscribe and every link explain themselves and change no reader', async () => {
+      const { raw, mail } = await sendTestCopy('weekly-digest', { to: 'editor@example.org', name: 'Eddie Editor', week: '2026-W47' });
+      const headerBlock = raw.slice(0, raw.indexOf('\r\n\r\n')).replace(/\r\n[ \t]+/g, ' ');
+      const oneClick = /^List-Unsubscribe: <([^>]+)>$/m.exec(headerBlock)![1]!;
+      expect(headerBlock).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
+      // RFC 8058: what a mailbox provider does when the editor clicks "Unsubscribe" in the inbox.
+      const answer = await fetch(onApp(oneClick), { method: 'POST', body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }) });
+      expect(await statuses()).toEqual(READERS);
+      expect(answer.status).toBe(200);
+      expect(await answer.text()).toContain('This link is from a test copy');
+
+      const links = appLinks(`${mail.text}\n${mail.html}`);
+      expect(links.map((l) => new URL(l).pathname).sort()).toEqual(['/preferences', '/unsubscribe']);
+      for (const link of links) {
+        for (const method of ['GET', 'POST']) {
+          const body = method === 'POST' ? new URLSearchParams({ action: 'unsubscribe', topics: 'Labor' }) : undefined;
+          const page = await fetch(onApp(link), { method, body });
+          expect(page.status, `${method} ${link}`).toBe(200);
+          const html = await page.text();
+          expect(html).toContain('This link is from a test copy');
+          expect(html).toMatch(/In the email a reader receives, this link (unsubscribes them in one click|opens their topic choices)\. .*nothing was changed/);
+        }
+      }
+      expect(await statuses()).toEqual(READERS);
+      expect((await db.selectFrom('subscribers').select('topics').execute()).map((s) => s.topics)).toEqual(['[]', '[]', '[]']);
+
+      // Addressed to and greeting the editor; no reader's address anywhere in it.
+      expect(mail.to).toMatchObject({ value: [{ address: 'editor@example.org', name: 'Eddie Editor' }] });
+      expect(mail.subject).toMatch(/^\[TEST\] The Harm Ledger · Week 47: /);
+      expect(mail.text).toContain('Hi Eddie Editor,');
+      for (const reader of Object.keys(READERS)) expect(raw).not.toContain(reader);
+    });
+
+    it('is the sender’s message, byte for byte in its HTML, with only the per-recipient values the editor’s', async () => {
+      const { mail } = await sendTestCopy('weekly-digest', { to: 'editor@example.org', week: '2026-W47' });
+      const sample = (await send(preview.url, '/render/weekly-digest?week=2026-W47')).body;
+      const rita = (await db.selectFrom('subscribers').select(['id', 'email', 'name']).where('email', '=', 'rita@example.com').executeTakeFirstOrThrow());
+      const ritas = recipientValues(config, rita);
+      const editors = { greeting: 'Hello,', email: 'editor@example.org', unsubscribeUrl: appLinks(mail.html as string).find((l) => l.includes('/unsubscribe'))!, preferencesUrl: appLinks(mail.html as string).find((l) => l.includes('/preferences'))! };
+      let expected = sample;
+      for (const slot of ['greeting', 'email', 'unsubscribeUrl', 'preferencesUrl'] as const) expected = expected.replaceAll(ritas[slot], editors[slot]);
+      expect(mail.html).toBe(expected);
+      // No name given: a neutral greeting, and the address alone in To.
+      expect(mail.text).toMatch(/^Hello,$/m);
+      expect(mail.to).toMatchObject({ value: [{ address: 'editor@example.org', name: '' }] });
+    });
+
+    it('a confirmation test copy: its confirm link confirms nobody', async () => {
+      const { raw, mail } = await sendTestCopy('confirm-subscription', { to: 'editor@example.org' });
+      expect(mail.subject).toMatch(/^\[TEST\] Confirm your subscription/);
+      const links = appLinks(`${mail.text}\n${mail.html}`);
+      expect(links.map((l) => new URL(l).pathname)).toEqual(['/confirm']);
+      for (const method of ['GET', 'POST']) {
+        const page = await fetch(onApp(links[0]!), { method });
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain('In the email a reader receives, this link confirms their subscription.');
+      }
+      expect(await statuses()).toEqual(READERS);
+      expect(mail.text).toContain('editor@example.org');
+      for (const reader of Object.keys(READERS)) expect(raw).not.toContain(reader);
+    });
+
+    it('a welcome test copy: greets the editor, and its links change no reader', async () => {
+      const { raw, mail } = await sendTestCopy('welcome', { to: 'editor@example.org', name: 'Eddie' });
+      expect(mail.subject).toMatch(/^\[TEST\] Welcome/);
+      expect(mail.text).toContain('Hi Eddie,');
+      const links = appLinks(`${mail.text}\n${mail.html}`);
+      expect(links.map((l) => new URL(l).pathname).sort()).toEqual(['/preferences', '/unsubscribe']);
+      for (const link of links) expect(await (await fetch(onApp(link), { method: 'POST', body: new URLSearchParams({ action: 'unsubscribe' }) })).text()).toContain('from a test copy');
+      expect(await statuses()).toEqual(READERS);
+      for (const reader of Object.keys(READERS)) expect(raw).not.toContain(reader);
+    });
+  });
+});
