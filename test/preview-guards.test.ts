@@ -65,6 +65,7 @@ describe('the preview server over a real socket', () => {
   let db: Db;
   let config: Config;
   let preview: PreviewServer;
+  let port: number;
   // The public HTTP app, where the links of a test copy lead.
   let app: HttpServer;
   let appTransport: Transport;
@@ -79,13 +80,14 @@ describe('the preview server over a real socket', () => {
     project = copyProject();
     sink = await startSmtpSink();
     ws = createWorkspace();
-    config = testConfig({ DATABASE_URL: ws.env.DATABASE_URL!, SMTP_URL: sink.url, PUBLIC_URL: 'https://news.example.org' });
+    config = testConfig({ DATABASE_URL: ws.env.DATABASE_URL!, SMTP_URL: sink.url, PUBLIC_URL: 'https://news.example.org', PREVIEW_HOSTS: 'preview.lan' });
     db = await openTestDb(config.databaseUrl);
     await seedSampleArticles(db);
     await addSubscriber(db, { email: 'rita@example.com', name: 'Rita Reader' }, { confirmed: true });
     await addSubscriber(db, { email: 'sam@example.com', name: 'Sam' }, { confirmed: true });
     await addSubscriber(db, { email: 'pat@example.com', name: 'Pat' }, { confirmed: false });
     preview = await startPreviewServer({ db, config, root: project.dir, port: 0, createTransport: () => createSmtpTransport({ url: sink.url, connections: 1 }) });
+    port = Number(new URL(preview.url).port);
     appTransport = createSmtpTransport({ url: sink.url, connections: 1 });
     app = await startHttpServer(config, audienceRoutes({ db, config, transport: appTransport, background }), { host: '127.0.0.1', port: 0 });
   });
@@ -98,6 +100,49 @@ describe('the preview server over a real socket', () => {
     await sink?.close();
     ws?.cleanup();
     project?.cleanup();
+  });
+
+  describe('Host allow-list (DNS rebinding)', () => {
+    it('refuses every route for a foreign Host, leaking no address or signed link', async () => {
+      // What a page on evil.example sends once its name points at 127.0.0.1.
+      const evil = `evil.example:${port}`;
+      for (const path of ['/', '/preview/weekly-digest?week=2026-W47', '/render/weekly-digest?week=2026-W47', '/render/confirm-subscription', '/render/welcome', '/events', '/nowhere']) {
+        const answer = await send(preview.url, path, { host: evil });
+        expect(answer.status, path).toBe(403);
+        expect(answer.headers['content-type'], path).toBe('text/html; charset=utf-8');
+        expect(answer.body, path).toContain('Host not allowed');
+        expect(answer.body, path).not.toMatch(/example\.com|token=/);
+      }
+      for (const host of ['localhost.evil.example', `127.0.0.1.nip.io:${port}`, `evil.example@127.0.0.1:${port}`]) {
+        expect((await send(preview.url, '/render/weekly-digest?week=2026-W47', { host })).status, host).toBe(403);
+      }
+    });
+
+    it('sends no test copy for a foreign Host, even from a form on that host (its Origin matches its Host)', async () => {
+      const before = sink.received.length;
+      const evil = `evil.example:${port}`;
+      const answer = await send(preview.url, '/send-test', {
+        host: evil,
+        headers: { origin: `http://${evil}` },
+        form: { to: 'attacker@evil.example', template: 'weekly-digest', week: '2026-W47' },
+      });
+      expect(answer.status).toBe(403);
+      expect(answer.headers.location).toBeUndefined();
+      // A send would have happened before the answer; give a stray one time to arrive anyway.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sink.received.length).toBe(before);
+    });
+
+    it('answers the loopback names with any port, and the names in PREVIEW_HOSTS', async () => {
+      for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'localhost', `preview.lan:${port}`, 'PREVIEW.LAN']) {
+        const answer = await send(preview.url, '/render/weekly-digest?week=2026-W47', { host });
+        expect(answer.status, host).toBe(200);
+        expect(answer.body, host).toContain('rita@example.com');
+      }
+      const events = await send(preview.url, '/events', { host: `localhost:${port}` });
+      expect(events.status).toBe(200);
+      expect(events.body).toBe(': connected\n\n');
+    });
   });
 
   describe('test copies are inert', () => {

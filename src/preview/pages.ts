@@ -150,6 +150,14 @@ export function previewPage(state: PreviewPageState, result: PreviewResult): str
   return page(`${state.title} · preview`, `<h1>${e(state.title)}${state.week ? ` · ${e(state.week)}` : ''}</h1>${weekPicker(state)}${notice}<div class="grid">${aside}${main}</div>`);
 }
 
+/**
+ * A page with a message and no reload script: refusals, bad addresses, and
+ * a failed render inside the iframe (the page around it reloads).
+ */
+export function messagePage(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${e(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+}
+
 export function failurePage(state: PreviewPageState, failure: CompileFailure): string {
   const where = failure.file ? `${failure.file}${failure.line ? `, line ${failure.line}${failure.column ? `:${failure.column}` : ''}` : ''}` : 'the template';
   return page(

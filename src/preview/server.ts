@@ -8,9 +8,11 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { type Week, formatWeekRange, weekContaining, weekOf } from '../articles/week.ts';
 import { isEmailAddress } from '../mailbox.ts';
+import { escapeHtml as e } from '../render/slots.ts';
 import type { Transport } from '../transport/transport.ts';
+import { AllowedHosts } from './allowed-hosts.ts';
 import { FreshModule, describeFailure } from './load-fresh.ts';
-import { type WeekEntry, failurePage, indexPage, previewPage } from './pages.ts';
+import { type WeekEntry, failurePage, indexPage, messagePage, previewPage } from './pages.ts';
 import type * as RenderPreview from './render-preview.ts';
 
 export interface PreviewServerOptions {
@@ -70,10 +72,15 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
  * The editors' preview: a local web app (127.0.0.1 only) that renders every
  * template through the sender's own code, reloads open pages when a file
  * under emails/ changes, and sends test copies with inert links.
+ *
+ * Listening on loopback does not keep other sites out: a page elsewhere can
+ * rebind its own name to 127.0.0.1 and read the answers (DNS rebinding), so
+ * every request must name an allowed host (loopback names, PREVIEW_HOSTS).
  */
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const { db, config, root } = options;
   const now = options.now ?? (() => new Date());
+  const hosts = new AllowedHosts(config.previewHosts);
   // An absolute file URL: this code may run from a bundle in a cache folder (bin/digest.js).
   const renderer = new FreshModule<typeof RenderPreview>(pathToFileURL(join(root, 'src/preview/render-preview.ts')).href, import.meta.url, join(root, 'tsconfig.json'));
   const listeners = new Set<ServerResponse>();
@@ -97,6 +104,16 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // First, before anything is read or done: a request for another host is refused.
+    if (!hosts.allows(req.headers.host)) {
+      res.writeHead(403, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
+      return void res.end(
+        messagePage(
+          'Host not allowed',
+          `<h1>Host not allowed</h1><p>This preview answers only to localhost, 127.0.0.1, [::1] and the names in PREVIEW_HOSTS; this request was for ${e(req.headers.host ?? 'no host')}. A page on another site that points its own name at this machine looks the same, so nothing was done.</p>`,
+        ),
+      );
+    }
     const url = new URL(req.url ?? '/', 'http://preview.local');
     const [, section, template = 'weekly-digest'] = url.pathname.split('/');
     const week = url.searchParams.get('week');
