@@ -1,4 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.ts';
@@ -57,6 +60,28 @@ function send(base: string, path: string, options: { host?: string; method?: str
     req.end(body);
   });
 }
+
+/** Writes `text` on a raw socket and never more; resolves with all the server sent and when it closed the connection. */
+function rawExchange(port: number, text: string, giveUpMs: number): Promise<{ received: string; closedAfterMs: number | null }> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const started = Date.now();
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ received, closedAfterMs: null });
+    }, giveUpMs);
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ received, closedAfterMs: Date.now() - started });
+    });
+    socket.on('error', () => {});
+    socket.write(text);
+  });
+}
+
+const ANSWER_HEADERS = ['content-type', 'content-length', 'cache-control', 'x-content-type-options'];
 
 describe('the preview server over a real socket', () => {
   let project: ReturnType<typeof copyProject>;
@@ -231,6 +256,133 @@ describe('the preview server over a real socket', () => {
       for (const link of links) expect(await (await fetch(onApp(link), { method: 'POST', body: new URLSearchParams({ action: 'unsubscribe' }) })).text()).toContain('from a test copy');
       expect(await statuses()).toEqual(READERS);
       for (const reader of Object.keys(READERS)) expect(raw).not.toContain(reader);
+    });
+  });
+
+  describe('a bad week, and other errors the preview echoes', () => {
+    it('answers a week that is not one with a 400 page that escapes it and names the form that works', async () => {
+      for (const week of ['<script>alert(1)</script>', '2026-W99']) {
+        for (const section of ['preview', 'render']) {
+          const answer = await send(preview.url, `/${section}/weekly-digest?week=${encodeURIComponent(week)}`);
+          expect(answer.status, `${section} ${week}`).toBe(400);
+          expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
+          expect(answer.body).toContain('2026-W48');
+          expect(answer.body).not.toContain('<script>alert');
+        }
+      }
+      const script = await send(preview.url, '/preview/weekly-digest?week=%3Cscript%3Ealert(1)%3C%2Fscript%3E');
+      expect(script.body).toContain('invalid week &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;');
+      expect((await send(preview.url, '/preview/weekly-digest?week=2026-W99')).body).toContain('2026 has 53 ISO weeks');
+      // The test-send form too, and nothing is sent.
+      const before = sink.received.length;
+      const form = await send(preview.url, '/send-test', { form: { to: 'editor@example.org', template: 'weekly-digest', week: '<b>W1</b>' } });
+      expect(form.status).toBe(400);
+      expect(form.body).toContain('&lt;b&gt;W1&lt;/b&gt;');
+      expect(sink.received.length).toBe(before);
+    });
+
+    it('escapes an unknown template’s name', async () => {
+      // A URL's path can hold these as they are (< and > it percent-encodes).
+      const answer = await send(preview.url, `/render/x'&y`);
+      expect(answer.status).toBe(404);
+      expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(answer.body).toContain('There is no template called x&#39;&amp;y.');
+    });
+
+    it('shows a template’s failure in the iframe as escaped HTML', async () => {
+      const header = join(project.dir, 'emails/components/header.tsx');
+      const original = readFileSync(header, 'utf8');
+      writeFileSync(header, `throw new Error('<img src=x onerror=alert(1)>');\n${original}`);
+      try {
+        await expect.poll(async () => (await send(preview.url, '/render/weekly-digest?week=2026-W47')).status, { timeout: 10_000 }).toBe(500);
+        const answer = await send(preview.url, '/render/weekly-digest?week=2026-W47');
+        expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
+        expect(answer.body).toContain('&lt;img src=x onerror=alert(1)&gt;');
+        expect(answer.body).not.toContain('<img');
+      } finally {
+        writeFileSync(header, original);
+      }
+      await expect.poll(async () => (await send(preview.url, '/render/weekly-digest?week=2026-W47')).status, { timeout: 10_000 }).toBe(200);
+    });
+  });
+
+  describe('HEAD', () => {
+    it('answers HEAD on every GET route with GET’s status and headers, and no body', async () => {
+      for (const path of ['/', '/preview/weekly-digest?week=2026-W47', '/render/weekly-digest?week=2026-W47', '/preview/welcome', '/render/confirm-subscription', '/events', '/nowhere']) {
+        const get = await send(preview.url, path);
+        const head = await rawExchange(port, `HEAD ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`, 10_000);
+        expect(head.closedAfterMs, path).not.toBeNull();
+        const [headerBlock, body] = head.received.split('\r\n\r\n');
+        expect(body, path).toBe('');
+        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headerBlock!)![1]);
+        expect(status, path).toBe(get.status);
+        const headers = Object.fromEntries(headerBlock!.split('\r\n').slice(1).map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+        for (const name of ANSWER_HEADERS) expect(headers[name], `${path} ${name}`).toBe(get.headers[name]);
+        if (path !== '/events') expect(Number(headers['content-length']), path).toBe(Buffer.byteLength(get.body));
+      }
+    });
+  });
+
+  describe('slow clients', () => {
+    let quick: PreviewServer;
+    let quickPort: number;
+    beforeAll(async () => {
+      quick = await startPreviewServer({
+        db,
+        config,
+        root: project.dir,
+        port: 0,
+        createTransport: () => createSmtpTransport({ url: sink.url, connections: 1 }),
+        timeouts: { headersMs: 500, requestMs: 1000 },
+      });
+      quickPort = Number(new URL(quick.url).port);
+    });
+    afterAll(() => quick?.close());
+
+    it('drops a client that sends half a body and then nothing, within the limit; nothing is sent', async () => {
+      const before = sink.received.length;
+      const start = `POST /send-test HTTP/1.1\r\nHost: 127.0.0.1:${quickPort}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 200\r\n\r\nto=editor%40example.org&template=weekly-digest`;
+      const { received, closedAfterMs } = await rawExchange(quickPort, start, 10_000);
+      // Node's default would hold it for 300 s.
+      expect(closedAfterMs).not.toBeNull();
+      expect(closedAfterMs!).toBeLessThan(5_000);
+      expect(received === '' || received.startsWith('HTTP/1.1 408')).toBe(true);
+      expect(sink.received.length).toBe(before);
+    });
+
+    it('drops a client that never finishes its headers', async () => {
+      const { closedAfterMs } = await rawExchange(quickPort, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${quickPort}\r\nX-Slow: `, 10_000);
+      expect(closedAfterMs).not.toBeNull();
+      expect(closedAfterMs!).toBeLessThan(5_000);
+    });
+
+    it('refuses a form larger than any of ours with 413', async () => {
+      const answer = await send(quick.url, '/send-test', { form: { to: 'editor@example.org', padding: 'x'.repeat(20_000) } });
+      expect(answer.status).toBe(413);
+    });
+
+    it('keeps the reload stream open well past the request limit, and it still delivers a reload', async () => {
+      const events: string[] = [];
+      const req = request(`${quick.url}/events`);
+      const opened = new Promise<void>((resolve, reject) => {
+        req.on('response', (res) => {
+          res.on('data', (chunk: Buffer) => events.push(chunk.toString('utf8')));
+          resolve();
+        });
+        req.on('error', reject);
+      });
+      req.end();
+      await opened;
+      try {
+        // Three times the request limit, and a few of Node's checks.
+        await new Promise((r) => setTimeout(r, 3_000));
+        expect(req.socket?.destroyed).toBe(false);
+        const digest = join(project.dir, 'emails/weekly-digest.tsx');
+        writeFileSync(digest, readFileSync(digest, 'utf8'));
+        await expect.poll(() => events.join(''), { timeout: 10_000 }).toContain('event: reload');
+      } finally {
+        req.destroy();
+      }
     });
   });
 });

@@ -158,10 +158,24 @@ export function messagePage(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${e(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
-export function failurePage(state: PreviewPageState, failure: CompileFailure): string {
-  const where = failure.file ? `${failure.file}${failure.line ? `, line ${failure.line}${failure.column ? `:${failure.column}` : ''}` : ''}` : 'the template';
-  return page(
-    `${state.title} · error`,
-    `<h1>${e(state.title)}</h1><section class="error" role="alert" id="error"><h2>Cannot render: error in ${e(where)}</h2><pre>${e(failure.message)}</pre><p>Fix the file and save: this page reloads by itself.</p></section>`,
+/** A `week` in a preview address that is not an ISO week: what was wrong, escaped, and the form that works. */
+export function badWeekPage(problem: string): string {
+  return messagePage(
+    'Not a week',
+    `<h1>Not a week</h1><p id="problem">${e(problem)}.</p><p>Name a week as its ISO week, like <code>2026-W48</code>, or <a href="/">pick one from the list</a>.</p>`,
   );
+}
+
+function failureSection(failure: CompileFailure): string {
+  const where = failure.file ? `${failure.file}${failure.line ? `, line ${failure.line}${failure.column ? `:${failure.column}` : ''}` : ''}` : 'the template';
+  return `<section class="error" role="alert" id="error"><h2>Cannot render: error in ${e(where)}</h2><pre>${e(failure.message)}</pre><p>Fix the file and save: this page reloads by itself.</p></section>`;
+}
+
+export function failurePage(state: PreviewPageState, failure: CompileFailure): string {
+  return page(`${state.title} · error`, `<h1>${e(state.title)}</h1>${failureSection(failure)}`);
+}
+
+/** What the iframe shows when the template does not render (the page around it has the reload script). */
+export function renderFailurePage(failure: CompileFailure): string {
+  return messagePage('Cannot render', failureSection(failure));
 }
