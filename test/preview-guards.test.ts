@@ -232,6 +232,16 @@ describe('the preview server over a real socket', () => {
       expect(mail.to).toMatchObject({ value: [{ address: 'editor@example.org', name: '' }] });
     });
 
+    it('a week without articles: the PreviewProps digest, still greeting the editor, with inert links', async () => {
+      const { raw, mail } = await sendTestCopy('weekly-digest', { to: 'editor@example.org', name: 'Eddie', week: '2026-W10' });
+      expect(mail.subject).toMatch(/^\[TEST\] /);
+      expect(mail.text).toContain('Hi Eddie,');
+      const links = appLinks(`${mail.text}\n${mail.html}`);
+      expect(links.map((l) => new URL(l).pathname).sort()).toEqual(['/preferences', '/unsubscribe']);
+      for (const link of links) expect(await (await fetch(onApp(link), { method: 'POST', body: new URLSearchParams({ action: 'unsubscribe' }) })).text()).toContain('from a test copy');
+      expect(raw).not.toContain('ada@example.com');
+    });
+
     it('a confirmation test copy: its confirm link confirms nobody', async () => {
       const { raw, mail } = await sendTestCopy('confirm-subscription', { to: 'editor@example.org' });
       expect(mail.subject).toMatch(/^\[TEST\] Confirm your subscription/);
