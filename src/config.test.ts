@@ -16,6 +16,8 @@ describe('loadConfig', () => {
     expect(config.catchUpWindowMs).toBe(24 * 3_600_000);
     expect(config.shutdownTimeoutMs).toBe(30_000);
     expect(loadConfig({ CATCHUP_WINDOW: '90m', SHUTDOWN_TIMEOUT: '5' }).catchUpWindowMs).toBe(5_400_000);
+    expect(config.previewHosts).toEqual([]);
+    expect(loadConfig({ PREVIEW_HOSTS: 'preview.lan, 10.0.0.5' }).previewHosts).toEqual(['preview.lan', '10.0.0.5']);
   });
 
   it('reads typed values and treats empty strings as unset', () => {
@@ -42,6 +44,10 @@ describe('loadConfig', () => {
     [
       { TRUSTED_PROXIES: 'loopback, proxy.internal' },
       'invalid configuration: TRUSTED_PROXIES "proxy.internal" is not an IP address or CIDR range; expected addresses or CIDR ranges separated by commas, or loopback',
+    ],
+    [
+      { PREVIEW_HOSTS: 'preview.lan, http://evil.example:3000' },
+      'invalid configuration: PREVIEW_HOSTS "http://evil.example:3000" is not a host name or IP address; expected host names or IP addresses separated by commas, without scheme or port',
     ],
     [{ DKIM_DOMAIN: 'example.com' }, 'invalid configuration: DKIM_DOMAIN must be set together with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE'],
   ])('rejects %o with one line naming the variable', (env, message) => {
@@ -78,7 +84,7 @@ describe('.env.example', () => {
     const { readFileSync } = await import('node:fs');
     const { parseEnv } = await import('node:util');
     const env = parseEnv(readFileSync(new URL('../.env.example', import.meta.url), 'utf8')) as Record<string, string>;
-    expect(Object.keys(env)).toHaveLength(28);
+    expect(Object.keys(env)).toHaveLength(30);
     expect(loadConfig(env)).toEqual(loadConfig({}));
   });
 });

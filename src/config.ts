@@ -6,6 +6,7 @@ import { parseMailbox } from './mailbox.ts';
 import { isValidCron } from './schedule/cron-times.ts';
 import { proxyEntryProblem } from './http/trusted-proxies.ts';
 import { maskCredentials } from './text/mask-credentials.ts';
+import { previewHostProblem } from './preview/allowed-hosts.ts';
 
 /**
  * One environment variable: an empty string counts as unset (as in most
@@ -70,6 +71,15 @@ const proxyList = z
     if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; expected addresses or CIDR ranges separated by commas, or loopback` });
   });
 
+/** `preview.lan, 10.0.0.5`: names the editors' preview answers to besides the loopback names. */
+const hostList = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .superRefine((entries, ctx) => {
+    const problem = entries.map(previewHostProblem).find(Boolean);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; expected host names or IP addresses separated by commas, without scheme or port` });
+  });
+
 const UNITS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
 /** `90s`, `15m`, `24h`, `2d` or plain seconds → milliseconds. */
@@ -113,6 +123,7 @@ const schema = z
     HTTP_HOST: setting(z.string(), '127.0.0.1'),
     HTTP_PORT: setting(wholeNumber(0, 65535), '8080'),
     TRUSTED_PROXIES: setting(proxyList, 'loopback'),
+    PREVIEW_HOSTS: setting(hostList, ''),
     LOG_LEVEL: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   })
   .superRefine((env, ctx) => {
@@ -168,6 +179,8 @@ export interface Config {
   httpPort: number;
   /** Addresses and CIDR ranges (`loopback` included as is) whose X-Forwarded-For the HTTP app believes. */
   trustedProxies: string[];
+  /** Host names the editors' preview answers to besides localhost, 127.0.0.1 and [::1] (DNS rebinding: see preview/allowed-hosts.ts). */
+  previewHosts: string[];
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -215,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     httpHost: e.HTTP_HOST,
     httpPort: e.HTTP_PORT,
     trustedProxies: e.TRUSTED_PROXIES,
+    previewHosts: e.PREVIEW_HOSTS,
     logLevel: e.LOG_LEVEL,
   };
 }

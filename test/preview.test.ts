@@ -142,12 +142,17 @@ describe('digest preview in a real browser', () => {
     const before = await db.selectFrom('deliveries').select('id').execute();
     await page.goto(`${preview.url}/preview/weekly-digest?week=2026-W47`);
     await page.getByLabel('To').fill('editor@example.org');
+    await page.getByLabel('Your name').fill('Eddie Editor');
     await page.getByRole('button', { name: 'Send test email' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Test sent to editor@example.org.');
     const test = sink.received.find((m) => m.envelopeTo.includes('editor@example.org'));
     expect(test).toBeDefined();
     const parsed = (await sink.parsed()).find((m) => m.subject?.startsWith('[TEST] '));
     expect(parsed?.subject).toMatch(/^\[TEST\] The Harm Ledger · Week 47: /);
+    // The editor's copy, not the sample reader's (test/preview-guards.test.ts follows its links).
+    expect(parsed?.to).toMatchObject({ value: [{ address: 'editor@example.org', name: 'Eddie Editor' }] });
+    expect(parsed?.text).toContain('Hi Eddie Editor,');
+    expect(test!.raw.toString('latin1')).not.toContain('reader@example.com');
     expect(await db.selectFrom('deliveries').select('id').execute()).toEqual(before);
   });
 

@@ -6,7 +6,7 @@ import { type SendOptions, sendDigest } from '../src/delivery/send-digest.ts';
 import { createSmtpTransport } from '../src/transport/smtp.ts';
 import { type Workspace, createWorkspace, runCli } from './helpers/cli.ts';
 import { testConfig } from './helpers/fixtures.ts';
-import { type SinkOptions, type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
+import { type SinkOptions, startSmtpSink } from './helpers/smtp-sink.ts';
 import { seedSampleArticles, seedSubscribers } from './helpers/seed.ts';
 import { openTestDb } from './helpers/store.ts';
 

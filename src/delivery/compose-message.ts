@@ -26,10 +26,21 @@ export function digestMessageIdsIn(config: Config, text: string): { weekId: stri
   return found;
 }
 
+/** A test copy is a new message every time: mailboxes fold copies that share a Message-ID. */
+function testMessageId(config: Config): string {
+  return `<test.${randomUUID()}@${config.senderDomain}>`;
+}
+
+/** Where a test copy files (the outbox names files by key): apart from the week's copies, one file a send. */
+export function testCopyKey(address: string): string {
+  return `test/${Date.now()}-${address}`;
+}
+
 /**
- * One subscriber's copy of the digest, with every header the design
- * requires. With `buffers`, its bytes (`raw`) are written into pooled memory,
- * which the caller gives back once the message was accepted.
+ * One subscriber's copy of the digest (or an editor's test copy, see
+ * testRecipient), with every header the design requires. With `buffers`,
+ * its bytes (`raw`) are written into pooled memory, which the caller gives
+ * back once the message was accepted.
  */
 export function composeDigestMessage(
   config: Config,
@@ -41,13 +52,13 @@ export function composeDigestMessage(
 ): OutgoingMessage {
   const values = recipientValues(config, recipient);
   const to = { name: displayName(recipient), address: recipient.email };
-  const messageId = digestMessageId(config, weekId, recipient.id);
+  const messageId = recipient.test ? testMessageId(config) : digestMessageId(config, weekId, recipient.id);
   let personalized: ReturnType<typeof personalize> | undefined;
   // The wire bytes are spliced from the segment's pre-encoded parts; the
   // decoded html/text are only built when someone reads them (preview, tests).
   const body = () => (personalized ??= personalize(rendered, values));
   return {
-    key: `${weekId}/${recipient.id}-${recipient.email}`,
+    key: recipient.test ? testCopyKey(recipient.email) : `${weekId}/${recipient.id}-${recipient.email}`,
     from: config.mailFrom,
     to,
     replyTo: config.mailReplyTo,

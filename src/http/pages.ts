@@ -43,6 +43,21 @@ export function badLinkPage(config: Config): Reply {
   );
 }
 
+/**
+ * The answer to a link from an editor's test copy (a `test` token, see
+ * delivery/recipient-values.ts): what the link does in a reader's email, and
+ * that nothing changed. 200, so a one-click POST from a mailbox provider is
+ * not retried.
+ */
+export function testCopyLinkPage(config: Config, whatItDoes: string): Reply {
+  return page(
+    config,
+    200,
+    'Link from a test copy',
+    `<h1>This link is from a test copy</h1><p>In the email a reader receives, this link ${e(whatItDoes)}. This copy was sent to an editor for checking, so nothing was changed.</p>`,
+  );
+}
+
 export function topicsFieldset(categories: string[], chosen: string[], legend: string): string {
   const picked = new Set(chosen.map((c) => c.toLowerCase()));
   const boxes = categories

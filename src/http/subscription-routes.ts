@@ -11,7 +11,7 @@ import { findSubscriberById, parseTopics, subscriberTopics, unsubscribeSubscribe
 import { type TokenPurpose, readToken } from '../subscribers/tokens.ts';
 import type { Transport } from '../transport/transport.ts';
 import { ClientLimiter } from './client-limiter.ts';
-import { type Reply, badLinkPage, page, topicsFieldset } from './pages.ts';
+import { type Reply, badLinkPage, page, testCopyLinkPage, topicsFieldset } from './pages.ts';
 
 export interface AudienceDeps {
   db: Db;
@@ -97,6 +97,12 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
     }
     return subscriber;
   };
+  /** The explanation a link from an editor's test copy gets instead of any change; undefined for every other link. */
+  const testCopyLink = (url: URL, whatItDoes: string) =>
+    readToken(config.appSecret, url.searchParams.get('token') ?? '', 'test') ? testCopyLinkPage(config, whatItDoes) : undefined;
+  const CONFIRMS = 'confirms their subscription';
+  const UNSUBSCRIBES = 'unsubscribes them in one click';
+  const PREFERENCES = 'opens their topic choices';
   const tokenQuery = (url: URL) => `?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`;
 
   return {
@@ -122,6 +128,8 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
     // Mail scanners (Safe Links and the like) open every link: a GET only shows the button, so that
     // nobody is signed up because their employer's scanner followed a link they never asked for.
     'GET /confirm': async ({ url }) => {
+      const test = testCopyLink(url, CONFIRMS);
+      if (test) return test;
       const target = await confirmTarget(url);
       if (!('email' in target)) return target;
       return page(
@@ -134,6 +142,8 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
     },
 
     'POST /confirm': async ({ url }) => {
+      const test = testCopyLink(url, CONFIRMS);
+      if (test) return test;
       const target = await confirmTarget(url);
       if (!('email' in target)) return target;
       const { outcome, subscriber: updated } = await confirmSubscription(db, target.id);
@@ -147,6 +157,8 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
 
     // Link scanners follow GET links: a GET only shows the button.
     'GET /unsubscribe': async ({ url }) => {
+      const test = testCopyLink(url, UNSUBSCRIBES);
+      if (test) return test;
       const subscriber = await subscriberFor(url, 'unsubscribe');
       if (!subscriber) return badLinkPage(config);
       if (subscriber.status === 'unsubscribed') return unsubscribedPage(config, subscriber.email);
@@ -161,6 +173,8 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
 
     // RFC 8058: mailbox providers POST `List-Unsubscribe=One-Click` here; 200, no redirect, no cookie.
     'POST /unsubscribe': async ({ url }) => {
+      const test = testCopyLink(url, UNSUBSCRIBES);
+      if (test) return test;
       const subscriber = await subscriberFor(url, 'unsubscribe');
       if (!subscriber) return badLinkPage(config);
       await unsubscribeSubscriber(db, subscriber.id);
@@ -168,12 +182,16 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
     },
 
     'GET /preferences': async ({ url }) => {
+      const test = testCopyLink(url, PREFERENCES);
+      if (test) return test;
       const subscriber = await subscriberFor(url, 'preferences');
       if (!subscriber) return badLinkPage(config);
       return preferencesPage(config, tokenQuery(url), subscriber.email, await knownCategories(db), subscriberTopics(subscriber), '');
     },
 
     'POST /preferences': async ({ url, form }) => {
+      const test = testCopyLink(url, PREFERENCES);
+      if (test) return test;
       const subscriber = await subscriberFor(url, 'preferences');
       if (!subscriber) return badLinkPage(config);
       if (form.get('action') === 'unsubscribe') {

@@ -39,13 +39,20 @@ export class FreshModule<T> {
   #loading: Promise<T> | null = null;
   version = 0;
 
+  /**
+   * @param tsconfig the project's tsconfig.json: tsx otherwise takes the one
+   *   in the working directory, and applies it only to files under it, so a
+   *   preview started from elsewhere compiled the templates' JSX as classic
+   *   React.createElement calls ("React is not defined").
+   */
   constructor(
     private readonly specifier: string,
     private readonly parentURL: string,
+    private readonly tsconfig?: string,
   ) {}
 
   get(): Promise<T> {
-    this.#loading ??= tsImport(this.specifier, { parentURL: this.parentURL }) as Promise<T>;
+    this.#loading ??= tsImport(this.specifier, { parentURL: this.parentURL, tsconfig: this.tsconfig }) as Promise<T>;
     return this.#loading;
   }
 

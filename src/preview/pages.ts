@@ -139,7 +139,9 @@ export function previewPage(state: PreviewPageState, result: PreviewResult): str
 <h2>MJML</h2><p id="mjml-status">Valid at strict level: no errors or warnings.</p>
 <h2>Send a test</h2>
 <form method="post" action="/send-test"><input type="hidden" name="template" value="${e(state.template)}"><input type="hidden" name="week" value="${e(state.week ?? '')}">
-<label for="to">To</label><input id="to" name="to" type="email" required placeholder="you@example.com"><button type="submit">Send test email</button></form>
+<label for="to">To</label><input id="to" name="to" type="email" required placeholder="you@example.com">
+<label for="name">Your name <span class="muted">(optional, for the greeting)</span></label><input id="name" name="name" type="text" maxlength="80" autocomplete="name"><button type="submit">Send test email</button></form>
+<p class="muted">A test copy greets you, and its unsubscribe, preferences and confirm links only explain what they do: they change no reader.</p>
 <h2>Links (${extractLinks(message.html).length})</h2><ul id="links">${links}</ul></aside>`;
   const main = `<section>${toolbar()}
 <div data-tab="preview" class="frame"><iframe id="email" title="Email preview" src="/render/${e(state.template)}?${e(state.query)}"></iframe></div>
@@ -148,10 +150,32 @@ export function previewPage(state: PreviewPageState, result: PreviewResult): str
   return page(`${state.title} · preview`, `<h1>${e(state.title)}${state.week ? ` · ${e(state.week)}` : ''}</h1>${weekPicker(state)}${notice}<div class="grid">${aside}${main}</div>`);
 }
 
-export function failurePage(state: PreviewPageState, failure: CompileFailure): string {
-  const where = failure.file ? `${failure.file}${failure.line ? `, line ${failure.line}${failure.column ? `:${failure.column}` : ''}` : ''}` : 'the template';
-  return page(
-    `${state.title} · error`,
-    `<h1>${e(state.title)}</h1><section class="error" role="alert" id="error"><h2>Cannot render: error in ${e(where)}</h2><pre>${e(failure.message)}</pre><p>Fix the file and save: this page reloads by itself.</p></section>`,
+/**
+ * A page with a message and no reload script: refusals, bad addresses, and
+ * a failed render inside the iframe (the page around it reloads).
+ */
+export function messagePage(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${e(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+}
+
+/** A `week` in a preview address that is not an ISO week: what was wrong, escaped, and the form that works. */
+export function badWeekPage(problem: string): string {
+  return messagePage(
+    'Not a week',
+    `<h1>Not a week</h1><p id="problem">${e(problem)}.</p><p>Name a week as its ISO week, like <code>2026-W48</code>, or <a href="/">pick one from the list</a>.</p>`,
   );
+}
+
+function failureSection(failure: CompileFailure): string {
+  const where = failure.file ? `${failure.file}${failure.line ? `, line ${failure.line}${failure.column ? `:${failure.column}` : ''}` : ''}` : 'the template';
+  return `<section class="error" role="alert" id="error"><h2>Cannot render: error in ${e(where)}</h2><pre>${e(failure.message)}</pre><p>Fix the file and save: this page reloads by itself.</p></section>`;
+}
+
+export function failurePage(state: PreviewPageState, failure: CompileFailure): string {
+  return page(`${state.title} · error`, `<h1>${e(state.title)}</h1>${failureSection(failure)}`);
+}
+
+/** What the iframe shows when the template does not render (the page around it has the reload script). */
+export function renderFailurePage(failure: CompileFailure): string {
+  return messagePage('Cannot render', failureSection(failure));
 }

@@ -1,7 +1,8 @@
 /**
  * What the preview shows, produced by the sender's own code: the digest goes
- * through renderDigest → composeDigestMessage exactly as in `digest send`, so
- * the HTML in the preview is the HTML a sample subscriber receives.
+ * through compileDigest → withMime → composeDigestMessage exactly as in
+ * `digest send`, so the HTML in the preview is the HTML a sample subscriber
+ * receives. A test copy takes the same path with the editor as recipient.
  *
  * The preview server imports this module afresh after every change under
  * emails/ (see load-fresh.ts), so it always renders the templates on disk.
@@ -15,11 +16,11 @@ import type { Db } from '../db/connect.ts';
 import type { Week } from '../articles/week.ts';
 import { SAMPLE_RECIPIENT } from '../digests/build-digest.ts';
 import { draftContent, findDigest, loadDigestContent } from '../digests/find-digest.ts';
-import { composeDigestMessage, composeNoticeMessage } from '../delivery/compose-message.ts';
-import type { Recipient } from '../delivery/recipient-values.ts';
+import { composeDigestMessage, composeNoticeMessage, testCopyKey } from '../delivery/compose-message.ts';
+import { type Recipient, displayName, recipientValues, testRecipient } from '../delivery/recipient-values.ts';
 import { compileMjml } from '../render/compile-mjml.ts';
 import { digestText } from '../render/digest-text.ts';
-import { renderDigest } from '../render/render-digest.ts';
+import { compileDigest, withMime } from '../render/render-digest.ts';
 import { renderConfirmSubscription, renderWelcome } from '../render/render-notice.ts';
 import { confirmationProps, welcomeProps } from '../subscribers/notices.ts';
 import type { OutgoingMessage } from '../transport/transport.ts';
@@ -41,25 +42,64 @@ export interface PreviewResult {
   mjml: string;
 }
 
-/** The first active subscriber stands in for "a sample subscriber"; else a made-up one. */
-async function sampleRecipient(db: Db): Promise<Recipient> {
-  const row = await db.selectFrom('subscribers').select(['id', 'email', 'name']).where('status', '=', 'active').orderBy('id').limit(1).executeTakeFirst();
-  return row ?? SAMPLE_RECIPIENT;
+/**
+ * Whom a render is for: a sample subscriber on the preview page (the first
+ * active one, else a made-up one shown with the template's PreviewProps), or
+ * the editor who asked for a test copy.
+ */
+interface Reader {
+  recipient: Recipient;
+  /** No subscriber to show: the templates' PreviewProps stand in. */
+  madeUp: boolean;
 }
 
-async function previewDigest(db: Db, config: Config, week: Week, now: Date): Promise<PreviewResult> {
-  const recipient = await sampleRecipient(db);
+async function sampleReader(db: Db): Promise<Reader> {
+  const row = await db.selectFrom('subscribers').select(['id', 'email', 'name']).where('status', '=', 'active').orderBy('id').limit(1).executeTakeFirst();
+  return { recipient: row ?? SAMPLE_RECIPIENT, madeUp: !row };
+}
+
+/** A test copy says so where every inbox shows it. */
+function subjectFor(reader: Reader, subject: string): string {
+  return reader.recipient.test ? `[TEST] ${subject}` : subject;
+}
+
+/** A one-off message: to the editor (named, with a key of its own) for a test copy; else to the sample address. */
+function composeNotice(config: Config, reader: Reader, notice: { subject: string; html: string; text: string }, address: string) {
+  const { recipient } = reader;
+  const to = recipient.test ? { name: displayName(recipient), address: recipient.email } : { name: '', address };
+  return composeNoticeMessage(config, { ...notice, subject: subjectFor(reader, notice.subject) }, to, recipient.test ? testCopyKey(recipient.email) : 'preview');
+}
+
+async function previewDigest(db: Db, config: Config, week: Week, now: Date, reader: Reader): Promise<PreviewResult> {
+  const { recipient } = reader;
   const digest = await findDigest(db, week.id);
   const content = digest ? await loadDigestContent(db, digest, week) : await draftContent(db, config, week);
   if (!content) {
-    const { mjml, html } = await compileMjml(createElement(WeeklyDigest, digestPreviewProps));
-    const message = composeNoticeMessage(config, { subject: digestPreviewProps.subject, html, text: digestText(digestPreviewProps) }, { name: '', address: digestPreviewProps.recipient.email }, 'preview');
-    return { template: 'weekly-digest', source: `PreviewProps (${week.id} has no articles)`, recipient: digestPreviewProps.recipient.email, message, mjml };
+    const props = recipient.test ? { ...digestPreviewProps, recipient: recipientValues(config, recipient) } : digestPreviewProps;
+    const { mjml, html } = await compileMjml(createElement(WeeklyDigest, props));
+    const message = composeNotice(config, reader, { subject: props.subject, html, text: digestText(props) }, props.recipient.email);
+    return { template: 'weekly-digest', source: `PreviewProps (${week.id} has no articles)`, recipient: message.to.address, message, mjml };
   }
-  const rendered = await renderDigest(content, config);
+  const compiled = await compileDigest(content, config);
+  // withMime encodes the subject into the shared headers: a test copy's is marked before that.
+  const rendered = withMime(config, { ...compiled, subject: subjectFor(reader, compiled.subject) });
   const message = composeDigestMessage(config, rendered, week.id, recipient, now);
   const source = digest ? `the ${digest.status} digest built ${digest.built_at}` : `the ${content.articles.length} articles of ${week.id} (not built yet)`;
   return { template: 'weekly-digest', source, recipient: recipient.email, message, mjml: rendered.mjml };
+}
+
+async function renderFor(db: Db, config: Config, template: TemplateName, week: Week, now: Date, reader: Reader): Promise<PreviewResult> {
+  if (template === 'weekly-digest') return previewDigest(db, config, week, now, reader);
+  const { recipient, madeUp } = reader;
+  const source = recipient.test ? 'a test copy' : madeUp ? 'PreviewProps' : 'the first active subscriber';
+  if (template === 'confirm-subscription') {
+    const props = madeUp ? confirmPreviewProps : confirmationProps(config, recipient, now);
+    const notice = await renderConfirmSubscription(props);
+    return { template, source, recipient: props.email, message: composeNotice(config, reader, notice, props.email), mjml: notice.mjml };
+  }
+  const props = madeUp ? welcomePreviewProps : welcomeProps(config, recipient, []);
+  const notice = await renderWelcome(props);
+  return { template, source, recipient: props.email, message: composeNotice(config, reader, notice, props.email), mjml: notice.mjml };
 }
 
 /**
@@ -67,17 +107,22 @@ async function previewDigest(db: Db, config: Config, week: Week, now: Date): Pro
  * the week; the frozen digest is shown when it was built.
  */
 export async function renderPreview(db: Db, config: Config, template: TemplateName, week: Week, now = new Date()): Promise<PreviewResult> {
-  if (template === 'weekly-digest') return previewDigest(db, config, week, now);
-  const recipient = await sampleRecipient(db);
-  const fromDb = recipient !== SAMPLE_RECIPIENT;
-  if (template === 'confirm-subscription') {
-    const props = fromDb ? confirmationProps(config, recipient, now) : confirmPreviewProps;
-    const notice = await renderConfirmSubscription(props);
-    const message = composeNoticeMessage(config, notice, { name: '', address: props.email }, 'preview');
-    return { template, source: fromDb ? 'the first active subscriber' : 'PreviewProps', recipient: props.email, message, mjml: notice.mjml };
-  }
-  const props = fromDb ? welcomeProps(config, recipient, []) : welcomePreviewProps;
-  const notice = await renderWelcome(props);
-  const message = composeNoticeMessage(config, notice, { name: '', address: props.email }, 'preview');
-  return { template, source: fromDb ? 'the first active subscriber' : 'PreviewProps', recipient: props.email, message, mjml: notice.mjml };
+  return renderFor(db, config, template, week, now, await sampleReader(db));
+}
+
+/**
+ * A test copy of what renderPreview shows, for the editor who asked: the same
+ * template and bytes, with `[TEST]` before the subject, the editor in To and
+ * the greeting, and inert `test` tokens in every personal link (List-Unsubscribe
+ * too), so that no click in it can act on a real reader.
+ */
+export async function renderTestCopy(
+  db: Db,
+  config: Config,
+  template: TemplateName,
+  week: Week,
+  editor: { email: string; name?: string },
+  now = new Date(),
+): Promise<OutgoingMessage> {
+  return (await renderFor(db, config, template, week, now, { recipient: testRecipient(editor), madeUp: false })).message;
 }

@@ -7,10 +7,13 @@ import { DateTime } from 'luxon';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { type Week, formatWeekRange, weekContaining, weekOf } from '../articles/week.ts';
+import { isUserError } from '../errors.ts';
 import { isEmailAddress } from '../mailbox.ts';
+import { escapeHtml as e } from '../render/slots.ts';
 import type { Transport } from '../transport/transport.ts';
+import { AllowedHosts } from './allowed-hosts.ts';
 import { FreshModule, describeFailure } from './load-fresh.ts';
-import { type WeekEntry, failurePage, indexPage, previewPage } from './pages.ts';
+import { type WeekEntry, badWeekPage, failurePage, indexPage, messagePage, previewPage, renderFailurePage } from './pages.ts';
 import type * as RenderPreview from './render-preview.ts';
 
 export interface PreviewServerOptions {
@@ -23,7 +26,18 @@ export interface PreviewServerOptions {
   host?: string;
   port?: number;
   now?: () => Date;
+  /** How long a client may take to send its request headers, and the whole request (body included). */
+  timeouts?: { headersMs: number; requestMs: number };
 }
+
+/**
+ * A client on this machine sends a request in milliseconds; one that takes
+ * longer is stuck or hostile, and Node's default holds it for 300 s.
+ */
+const DEFAULT_TIMEOUTS = { headersMs: 10_000, requestMs: 15_000 };
+
+/** The test-send form is two short fields; anything bigger is not ours. */
+const MAX_FORM_BYTES = 10_000;
 
 export interface PreviewServer {
   url: string;
@@ -52,30 +66,53 @@ async function listWeeks(db: Db, config: Config, now: Date): Promise<WeekEntry[]
   }));
 }
 
-function send(res: ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8'): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-  res.end(body);
+/**
+ * Answers GET and HEAD alike: HEAD gets the same status and headers, among
+ * them the body's length, and no body.
+ */
+function send(req: IncomingMessage, res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  let body = '';
-  for await (const chunk of req) {
-    body += chunk;
-    if (body.length > 10_000) break;
+/**
+ * The test-send form, or null when it is larger than any form of ours. The
+ * rest of a large body is read and dropped (requestTimeout bounds how long):
+ * closing with unread data resets the connection, and the client would lose
+ * the answer.
+ */
+async function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_FORM_BYTES) chunks.push(chunk);
   }
-  return new URLSearchParams(body);
+  return size > MAX_FORM_BYTES ? null : new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
 /**
  * The editors' preview: a local web app (127.0.0.1 only) that renders every
  * template through the sender's own code, reloads open pages when a file
- * under emails/ changes, and sends test copies.
+ * under emails/ changes, and sends test copies with inert links.
+ *
+ * Listening on loopback does not keep other sites out: a page elsewhere can
+ * rebind its own name to 127.0.0.1 and read the answers (DNS rebinding), so
+ * every request must name an allowed host (loopback names, PREVIEW_HOSTS).
  */
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const { db, config, root } = options;
   const now = options.now ?? (() => new Date());
+  const hosts = new AllowedHosts(config.previewHosts);
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   // An absolute file URL: this code may run from a bundle in a cache folder (bin/digest.js).
-  const renderer = new FreshModule<typeof RenderPreview>(pathToFileURL(join(root, 'src/preview/render-preview.ts')).href, import.meta.url);
+  const renderer = new FreshModule<typeof RenderPreview>(pathToFileURL(join(root, 'src/preview/render-preview.ts')).href, import.meta.url, join(root, 'tsconfig.json'));
   const listeners = new Set<ServerResponse>();
 
   let debounce: NodeJS.Timeout | undefined;
@@ -87,94 +124,131 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     }, 40);
   });
 
-  const resolveWeek = (param: string | null): Week => (param ? weekOf(param, config.timeZone) : weekContaining(now(), config.timeZone));
+  /** The week a URL or form names (none: the current week), or why it is not a week (a UserError's one line). */
+  const resolveWeek = (param: string | null): Week | { problem: string } => {
+    try {
+      return param ? weekOf(param, config.timeZone) : weekContaining(now(), config.timeZone);
+    } catch (error) {
+      if (isUserError(error)) return { problem: error.message };
+      throw error;
+    }
+  };
 
-  async function render(template: string, weekParam: string | null) {
+  async function loadTemplate(template: string) {
     const module = await renderer.get();
     const known = module.TEMPLATES.find((t) => t.name === template);
-    if (!known) return null;
-    return { known, result: await module.renderPreview(db, config, known.name, resolveWeek(weekParam), now()) };
+    return known ? { module, known } : null;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // First, before anything is read or done: a request for another host is refused.
+    if (!hosts.allows(req.headers.host)) {
+      return send(
+        req,
+        res,
+        403,
+        messagePage(
+          'Host not allowed',
+          `<h1>Host not allowed</h1><p>This preview answers only to localhost, 127.0.0.1, [::1] and the names in PREVIEW_HOSTS; this request was for ${e(req.headers.host ?? 'no host')}. A page on another site that points its own name at this machine looks the same, so nothing was done.</p>`,
+        ),
+        { connection: 'close' },
+      );
+    }
     const url = new URL(req.url ?? '/', 'http://preview.local');
     const [, section, template = 'weekly-digest'] = url.pathname.split('/');
-    const week = url.searchParams.get('week');
+    // HEAD is GET without the body (send() leaves it out).
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
 
-    if (req.method === 'GET' && url.pathname === '/') {
+    if (method === 'GET' && url.pathname === '/') {
       const module = await renderer.get().catch(() => null);
       const templates = module?.TEMPLATES ?? [];
-      return send(res, 200, indexPage(templates, await listWeeks(db, config, now())));
+      return send(req, res, 200, indexPage(templates, await listWeeks(db, config, now())));
     }
-    if (req.method === 'GET' && url.pathname === '/events') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    if (method === 'GET' && url.pathname === '/events') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-content-type-options': 'nosniff' });
+      if (req.method === 'HEAD') return void res.end();
       res.write(': connected\n\n');
       listeners.add(res);
       req.on('close', () => listeners.delete(res));
       return;
     }
-    if (req.method === 'GET' && (section === 'preview' || section === 'render')) {
+    if (method === 'GET' && (section === 'preview' || section === 'render')) {
+      const week = resolveWeek(url.searchParams.get('week'));
+      if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
       const state = {
         template: template as RenderPreview.TemplateName,
         title: template,
-        week: template === 'weekly-digest' ? resolveWeek(week).id : null,
+        week: template === 'weekly-digest' ? week.id : null,
         weeks: template === 'weekly-digest' ? await listWeeks(db, config, now()) : [],
         query: url.searchParams.toString(),
         notice: url.searchParams.get('sent') ? `Test sent to ${url.searchParams.get('sent')}.` : url.searchParams.get('failed'),
       };
       try {
-        const rendered = await render(template, week);
-        if (!rendered) return send(res, 404, `unknown template ${template}`, 'text/plain; charset=utf-8');
+        const loaded = await loadTemplate(template);
+        if (!loaded) return send(req, res, 404, messagePage('Unknown template', `<h1>Unknown template</h1><p>There is no template called ${e(template)}. <a href="/">See the list</a>.</p>`));
+        const result = await loaded.module.renderPreview(db, config, loaded.known.name, week, now());
         // The iframe gets the exact HTML string of the message the sender would send.
-        if (section === 'render') return send(res, 200, rendered.result.message.html);
-        return send(res, 200, previewPage({ ...state, title: rendered.known.title }, rendered.result));
+        if (section === 'render') return send(req, res, 200, result.message.html);
+        return send(req, res, 200, previewPage({ ...state, title: loaded.known.title }, result));
       } catch (error) {
         const failure = describeFailure(error, root);
-        return section === 'render'
-          ? send(res, 500, `${failure.file ?? ''}:${failure.line ?? ''} ${failure.message}`, 'text/plain; charset=utf-8')
-          : send(res, 500, failurePage(state, failure));
+        return send(req, res, 500, section === 'render' ? renderFailurePage(failure) : failurePage(state, failure));
       }
     }
-    if (req.method === 'POST' && url.pathname === '/send-test') {
+    if (method === 'POST' && url.pathname === '/send-test') {
       // Only forms from this page: a page on another site must not make us send mail.
       const origin = req.headers.origin;
-      if (origin && origin !== `http://${req.headers.host}`) return send(res, 403, 'cross-site form refused', 'text/plain');
+      if (origin && origin !== `http://${req.headers.host}`) {
+        return send(req, res, 403, messagePage('Refused', '<h1>Cross-site form refused</h1><p>Test copies are sent only from the preview’s own pages.</p>'));
+      }
       const form = await readForm(req);
+      if (!form) return send(req, res, 413, messagePage('Too large', '<h1>Request too large</h1>'), { connection: 'close' });
       const to = (form.get('to') ?? '').trim();
+      const editorName = (form.get('name') ?? '').trim();
       const name = form.get('template') ?? 'weekly-digest';
-      const back = new URLSearchParams(form.get('week') ? { week: form.get('week')! } : {});
+      const week = resolveWeek(form.get('week') || null);
+      if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
+      const back = new URLSearchParams(form.get('week') ? { week: week.id } : {});
+      const loaded = isEmailAddress(to) ? await loadTemplate(name).catch(() => null) : null;
+      // The sender's own message for the editor: To, greeting and inert links are theirs (render-preview.ts).
+      const message = loaded && (await loaded.module.renderTestCopy(db, config, loaded.known.name, week, { email: to, name: editorName }, now()).catch(() => null));
       if (!isEmailAddress(to)) {
         back.set('failed', `Not an email address: ${to}`);
+      } else if (!message) {
+        back.set('failed', 'The template does not render; fix it first.');
       } else {
-        const rendered = await render(name, form.get('week') || null).catch(() => null);
-        if (!rendered) {
-          back.set('failed', 'The template does not render; fix it first.');
-        } else {
-          const transport = options.createTransport();
-          try {
-            const { message } = rendered.result;
-            // A new message (new subject and recipient), so not the pre-encoded bytes.
-            await transport.send({ ...message, raw: undefined, key: `test/${Date.now()}-${to}`, to: { name: '', address: to }, subject: `[TEST] ${message.subject}`, messageId: message.messageId.replace('@', `.test${Date.now()}@`) });
-            back.set('sent', to);
-          } catch (error) {
-            back.set('failed', `Test send failed: ${(error as Error).message}`);
-          } finally {
-            await transport.close();
-          }
+        const transport = options.createTransport();
+        try {
+          await transport.send(message);
+          back.set('sent', to);
+        } catch (error) {
+          back.set('failed', `Test send failed: ${(error as Error).message}`);
+        } finally {
+          await transport.close();
         }
       }
       res.writeHead(303, { location: `/preview/${encodeURIComponent(name)}?${back}` });
       return void res.end();
     }
-    send(res, 404, 'not found', 'text/plain; charset=utf-8');
+    send(req, res, 404, messagePage('Not found', '<h1>Not found</h1><p><a href="/">The preview’s index</a></p>'));
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, `internal error: ${(error as Error).message}`, 'text/plain; charset=utf-8');
-      else res.end();
-    });
-  });
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      // Node checks both limits on this interval (30 s by default), which would stretch a short limit.
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(timeouts.headersMs / 4))),
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        // A client that was cut off (408, or gone) gets nothing more.
+        if (req.destroyed && !req.complete) return void res.destroy();
+        if (!res.headersSent) send(req, res, 500, messagePage('Internal error', `<h1>Internal error</h1><pre>${e((error as Error).message)}</pre>`));
+        else res.end();
+      });
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', resolve);

@@ -1,19 +1,18 @@
 import type { Config } from '../config.ts';
 import type { SubscriberRow } from '../db/schema.ts';
 import { composeNoticeMessage } from '../delivery/compose-message.ts';
-import { type Recipient, preferencesUrl, recipientValues, unsubscribeUrl } from '../delivery/recipient-values.ts';
+import { type LinkHolder, type Recipient, linkToken, preferencesUrl, recipientValues, unsubscribeUrl } from '../delivery/recipient-values.ts';
 import type { ConfirmSubscriptionProps } from '../../emails/confirm-subscription.tsx';
 import type { WelcomeProps } from '../../emails/welcome.tsx';
 import type { Transport } from '../transport/transport.ts';
-import { signToken } from './tokens.ts';
 import { describeSchedule } from '../schedule/cron-times.ts';
 import { subscriberTopics } from './subscriber-store.ts';
 
 /** How long a confirmation link works: long enough for a weekend away, short enough that an old email cannot sign someone up. */
 export const CONFIRM_LINK_DAYS = 7;
 
-export function confirmUrl(config: Config, subscriberId: number, now = new Date()): string {
-  return `${config.publicUrl}/confirm?token=${signToken(config.appSecret, 'confirm', subscriberId, now)}`;
+export function confirmUrl(config: Config, holder: LinkHolder, now = new Date()): string {
+  return `${config.publicUrl}/confirm?token=${linkToken(config, 'confirm', holder, now)}`;
 }
 
 /** Whether a confirmation token made at `issuedAt` still works (one from before links expired, without a date, does not). */
@@ -25,9 +24,9 @@ function publication(config: Config): ConfirmSubscriptionProps['publication'] {
   return { name: config.publicationName, homeUrl: config.publicUrl, postalAddress: config.postalAddress };
 }
 
-/** What the confirmation email shows `recipient` (also the preview's, for a real subscriber). */
-export function confirmationProps(config: Config, recipient: { id: number; email: string }, now = new Date()): ConfirmSubscriptionProps {
-  return { publication: publication(config), email: recipient.email, confirmUrl: confirmUrl(config, recipient.id, now), validDays: CONFIRM_LINK_DAYS };
+/** What the confirmation email shows `recipient` (also the preview's, and a test copy's). */
+export function confirmationProps(config: Config, recipient: LinkHolder & { email: string }, now = new Date()): ConfirmSubscriptionProps {
+  return { publication: publication(config), email: recipient.email, confirmUrl: confirmUrl(config, recipient, now), validDays: CONFIRM_LINK_DAYS };
 }
 
 /** What the welcome email shows `recipient`. */
@@ -39,8 +38,8 @@ export function welcomeProps(config: Config, recipient: Recipient, topics: strin
     topics,
     schedule: describeSchedule(config.cron, config.timeZone),
     archiveUrl: `${config.publicUrl}/archive`,
-    preferencesUrl: preferencesUrl(config, recipient.id),
-    unsubscribeUrl: unsubscribeUrl(config, recipient.id),
+    preferencesUrl: preferencesUrl(config, recipient),
+    unsubscribeUrl: unsubscribeUrl(config, recipient),
   };
 }
 

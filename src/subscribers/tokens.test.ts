@@ -15,4 +15,13 @@ describe('signed tokens', () => {
     expect(readToken(SECRET, later, 'confirm')).toBeNull();
     expect(verifyToken(SECRET, token, 'unsubscribe')).toBeNull();
   });
+
+  it('a test copy’s token works for nothing but saying so', () => {
+    const token = signToken(SECRET, 'test', 0);
+    expect(readToken(SECRET, token, 'test')).toEqual({ subscriberId: 0, issuedAt: null });
+    for (const purpose of ['unsubscribe', 'preferences', 'confirm'] as const) {
+      expect(readToken(SECRET, token, purpose)).toBeNull();
+      expect(readToken(SECRET, signToken(SECRET, purpose, 42), 'test')).toBeNull();
+    }
+  });
 });

@@ -1,9 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** What a token lets its bearer do; a token for one purpose is useless for another. */
-export type TokenPurpose = 'unsubscribe' | 'preferences' | 'confirm';
+/**
+ * What a token lets its bearer do; a token for one purpose is useless for
+ * another. `test` stands in every personal link of an editor's test copy: it
+ * names no subscriber and the app answers it with an explanation, so a click
+ * in a test copy never changes a real reader.
+ */
+export type TokenPurpose = 'unsubscribe' | 'preferences' | 'confirm' | 'test';
 
-const PURPOSES: readonly TokenPurpose[] = ['unsubscribe', 'preferences', 'confirm'];
+const PURPOSES: readonly TokenPurpose[] = ['unsubscribe', 'preferences', 'confirm', 'test'];
 
 function mac(secret: string, payload: string): Buffer {
   return createHmac('sha256', secret).update(payload).digest().subarray(0, 16);
