@@ -74,7 +74,9 @@ describe('the audience endpoints over a real socket', () => {
     // Opening the link (as a mail scanner does too) only shows the button.
     const opened = await fetch(local);
     expect(opened.status).toBe(200);
-    expect(await opened.text()).toMatch(/<form method="post" action="\/confirm\?token=[\w.-]+"><button type="submit">Confirm my subscription<\/button><\/form>/);
+    const confirmPage = await opened.text();
+    expect(confirmPage).toMatch(/<form method="post" action="\/confirm\?token=[\w.-]+"><input type="hidden" name="choices" value="1">/);
+    expect(confirmPage).toContain('<button type="submit">Confirm my subscription</button></form>');
     expect(await subscriber('ada@example.org')).toMatchObject({ status: 'pending' });
     const confirmed = await fetch(local, { method: 'POST' });
     expect(confirmed.status).toBe(200);
