@@ -9,12 +9,10 @@ import { BackgroundWork } from '../src/http/background-work.ts';
 import { type HttpServer, startHttpServer } from '../src/http/server.ts';
 import { audienceRoutes } from '../src/http/subscription-routes.ts';
 import { forgetSubscriber } from '../src/subscribers/forget-subscriber.ts';
-import { createSmtpTransport } from '../src/transport/smtp.ts';
 import type { Transport } from '../src/transport/transport.ts';
-import { type Workspace, createWorkspace } from './helpers/cli.ts';
-import { testConfig } from './helpers/fixtures.ts';
+import { type AudienceApp, startAudienceApp } from './helpers/audience-app.ts';
+import { createWorkspace } from './helpers/cli.ts';
 import { startServe } from './helpers/serve.ts';
-import { seedSampleArticles } from './helpers/seed.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { TEST_STORE, addSubscribers, openTestDb, scratchDatabaseUrl } from './helpers/store.ts';
 
@@ -23,14 +21,13 @@ const DAY = 86_400_000;
 
 // Issue 14, item 5: the public form could be used against people.
 describe('the subscribe form, posted by someone who means harm', () => {
+  let app: AudienceApp;
   let sink: SmtpSink;
-  let ws: Workspace;
   let db: Db;
   let config: Config;
   let transport: Transport;
   let http: HttpServer;
-  const errors: string[] = [];
-  const background = new BackgroundWork((error, context) => errors.push(`${context}: ${String(error)}`));
+  let errors: string[];
   /** How far the app's clock is ahead of the real one. */
   let aheadMs = 0;
   /** Each post comes from an address of its own, so the per-client limit stays out of the way. */
@@ -43,28 +40,16 @@ describe('the subscribe form, posted by someone who means harm', () => {
     const response = await fetch(`${url}/subscribe`, { method: 'POST', body, headers: { 'x-forwarded-for': `198.18.${clients >> 8}.${clients & 255}` } });
     return { status: response.status, type: response.headers.get('content-type'), body: await response.text() };
   };
-  const settled = () => background.settled();
+  const settled = () => app.background.settled();
   const mailsTo = (email: string) => sink.received.filter((m) => m.envelopeTo.includes(email)).length;
   const row = (email: string) => db.selectFrom('subscribers').selectAll().where('email_key', '=', email.toLowerCase()).executeTakeFirst();
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    ws = createWorkspace();
-    config = testConfig({ DATABASE_URL: ws.env.DATABASE_URL!, SMTP_URL: sink.url, PUBLIC_URL: 'https://news.example.org' });
-    db = await openTestDb(config.databaseUrl);
-    await seedSampleArticles(db);
-    transport = createSmtpTransport({ url: sink.url, connections: 2 });
-    const now = () => new Date(Date.now() + aheadMs);
-    http = await startHttpServer(config, audienceRoutes({ db, config, transport, background, now }), { host: '127.0.0.1', port: 0, onError: (e) => errors.push(String(e)) });
+    app = await startAudienceApp({}, { now: () => new Date(Date.now() + aheadMs) });
+    ({ sink, db, config, transport, http, errors } = app);
   });
 
-  afterAll(async () => {
-    await http?.close();
-    await transport?.close();
-    await db?.destroy();
-    await sink?.close();
-    ws?.cleanup();
-  });
+  afterAll(() => app?.close());
 
   it('sends one confirmation email for twenty posts, one after another or all at once; then one per 10 minutes, three a day', async () => {
     const email = 'target@example.org';
