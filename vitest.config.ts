@@ -10,6 +10,7 @@ const storeTests = [
   'test/workers.test.ts',
   'test/service.test.ts',
   'test/audience-http.test.ts',
+  'test/subscribe-form-abuse.test.ts',
   'test/feed-import.test.ts',
   'test/cli.test.ts',
   'test/copy-store.test.ts',

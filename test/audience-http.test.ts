@@ -13,21 +13,22 @@ import { audienceRoutes } from '../src/http/subscription-routes.ts';
 import { signToken } from '../src/subscribers/tokens.ts';
 import { createSmtpTransport } from '../src/transport/smtp.ts';
 import type { Transport } from '../src/transport/transport.ts';
+import { type AudienceApp, startAudienceApp } from './helpers/audience-app.ts';
 import { type Workspace, createWorkspace, runCli } from './helpers/cli.ts';
 import { testConfig } from './helpers/fixtures.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
-import { seedSampleArticles } from './helpers/seed.ts';
 import { openTestDb } from './helpers/store.ts';
 
 describe('the audience endpoints over a real socket', () => {
+  let app: AudienceApp;
   let sink: SmtpSink;
   let ws: Workspace;
   let db: Db;
   let config: Config;
   let transport: Transport;
   let http: HttpServer;
-  const errors: string[] = [];
-  const background = new BackgroundWork((e) => errors.push(String(e)));
+  let background: BackgroundWork;
+  let errors: string[];
 
   /** Posts a form; once answered, lets the confirmation email it started reach the sink. */
   const post = async (path: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}) => {
@@ -41,22 +42,11 @@ describe('the audience endpoints over a real socket', () => {
   const mailTo = async (email: string) => (await sink.parsed()).filter((m) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === email);
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    ws = createWorkspace();
-    config = testConfig({ DATABASE_URL: ws.env.DATABASE_URL!, SMTP_URL: sink.url, PUBLIC_URL: 'https://news.example.org', PUBLICATION_TOPIC: 'floods & drought' });
-    db = await openTestDb(config.databaseUrl);
-    await seedSampleArticles(db);
-    transport = createSmtpTransport({ url: sink.url, connections: 2 });
-    http = await startHttpServer(config, audienceRoutes({ db, config, transport, onError: (e) => errors.push(String(e)), background }), { host: '127.0.0.1', port: 0 });
+    app = await startAudienceApp({ PUBLICATION_TOPIC: 'floods & drought' });
+    ({ sink, ws, db, config, transport, http, background, errors } = app);
   });
 
-  afterAll(async () => {
-    await http?.close();
-    await transport?.close();
-    await db?.destroy();
-    await sink?.close();
-    ws?.cleanup();
-  });
+  afterAll(() => app?.close());
 
   it('subscribe → confirmation email → confirm link → active, with a welcome email; a replayed link changes nothing', async () => {
     const form = await fetch(`${http.url}/subscribe`);
@@ -74,7 +64,9 @@ describe('the audience endpoints over a real socket', () => {
     // Opening the link (as a mail scanner does too) only shows the button.
     const opened = await fetch(local);
     expect(opened.status).toBe(200);
-    expect(await opened.text()).toMatch(/<form method="post" action="\/confirm\?token=[\w.-]+"><button type="submit">Confirm my subscription<\/button><\/form>/);
+    const confirmPage = await opened.text();
+    expect(confirmPage).toMatch(/<form method="post" action="\/confirm\?token=[\w.-]+"><input type="hidden" name="choices" value="1">/);
+    expect(confirmPage).toContain('<button type="submit">Confirm my subscription</button></form>');
     expect(await subscriber('ada@example.org')).toMatchObject({ status: 'pending' });
     const confirmed = await fetch(local, { method: 'POST' });
     expect(confirmed.status).toBe(200);

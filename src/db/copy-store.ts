@@ -12,7 +12,9 @@ import type { Database } from './schema.ts';
  * `send_grants` stay behind: they are the live state of running senders (who
  * holds a lock, when the limits last let a message go), which means nothing
  * in another store. So does `compiled_segments`, a cache the first send
- * from the target fills again.
+ * from the target fills again, and `confirmation_sends`, the last day's
+ * confirmation emails for the subscribe form's limit: forgetting them lets
+ * each address get at most one more day's worth.
  */
 export const COPIED_TABLES = ['articles', 'subscribers', 'digests', 'deliveries', 'feedback_reports'] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];

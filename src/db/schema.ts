@@ -54,6 +54,8 @@ export interface SubscribersTable {
   updated_at: string;
   confirmed_at: string | null;
   unsubscribed_at: string | null;
+  /** When the subscriber became `bounced` (null otherwise); the subscribe form waits a quiet period after it. */
+  bounced_at: string | null;
 }
 
 /** Represents records in the `digests` table: one per ISO week. */
@@ -138,6 +140,15 @@ export interface FeedbackReportsTable {
   imported_at: string;
 }
 
+/**
+ * Represents records in the `confirmation_sends` table: each confirmation
+ * email the subscribe form sent in the last day, for its limit per address.
+ */
+export interface ConfirmationSendsTable {
+  subscriber_id: number;
+  sent_at: string;
+}
+
 export interface Database {
   articles: ArticlesTable;
   subscribers: SubscribersTable;
@@ -148,6 +159,7 @@ export interface Database {
   send_grants: SendGrantsTable;
   compiled_segments: CompiledSegmentsTable;
   feedback_reports: FeedbackReportsTable;
+  confirmation_sends: ConfirmationSendsTable;
 }
 
 export type ArticleRow = Selectable<ArticlesTable>;

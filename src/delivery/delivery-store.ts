@@ -216,7 +216,7 @@ export async function recordHardBounce(db: Db, subscriberId: number, limit: numb
     .returning('bounce_count')
     .executeTakeFirst();
   if (!row || row.bounce_count < limit) return false;
-  await db.updateTable('subscribers').set({ status: 'bounced' }).where('id', '=', subscriberId).where('status', '=', 'active').execute();
+  await db.updateTable('subscribers').set({ status: 'bounced', bounced_at: now.toISOString() }).where('id', '=', subscriberId).where('status', '=', 'active').execute();
   return true;
 }
 

@@ -13,6 +13,25 @@ export interface HttpServer {
 
 const MAX_BODY = 64 * 1024;
 
+/**
+ * How long a client may take to send a request's headers, and the whole
+ * request with its body. Node's defaults (60 s and 300 s) let a client that
+ * trickles a request, or sends half a body and goes quiet, hold a connection
+ * for minutes; a reader's browser sends a form in well under a second.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 20_000;
+
+export interface HttpServerOptions {
+  host?: string;
+  port?: number;
+  onError?: (error: unknown, context: string) => void;
+  /** Default 10 s. A client still sending headers after this gets a 408 and is disconnected. */
+  headersTimeoutMs?: number;
+  /** Default 20 s: the whole request, body included (at least `headersTimeoutMs`). */
+  requestTimeoutMs?: number;
+}
+
 async function readBody(req: IncomingMessage): Promise<string | null> {
   if (req.method !== 'POST') return '';
   let size = 0;
@@ -43,13 +62,10 @@ function parseForm(type: string | undefined, body: string): URLSearchParams {
 /**
  * Serves `routes` (keyed `METHOD /path`) on a real socket. Errors in a route
  * become a plain 500 page and are reported through `onError`, never a stack
- * trace to the reader.
+ * trace to the reader. HEAD is answered by the GET route, without the body
+ * (RFC 9110 §9.3.2: monitors and link checkers use it).
  */
-export async function startHttpServer(
-  config: Config,
-  routes: Record<string, Route>,
-  options: { host?: string; port?: number; onError?: (error: unknown, context: string) => void } = {},
-): Promise<HttpServer> {
+export async function startHttpServer(config: Config, routes: Record<string, Route>, options: HttpServerOptions = {}): Promise<HttpServer> {
   // The client's address for rate limits: behind a reverse proxy, from X-Forwarded-For (TRUSTED_PROXIES).
   const proxies = new TrustedProxies(config.trustedProxies);
   const clientAddress = (req: IncomingMessage) => {
@@ -58,11 +74,13 @@ export async function startHttpServer(
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     let reply: Reply;
+    // Node leaves the body out of the answer to a HEAD request by itself.
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     try {
       const url = new URL(req.url ?? '/', config.publicUrl);
       const path = url.pathname.replace(/\/+$/, '') || '/';
       // An exact route, else `METHOD /prefix/*` for the path's parent.
-      const route = routes[`${req.method} ${path}`] ?? routes[`${req.method} ${path.slice(0, path.lastIndexOf('/'))}/*`];
+      const route = routes[`${method} ${path}`] ?? routes[`${method} ${path.slice(0, path.lastIndexOf('/'))}/*`];
       if (!route) {
         reply = page(config, 404, 'Not found', '<h1>Not found</h1><p>There is nothing at this address.</p>');
       } else {
@@ -70,14 +88,18 @@ export async function startHttpServer(
         reply =
           body === null
             ? page(config, 413, 'Too large', '<h1>Request too large</h1>')
-            : await route({ method: req.method ?? 'GET', url, form: parseForm(req.headers['content-type'], body), client: clientAddress(req) });
+            : await route({ method, url, form: parseForm(req.headers['content-type'], body), client: clientAddress(req) });
       }
     } catch (error) {
+      // A client that went away mid-request (or was cut off by requestTimeout) gets no answer and is no error of ours.
+      if (req.destroyed && !req.complete) return;
       options.onError?.(error, `${req.method} ${req.url?.split('?')[0]}`);
       reply = page(config, 500, 'Something went wrong', '<h1>Something went wrong</h1><p>Please try again in a moment.</p>');
     }
     res.writeHead(reply.status, {
       'content-type': reply.type ?? 'text/html; charset=utf-8',
+      // Written out, so a HEAD answer carries the same length as the GET one (Node would send GET chunked).
+      'content-length': Buffer.byteLength(reply.body),
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
@@ -86,7 +108,16 @@ export async function startHttpServer(
     });
     res.end(reply.body);
   };
-  const server = createServer((req, res) => void handle(req, res));
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: Math.max(headersTimeout, options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
+      // Node looks for overdue requests every 30 s by default, which would let one live up to 30 s past its limit.
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeout / 4)),
+    },
+    (req, res) => void handle(req, res),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? config.httpPort, options.host ?? config.httpHost, resolve);

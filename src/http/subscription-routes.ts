@@ -20,8 +20,10 @@ export interface AudienceDeps {
   transport: Transport;
   /** Reports a failure the reader must not see (a down SMTP server); the app logs it. */
   onError?: (error: unknown, context: string) => void;
-  /** Where confirmation emails are sent from, after the answer (see background-work.ts); a shutdown waits for it. */
+  /** Where subscription requests are handled, after the answer (see background-work.ts); a shutdown waits for it. */
   background: BackgroundWork;
+  /** The clock of the per-address limits (tests move it on). */
+  now?: () => Date;
 }
 
 /** What a route receives: the parsed request. */
@@ -53,6 +55,11 @@ ${categories.length ? topicsFieldset(categories, [], 'Topics (tick none to get t
 <p class="muted">We will send one email to confirm the address. ${e(config.publicationName)} never shares it.</p>`;
 }
 
+/** The one answer to every well-formed subscription request, whatever the address's state. */
+function checkInboxPage(config: Config, email: string): Reply {
+  return page(config, 200, 'Check your inbox', `<h1>Check your inbox</h1><p>If ${e(email)} can receive the digest, a message with a confirmation link is on its way. Click it and you are subscribed.</p>`);
+}
+
 function alreadyConfirmedPage(config: Config, email: string) {
   return page(config, 200, 'Already subscribed', `<h1>Already confirmed</h1><p>${e(email)} is subscribed. Nothing else to do.</p>`);
 }
@@ -69,6 +76,7 @@ function unsubscribedPage(config: Config, email: string) {
  */
 export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
   const { db, config, transport } = deps;
+  const now = deps.now ?? (() => new Date());
   const subscribeLimit = new ClientLimiter(5, 10 * 60_000);
   /** The subscriber a link's token names (signature and purpose checked), with when the token was made. */
   const tokenHolder = async (url: URL, purpose: TokenPurpose) => {
@@ -104,6 +112,20 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
   const UNSUBSCRIBES = 'unsubscribes them in one click';
   const PREFERENCES = 'opens their topic choices';
   const tokenQuery = (url: URL) => `?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`;
+  /** The topics in a posted form that the publication has, as the reader spelled them. */
+  const chosenTopics = async (form: URLSearchParams) => {
+    const categories = await knownCategories(db);
+    return parseTopics(form.getAll('topics').join(',')).filter((t) => categories.includes(t));
+  };
+  /**
+   * The part of a subscription request that depends on the address's state,
+   * run after the answer: what it finds, changes and sends must not show in
+   * the answer or in how long it took. Failures go to onError.
+   */
+  const handleSubscriptionRequest = async (email: string, name: string, form: URLSearchParams) => {
+    const { outcome, subscriber } = await requestSubscription(db, { email, name, topics: await chosenTopics(form) }, now());
+    if (outcome === 'confirmation') deps.background.start(() => sendConfirmationEmail(config, transport, subscriber), 'confirmation email');
+  };
 
   return {
     'GET /subscribe': async () => page(config, 200, 'Subscribe', subscribeForm(config, await knownCategories(db))),
@@ -117,36 +139,40 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
       if (!isEmailAddress(email)) {
         return page(config, 400, 'Subscribe', subscribeForm(config, await knownCategories(db), 'That does not look like an email address.', { email, name }));
       }
-      const categories = await knownCategories(db);
-      const topics = parseTopics(form.getAll('topics').join(',')).filter((t) => categories.includes(t));
-      const { subscriber, sendConfirmation } = await requestSubscription(db, { email, name, topics });
-      // Sent after the answer, so that the answer is the same, and as quick, whether or not the address was on the list.
-      if (sendConfirmation) deps.background.start(() => sendConfirmationEmail(config, transport, subscriber), 'confirmation email');
-      return page(config, 200, 'Check your inbox', `<h1>Check your inbox</h1><p>If ${e(email)} can receive the digest, a message with a confirmation link is on its way. Click it and you are subscribed.</p>`);
+      // Only the input is checked before answering; the same answer, as quick, for a new address, one on the list, one that left or bounced or complained.
+      deps.background.start(() => handleSubscriptionRequest(email, name, form), 'subscription request');
+      return checkInboxPage(config, email);
     },
 
     // Mail scanners (Safe Links and the like) open every link: a GET only shows the button, so that
     // nobody is signed up because their employer's scanner followed a link they never asked for.
+    // Anyone may have posted the form for this address: its owner sees the name and topics and settles them here.
     'GET /confirm': async ({ url }) => {
       const test = testCopyLink(url, CONFIRMS);
       if (test) return test;
       const target = await confirmTarget(url);
       if (!('email' in target)) return target;
+      const categories = await knownCategories(db);
       return page(
         config,
         200,
         'Confirm your subscription',
         `<h1>Confirm your subscription</h1><p>The weekly digest of ${e(config.publicationName)} will go to ${e(target.email)}.</p>
-<form method="post" action="/confirm${e(tokenQuery(url))}"><button type="submit">Confirm my subscription</button></form>`,
+<form method="post" action="/confirm${e(tokenQuery(url))}"><input type="hidden" name="choices" value="1">
+<label for="name">Name <span class="muted">(optional, for the greeting)</span></label><input id="name" name="name" type="text" autocomplete="name" value="${e(target.name)}">
+${categories.length ? topicsFieldset(categories, subscriberTopics(target), 'Topics (tick none to get them all)') : ''}
+<button type="submit">Confirm my subscription</button></form>`,
       );
     },
 
-    'POST /confirm': async ({ url }) => {
+    'POST /confirm': async ({ url, form }) => {
       const test = testCopyLink(url, CONFIRMS);
       if (test) return test;
       const target = await confirmTarget(url);
       if (!('email' in target)) return target;
-      const { outcome, subscriber: updated } = await confirmSubscription(db, target.id);
+      // A POST without the page's fields (an older page, a client of its own) keeps what is stored.
+      const choices = form.get('choices') === '1' ? { name: (form.get('name') ?? '').slice(0, 120), topics: await chosenTopics(form) } : undefined;
+      const { outcome, subscriber: updated } = await confirmSubscription(db, target.id, new Date(), choices);
       if (outcome === 'confirmed') {
         await sendWelcomeEmail(config, transport, updated!).catch((error: unknown) => deps.onError?.(error, 'welcome email'));
         return page(config, 200, 'Subscribed', `<h1>You're subscribed</h1><p>The weekly digest will reach ${e(updated!.email)} every week. A welcome email explains how to choose topics or leave.</p>`);

@@ -6,8 +6,9 @@ import { checkedEmail, findSubscriberByEmail } from './subscriber-store.ts';
  * Erases a person (GDPR art. 17): their row goes, and their delivery rows
  * lose everything that could point back to them (the Message-ID carries their
  * id; server replies and errors often quote the address), as do complaint
- * and bounce reports imported about them. What remains are anonymous counts
- * per digest and state.
+ * and bounce reports imported about them; the record of confirmation emails
+ * sent to them goes too. What remains are anonymous counts per digest and
+ * state.
  */
 export async function forgetSubscriber(db: Db, email: string): Promise<{ email: string; deliveries: number }> {
   const existing = await findSubscriberByEmail(db, checkedEmail(email));
@@ -20,6 +21,8 @@ export async function forgetSubscriber(db: Db, email: string): Promise<{ email: 
       .executeTakeFirst();
     // A complaint or bounce report imported about them quoted the address.
     await trx.updateTable('feedback_reports').set({ subscriber_id: null, detail: 'about a subscriber since erased' }).where('subscriber_id', '=', existing.id).execute();
+    // When the form last sent them a confirmation (the foreign key would cascade; said here so it does not depend on it).
+    await trx.deleteFrom('confirmation_sends').where('subscriber_id', '=', existing.id).execute();
     await trx.deleteFrom('subscribers').where('id', '=', existing.id).execute();
     return { email: existing.email, deliveries: Number(result.numUpdatedRows) };
   });

@@ -43,12 +43,16 @@ export function welcomeProps(config: Config, recipient: Recipient, topics: strin
   };
 }
 
-/** The double opt-in email with the signed confirmation link. */
+/**
+ * The double opt-in email with the signed confirmation link. Addressed to
+ * the bare address: the name came from whoever posted the form, and a
+ * stranger's words must not reach someone's inbox in a header of ours.
+ */
 export async function sendConfirmationEmail(config: Config, transport: Transport, subscriber: SubscriberRow): Promise<void> {
   // Loaded on first use: long-running processes that never send one keep the template toolchain out of memory.
   const { renderConfirmSubscription } = await import('../render/render-notice.ts');
   const notice = await renderConfirmSubscription(confirmationProps(config, subscriber));
-  await transport.send(composeNoticeMessage(config, notice, { name: subscriber.name, address: subscriber.email }, `confirm/${subscriber.id}-${subscriber.email}`));
+  await transport.send(composeNoticeMessage(config, notice, { name: '', address: subscriber.email }, `confirm/${subscriber.id}-${subscriber.email}`));
 }
 
 /** Sent once, when a subscription is confirmed. */

@@ -77,20 +77,38 @@ export async function addSubscriber(
   return { outcome: 'created', subscriber: await insertSubscriber(db, { ...input, email }, status, stamp) };
 }
 
+function newSubscriberRow(input: NewSubscriber, status: 'pending' | 'active', stamp: string) {
+  return {
+    email: input.email,
+    email_key: input.email.toLowerCase(),
+    name: cleanName(input.name ?? ''),
+    status,
+    topics: JSON.stringify(input.topics ?? []),
+    created_at: stamp,
+    updated_at: stamp,
+    confirmed_at: status === 'active' ? stamp : null,
+  };
+}
+
 /** A new row for a checked, normalised address. */
 export async function insertSubscriber(db: Db, input: NewSubscriber, status: 'pending' | 'active', stamp: string): Promise<SubscriberRow> {
-  return db
+  return db.insertInto('subscribers').values(newSubscriberRow(input, status, stamp)).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * The row for a checked, normalised address, created `pending` with
+ * `input`'s name and topics when there is none; an existing row comes back
+ * as it was. Either way the statement writes the row, so inside a
+ * transaction it holds it (PostgreSQL's row lock, SQLite's write lock)
+ * until the transaction ends: requests for one address, from any process,
+ * are decided one after the other. Two of them creating the row at once
+ * cannot collide on the unique address either.
+ */
+export async function insertPendingOrLockSubscriber(trx: Db, input: NewSubscriber, stamp: string): Promise<SubscriberRow> {
+  return trx
     .insertInto('subscribers')
-    .values({
-      email: input.email,
-      email_key: input.email.toLowerCase(),
-      name: cleanName(input.name ?? ''),
-      status,
-      topics: JSON.stringify(input.topics ?? []),
-      created_at: stamp,
-      updated_at: stamp,
-      confirmed_at: status === 'active' ? stamp : null,
-    })
+    .values(newSubscriberRow(input, 'pending', stamp))
+    .onConflict((oc) => oc.column('email_key').doUpdateSet((eb) => ({ email_key: eb.ref('excluded.email_key') })))
     .returningAll()
     .executeTakeFirstOrThrow();
 }

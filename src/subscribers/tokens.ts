@@ -33,12 +33,27 @@ export interface TokenClaims {
   issuedAt: Date | null;
 }
 
+/**
+ * The bytes `part` spells when it is exactly what `toString('base64url')`
+ * writes for them; null otherwise. Node's decoder is lenient: it skips `=`
+ * and anything after it, characters outside the alphabet, a trailing NUL,
+ * and the unused low bits of the last character, so many spellings decode
+ * to the bytes of one genuine token. A link is accepted in one spelling only.
+ */
+function canonicalBase64url(part: string): Buffer | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(part)) return null;
+  const bytes = Buffer.from(part, 'base64url');
+  return bytes.toString('base64url') === part ? bytes : null;
+}
+
 /** The token's claims when it is genuine and for `purpose`; null otherwise. Constant-time compare. */
 export function readToken(secret: string, token: string, purpose: TokenPurpose): TokenClaims | null {
   const [encoded, signature, extra] = token.split('.');
   if (!encoded || !signature || extra !== undefined) return null;
-  const payload = Buffer.from(encoded, 'base64url').toString('utf8');
-  const given = Buffer.from(signature, 'base64url');
+  const payloadBytes = canonicalBase64url(encoded);
+  const given = canonicalBase64url(signature);
+  if (!payloadBytes || !given) return null;
+  const payload = payloadBytes.toString('utf8');
   const expected = mac(secret, payload);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   const match = /^([a-z]+)\.(\d+)(?:\.(\d+))?$/.exec(payload);

@@ -24,7 +24,8 @@ Copies articles, subscribers, digests, deliveries and imported feedback reports 
 with their ids, so delivery history (statuses, attempts, Message-IDs) stays attached to its digest
 and subscriber.
 One transaction on the target: a failure leaves it as it was. Not copied: leases, send_clock and
-send_grants, the state of running senders, and compiled_segments, which the next send fills again.
+send_grants, the state of running senders, compiled_segments, which the next send fills again,
+and confirmation_sends, the last day's confirmation emails (the subscribe form's limit).
 Stop the service and any sender before copying.`,
     )
     .action(async (options: { to: string }) => {

@@ -4,6 +4,7 @@ import * as m002 from './002-open-deliveries-index.ts';
 import * as m003 from './003-workers.ts';
 import * as m004 from './004-compiled-segments.ts';
 import * as m005 from './005-feedback-reports.ts';
+import * as m006 from './006-confirmation-sends.ts';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '003-workers': m003,
   '004-compiled-segments': m004,
   '005-feedback-reports': m005,
+  '006-confirmation-sends': m006,
 };
 
 export const migrationProvider: MigrationProvider = {
