@@ -6,6 +6,7 @@ const storeTests = [
   'test/delivery-faults.test.ts',
   'test/smtp-session-faults.test.ts',
   'test/store-faults.test.ts',
+  'test/reactivate.test.ts',
   'test/crash.test.ts',
   'test/workers.test.ts',
   'test/service.test.ts',
