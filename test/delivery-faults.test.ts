@@ -1,17 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { weekOf } from '../src/articles/week.ts';
-import type { Db } from '../src/db/connect.ts';
-import { buildDigest } from '../src/digests/build-digest.ts';
 import { planDeliveries } from '../src/delivery/plan-deliveries.ts';
-import { type SendSummary, sendDigest } from '../src/delivery/send-digest.ts';
+import type { SendSummary } from '../src/delivery/send-digest.ts';
 import { createSmtpTransport } from '../src/transport/smtp.ts';
-import { type Workspace, createWorkspace } from './helpers/cli.ts';
-import { testConfig } from './helpers/fixtures.ts';
-import { type SinkOptions, type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
-import { seedSampleArticles, seedSubscribers } from './helpers/seed.ts';
-import { openTestDb } from './helpers/store.ts';
-
-const WEEK = weekOf('2026-W47', 'UTC');
+import { SAMPLE_WEEK as WEEK, setUpInProcessSend } from './helpers/in-process-send.ts';
+import type { SinkOptions, SmtpSink } from './helpers/smtp-sink.ts';
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.reverse()) await fn();
@@ -19,23 +11,9 @@ afterEach(async () => {
 });
 
 async function setUp(emails: string[], sinkOptions: SinkOptions, env: Record<string, string> = {}) {
-  const sink = await startSmtpSink(sinkOptions);
-  const ws: Workspace = createWorkspace();
-  const db: Db = await openTestDb(ws.env.DATABASE_URL!);
-  const config = testConfig({ DATABASE_URL: ws.env.DATABASE_URL!, SMTP_URL: sink.url, SEND_CONCURRENCY: '3', RETRY_BASE_SECONDS: '1', MAX_ATTEMPTS: '3', HARD_BOUNCE_LIMIT: '1', ...env });
-  const transport = createSmtpTransport({ url: config.smtpUrl!, connections: config.sendConcurrency });
-  cleanup.push(async () => {
-    await transport.close();
-    await db.destroy();
-    await sink.close();
-    ws.cleanup();
-  });
-  await seedSampleArticles(db);
-  await seedSubscribers(db, emails);
-  const built = await buildDigest(db, config, WEEK);
-  if (built.outcome === 'empty') throw new Error('sample week is empty');
-  const send = (options = {}) => sendDigest({ db, config, transport }, built.digest, WEEK, options);
-  return { sink, db, config, send, digest: built.digest };
+  const run = await setUpInProcessSend(emails, sinkOptions, env);
+  cleanup.push(run.close);
+  return run;
 }
 
 const deliveredTo = (sink: SmtpSink, address: string) => sink.received.filter((m) => m.envelopeTo.includes(address)).length;

@@ -1,11 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { weekOf } from '../src/articles/week.ts';
 import type { Db } from '../src/db/connect.ts';
-import { buildDigest } from '../src/digests/build-digest.ts';
-import { type SendOptions, sendDigest } from '../src/delivery/send-digest.ts';
-import { createSmtpTransport } from '../src/transport/smtp.ts';
-import { type Workspace, createWorkspace, runCli } from './helpers/cli.ts';
-import { testConfig } from './helpers/fixtures.ts';
+import type { SendOptions } from '../src/delivery/send-digest.ts';
+import { createWorkspace, runCli } from './helpers/cli.ts';
+import { SAMPLE_WEEK as WEEK, setUpInProcessSend } from './helpers/in-process-send.ts';
 import { type SinkOptions, startSmtpSink } from './helpers/smtp-sink.ts';
 import { seedSampleArticles, seedSubscribers } from './helpers/seed.ts';
 import { openTestDb } from './helpers/store.ts';
@@ -16,7 +13,6 @@ import { openTestDb } from './helpers/store.ts';
  * failing readers the server never refused.
  */
 
-const WEEK = weekOf('2026-W47', 'UTC');
 const readers = (n: number) => Array.from({ length: n }, (_, i) => `reader-${i}@example.com`);
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -25,24 +21,10 @@ afterEach(async () => {
 });
 
 async function setUp(emails: string[], sinkOptions: SinkOptions, env: Record<string, string> = {}) {
-  const sink = await startSmtpSink(sinkOptions);
-  const ws: Workspace = createWorkspace();
-  const db: Db = await openTestDb(ws.env.DATABASE_URL!);
-  const smtpUrl = env.SMTP_URL ?? sink.url;
-  const config = testConfig({ DATABASE_URL: ws.env.DATABASE_URL!, SEND_CONCURRENCY: '3', HARD_BOUNCE_LIMIT: '1', ...env, SMTP_URL: smtpUrl });
-  const transport = createSmtpTransport({ url: smtpUrl, connections: config.sendConcurrency });
-  cleanup.push(async () => {
-    await transport.close();
-    await db.destroy();
-    await sink.close();
-    ws.cleanup();
-  });
-  await seedSampleArticles(db);
-  await seedSubscribers(db, emails);
-  const built = await buildDigest(db, config, WEEK);
-  if (built.outcome === 'empty') throw new Error('sample week is empty');
-  const send = (options: SendOptions = {}) => sendDigest({ db, config, transport }, built.digest, WEEK, { maxOutageSeconds: 60, ...options });
-  return { sink, db, config, send };
+  const run = await setUpInProcessSend(emails, sinkOptions, env);
+  cleanup.push(run.close);
+  // A server that stays away is not what these tests wait for: a minute is plenty.
+  return { ...run, send: (options: SendOptions = {}) => run.send({ maxOutageSeconds: 60, ...options }) };
 }
 
 /** Every reader is as before the send: active, no bounce counted, their delivery open with no attempt used. */
