@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { type Week, formatWeekRange, weekContaining, weekOf } from '../articles/week.ts';
-import { isEmailAddress } from '../mailbox.ts';
+import { checkAddress } from '../mailbox.ts';
 import type { Transport } from '../transport/transport.ts';
 import { FreshModule, describeFailure } from './load-fresh.ts';
 import { type WeekEntry, failurePage, indexPage, previewPage } from './pages.ts';
@@ -140,12 +140,13 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       const origin = req.headers.origin;
       if (origin && origin !== `http://${req.headers.host}`) return send(res, 403, 'cross-site form refused', 'text/plain');
       const form = await readForm(req);
-      const to = (form.get('to') ?? '').trim();
+      const check = checkAddress(form.get('to') ?? '');
       const name = form.get('template') ?? 'weekly-digest';
       const back = new URLSearchParams(form.get('week') ? { week: form.get('week')! } : {});
-      if (!isEmailAddress(to)) {
-        back.set('failed', `Not an email address: ${to}`);
+      if (!check.ok) {
+        back.set('failed', `Not an email address we can send to: it ${check.problem}`);
       } else {
+        const to = check.address;
         const rendered = await render(name, form.get('week') || null).catch(() => null);
         if (!rendered) {
           back.set('failed', 'The template does not render; fix it first.');

@@ -1,7 +1,8 @@
 import type { Db } from '../db/connect.ts';
 import type { SubscriberRow, SubscriberStatus } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
-import { isEmailAddress, normalizeEmail } from '../mailbox.ts';
+import { checkAddress, normalizeEmail, quoteForMessage } from '../mailbox.ts';
+import { truncate } from '../render/one-line.ts';
 
 export interface NewSubscriber {
   email: string;
@@ -11,9 +12,9 @@ export interface NewSubscriber {
 
 /** Validates and normalises an address; a UserError names what is wrong. */
 export function checkedEmail(value: string): string {
-  const email = normalizeEmail(value);
-  if (!isEmailAddress(email)) throw new UserError(`invalid email address "${value.trim()}"`, 'EINPUT');
-  return email;
+  const check = checkAddress(value);
+  if (!check.ok) throw new UserError(`invalid email address ${quoteForMessage(value.trim())}: ${check.problem}`, 'EINPUT');
+  return check.address;
 }
 
 /** `Privacy, labor;Bias` → ['Privacy', 'labor', 'Bias'] (deduplicated, case kept). */
@@ -95,8 +96,9 @@ export async function insertSubscriber(db: Db, input: NewSubscriber, status: 'pe
     .executeTakeFirstOrThrow();
 }
 
+/** A subscriber's name as stored: one line (no C0/C1 controls, U+0085 NEL or U+2028/2029), at most 120 characters. */
 export function cleanName(name: string): string {
-  return name.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
+  return truncate(name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim(), 120);
 }
 
 export async function listSubscribers(db: Db, status?: SubscriberStatus): Promise<SubscriberRow[]> {
