@@ -4,6 +4,8 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 
 export interface ReceivedMessage {
   envelopeTo: string[];
+  /** MAIL FROM carried the SMTPUTF8 parameter (RFC 6531). */
+  smtpUtf8: boolean;
   raw: Buffer;
   /** The Message-ID header, read from the raw message. */
   messageId: string;
@@ -23,6 +25,8 @@ export interface SinkOptions {
   delayMs?: number;
   /** Keep only each message's header block (for runs of many thousands, where bodies would fill memory). */
   headersOnly?: boolean;
+  /** Offer SMTPUTF8 (RFC 6531) in the EHLO reply, as smtp-server does by default (default true). */
+  smtpUtf8?: boolean;
 }
 
 export interface SmtpSink {
@@ -54,6 +58,7 @@ export async function startSmtpSink(options: SinkOptions = {}, fixedPort = 0): P
     new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
+      hideSMTPUTF8: options.smtpUtf8 === false,
       logger: false,
       size: 10 * 1024 * 1024,
       onRcptTo(address, _session, callback) {
@@ -80,7 +85,8 @@ export async function startSmtpSink(options: SinkOptions = {}, fixedPort = 0): P
           const raw = options.headersOnly ? whole.subarray(0, whole.indexOf('\r\n\r\n') + 4) : whole;
           const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1'))?.[1] ?? '';
           const accept = () => {
-            received.push({ envelopeTo: to, raw, messageId });
+            const smtpUtf8 = (session.envelope as { smtpUtf8?: boolean }).smtpUtf8 === true;
+            received.push({ envelopeTo: to, smtpUtf8, raw, messageId });
             callback(null);
             options.onAccepted?.(received.length);
           };
