@@ -3,7 +3,8 @@ import type { Db } from '../db/connect.ts';
 import { HOSTILE } from '../../test/helpers/hostile-text.ts';
 import { openScratchDb } from '../../test/helpers/store.ts';
 import { importSubscribersCsv } from './import-csv.ts';
-import { addSubscriber, checkedEmail, cleanName, findSubscriberByEmail } from './subscriber-store.ts';
+import { forgetSubscriber } from './forget-subscriber.ts';
+import { addSubscriber, checkedEmail, cleanName, findSubscriberByEmail, insertSubscriber, unsubscribe } from './subscriber-store.ts';
 
 /*
  * Issue 14: an address that could put a line break into a header never
@@ -62,6 +63,15 @@ describe('adding subscribers', () => {
     expect(subscriber.email).toBe('ada@xn--bcher-kva.example');
     expect(subscriber.name).toBe('Ada Lovelace');
     expect((await findSubscriberByEmail(db, 'ADA@BÜCHER.EXAMPLE'))?.id).toBe(subscriber.id);
+  });
+
+  it('still removes and erases a row stored before these checks, whose address would not pass them', async () => {
+    // As the old check let them in: U+0085 and a zero-width space were not "whitespace" to its regex.
+    for (const email of ['nel\u0085@example.com', 'zw\u200b@example.com']) await insertSubscriber(db, { email }, 'active', '2026-01-01T00:00:00.000Z');
+    expect((await unsubscribe(db, 'nel\u0085@example.com')).status).toBe('unsubscribed');
+    expect(await forgetSubscriber(db, 'zw\u200b@example.com')).toEqual({ email: 'zw\u200b@example.com', deliveries: 0 });
+    await expect(unsubscribe(db, 'bo\u2028@example.com')).rejects.toThrow('invalid email address "bo\\u2028@example.com": contains a line break (U+2028)');
+    await expect(unsubscribe(db, 'nobody@bücher.example')).rejects.toThrow('no subscriber with address nobody@xn--bcher-kva.example');
   });
 
   it('rejects CSV rows whose address holds a hostile character, by line and one-line reason, and imports the rest', async () => {
