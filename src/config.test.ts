@@ -41,6 +41,13 @@ describe('loadConfig', () => {
     [{ DIGEST_CRON: '0 99 * * 1' }, 'invalid configuration: DIGEST_CRON must be a cron expression with 5 or 6 fields, got "0 99 * * 1"'],
     [{ CATCHUP_WINDOW: 'soon' }, 'invalid configuration: CATCHUP_WINDOW must be a duration like 30s, 15m or 24h, got "soon"'],
     [{ PUBLICATION_TOPIC: 'AI\r\nBcc: x@example.com' }, 'invalid configuration: PUBLICATION_TOPIC must be one line of at most 120 characters'],
+    // Issue 14: nothing from the environment can add a header line.
+    [{ MAIL_FROM: 'Ledger\u2028Reply-To: a@evil.example <news@example.com>' }, 'MAIL_FROM must be an email address like "Name <news@example.com>", got "Ledger\\u2028Reply-To: a@evil.example <news@example.com>": its name holds a control character or a line break'],
+    [{ MAIL_REPLY_TO: 'Desk\u0085 <desk@example.com>' }, 'MAIL_REPLY_TO must be an email address like "Name <news@example.com>", got "Desk\\u0085 <desk@example.com>": its name holds a control character or a line break'],
+    [{ MAIL_FROM: 'Ledger <news\r\n@example.com>' }, 'its address contains a control character (U+000D)'],
+    [{ MAIL_FROM: 'Ledger <zoë@example.com>' }, 'its address has letters beyond ASCII before the @, which only servers offering SMTPUTF8 (RFC 6531) accept'],
+    [{ PUBLIC_URL: 'https://news.example.org/\r\nBcc: x@evil.example' }, 'PUBLIC_URL must be an http(s) URL without spaces, control characters or line breaks, got "https://news.example.org/\\r\\nBcc: x@evil.example"'],
+    [{ PUBLIC_URL: 'https://news.example.org/\u2028' }, 'PUBLIC_URL must be an http(s) URL without spaces, control characters or line breaks'],
     [
       { TRUSTED_PROXIES: 'loopback, proxy.internal' },
       'invalid configuration: TRUSTED_PROXIES "proxy.internal" is not an IP address or CIDR range; expected addresses or CIDR ranges separated by commas, or loopback',
@@ -57,6 +64,12 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('\n');
     }
+  });
+
+  it('sends an internationalised sender domain and PUBLIC_URL in their ASCII forms', () => {
+    const config = loadConfig({ MAIL_FROM: 'Bücher Ledger <news@bücher.example>', PUBLIC_URL: 'https://bücher.example/news/ä/' });
+    expect(config.senderDomain).toBe('xn--bcher-kva.example');
+    expect(config.publicUrl).toBe('https://xn--bcher-kva.example/news/%C3%A4');
   });
 
   it('never echoes an SMTP URL, which may carry a password', () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { UserError } from './errors.ts';
-import { parseMailbox } from './mailbox.ts';
+import { checkMailbox, parseMailbox, quoteForMessage } from './mailbox.ts';
 import { isValidCron } from './schedule/cron-times.ts';
 import { proxyEntryProblem } from './http/trusted-proxies.ts';
 import { maskCredentials } from './text/mask-credentials.ts';
@@ -35,12 +35,22 @@ const positiveNumber = z
   .transform(Number)
   .pipe(z.number().positive({ error: 'must be greater than 0' }));
 
-const mailbox = z.string().refine((value) => parseMailbox(value) !== null, {
-  error: (issue) => `must be an email address like "Name <news@example.com>", got "${String(issue.input)}"`,
+// The sender's own address must be ASCII before the @: every message carries it, and a server without
+// SMTPUTF8 (RFC 6531) would refuse them all. Its name may be any Unicode but controls and line breaks.
+const mailbox = z.string().superRefine((value, ctx) => {
+  const check = checkMailbox(value, { asciiOnly: true });
+  if (!check.ok) ctx.addIssue({ code: 'custom', message: `must be an email address like "Name <news@example.com>", got ${quoteForMessage(value)}: ${check.problem}` });
 });
 
-const httpUrl = z.string().refine((value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value), {
-  error: (issue) => `must be an http(s) URL, got "${String(issue.input)}"`,
+// URL.canParse drops tabs and line breaks wherever they are (WHATWG URL), so a PUBLIC_URL holding
+// them would pass and reach the List-Unsubscribe header: refuse them here. Its serialisation (ASCII:
+// punycode host, percent-encoded path) is what links and headers use.
+const httpUrl = z.string().superRefine((value, ctx) => {
+  if (!/^https?:\/\/[^\s/]+/i.test(value) || !URL.canParse(value)) {
+    ctx.addIssue({ code: 'custom', message: `must be an http(s) URL, got ${quoteForMessage(value)}` });
+  } else if (/[\p{C}\p{Z}]/u.test(value)) {
+    ctx.addIssue({ code: 'custom', message: `must be an http(s) URL without spaces, control characters or line breaks, got ${quoteForMessage(value)}` });
+  }
 });
 
 const smtpUrl = z.string().refine((value) => /^smtps?:\/\/[^\s]+/i.test(value) && URL.canParse(value), {
@@ -207,7 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicationName: e.PUBLICATION_NAME,
     postalAddress: e.POSTAL_ADDRESS,
     publicationTopic: e.PUBLICATION_TOPIC,
-    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    publicUrl: new URL(e.PUBLIC_URL).href.replace(/\/+$/, ''),
     appSecret: e.APP_SECRET,
     timeZone: e.DIGEST_TZ,
     cron: e.DIGEST_CRON,

@@ -68,6 +68,22 @@ describe('delivery against a faulty SMTP server', () => {
     expect(await planDeliveries(db, next.id, ['Privacy'])).toBe(19);
   });
 
+  // Regression: an address stored before the header checks (here with U+0085, a line break to some
+  // readers) made composing its message throw outside the wire call's try, which stopped the whole send.
+  it('fails a stored address that no header may carry for that reader alone', async () => {
+    const { sink, db, send } = await setUp(['ok-1@example.com', 'bad\u0085bcc@example.com', 'ok-2@example.com'], {});
+    const summary = await send();
+    expect(summary).toMatchObject({ finished: true, sent: 2, failed: 1, bounced: 0 });
+    expect(sink.received.flatMap((m) => m.envelopeTo).sort()).toEqual(['ok-1@example.com', 'ok-2@example.com']);
+    const bad = await db
+      .selectFrom('deliveries as d')
+      .innerJoin('subscribers as s', 's.id', 'd.subscriber_id')
+      .select(['d.status', 'd.last_error', 's.status as subscriber', 's.bounce_count'])
+      .where('s.email', 'like', 'bad%')
+      .executeTakeFirstOrThrow();
+    expect(bad).toMatchObject({ status: 'failed', subscriber: 'active', bounce_count: 0, last_error: expect.stringMatching(/To header: .* is not an address/) });
+  });
+
   it('pauses while the server is down and finishes when it is back, without burning attempts', async () => {
     const emails = Array.from({ length: 40 }, (_, i) => `reader-${i}@example.com`);
     const { sink, db, send } = await setUp(emails, {});

@@ -1,6 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { type RenderedDigest, personalize } from '../render/rendered-digest.ts';
+import { needsSmtpUtf8 } from '../mailbox.ts';
+import { checkedAddress, headerText } from './header-fields.ts';
 import { buildMessage } from './mime-message.ts';
 import type { MessageBuffers } from './message-buffers.ts';
 import type { OutgoingMessage } from '../transport/transport.ts';
@@ -62,7 +64,8 @@ export function composeDigestMessage(
     from: config.mailFrom,
     to,
     replyTo: config.mailReplyTo,
-    subject: rendered.subject,
+    // As the Subject header reads it (one line); `raw` has it encoded.
+    subject: headerText(rendered.subject),
     get text() {
       return body().text;
     },
@@ -81,7 +84,12 @@ export function composeDigestMessage(
   };
 }
 
-/** A one-off email (confirmation, welcome, test send) to one address. */
+/**
+ * A one-off email (confirmation, welcome, test send) to one address;
+ * nodemailer encodes its headers. Name and subject go to it as one line
+ * (no controls or line separators): nodemailer encodes what is beyond
+ * ASCII, but would put ASCII controls such as NUL inside a quoted name.
+ */
 export function composeNoticeMessage(
   config: Config,
   email: { subject: string; html: string; text: string },
@@ -92,9 +100,10 @@ export function composeNoticeMessage(
   return {
     key,
     from: config.mailFrom,
-    to: { name: to.name.replace(/[\r\n]+/g, ' ').trim(), address: to.address },
+    // A stored address from before the checks of issue 14 may not pass them: refused (EADDRESS), not sent.
+    to: { name: headerText(to.name), address: checkedAddress('To', to.address, needsSmtpUtf8(to.address)) },
     replyTo: config.mailReplyTo,
-    subject: email.subject,
+    subject: headerText(email.subject),
     text: email.text,
     html: email.html,
     messageId: `<notice.${randomUUID()}@${config.senderDomain}>`,

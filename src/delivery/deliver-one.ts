@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import type { Week } from '../articles/week.ts';
 import type { RenderedDigest } from '../render/rendered-digest.ts';
 import type { SegmentKey } from '../digests/segments.ts';
-import type { Transport } from '../transport/transport.ts';
+import type { OutgoingMessage, Transport } from '../transport/transport.ts';
 import { composeDigestMessage, digestMessageId } from './compose-message.ts';
 import {
   type ClaimedDelivery,
@@ -17,6 +17,7 @@ import {
   reopenDeliveries,
 } from './delivery-store.ts';
 import type { FailureStreak, HeldFailure } from './failure-streak.ts';
+import { HeaderValueError } from './header-fields.ts';
 import type { MessageBuffers } from './message-buffers.ts';
 import { NO_MATCHING_TOPICS } from './plan-deliveries.ts';
 import type { Recipient } from './recipient-values.ts';
@@ -91,7 +92,14 @@ export async function deliverOne(ctx: DeliveryContext, row: ClaimedDelivery): Pr
   if (!(await store(() => beginAttempt(db, row.id, ctx.owner, ctx.now())))) return;
   // The rate slot is taken last, right before the wire, so the limit holds at the server.
   if (!(await ctx.pacer.acquire(ctx.signal)) || state.pause || state.halt) return store(() => cancelAttempt(db, row.id, row.status, ctx.now()));
-  const message = composeDigestMessage(ctx.config, rendered, ctx.week.id, recipient, ctx.now(), ctx.buffers);
+  let message: OutgoingMessage;
+  try {
+    message = composeDigestMessage(ctx.config, rendered, ctx.week.id, recipient, ctx.now(), ctx.buffers);
+  } catch (error) {
+    // An address stored before today's checks that no header may carry: this reader's delivery fails, nobody else's.
+    if (!(error instanceof HeaderValueError && error.code === 'EADDRESS')) throw error;
+    return recordFailure(ctx, row, recipient, { kind: 'refused', reason: error.message });
+  }
   let response: string;
   try {
     response = (await ctx.transport.send(message)).response;
@@ -129,7 +137,9 @@ async function recordFailure(ctx: DeliveryContext, row: ClaimedDelivery, recipie
   }
   await store(() => markAttemptFailed(db, row.id, { error: verdict.reason, messageId, retryAt: null, now: ctx.now() }));
   state.progress.failed++;
-  const { count, undo } = ctx.streak.failure({ deliveryId: row.id, subscriberId: recipient.id, previous: row.status, bounce: verdict.kind === 'bounce' }, verdict.reason);
+  // Refused, but not by a reply about the address: no bounce to hold or count, and no part of a streak.
+  if (verdict.kind === 'refused') return state.report();
+  const { count, undo } = ctx.streak.failure({ deliveryId: row.id, subscriberId: recipient.id, previous: row.status }, verdict.reason);
   for (const held of count) await countBounce(ctx, held);
   if (undo.length > 0) {
     await store(() => reopenDeliveries(db, undo, ctx.now()));
@@ -143,6 +153,5 @@ async function recordFailure(ctx: DeliveryContext, row: ClaimedDelivery, recipie
 
 /** A permanent refusal of the reader's address counts against it; at HARD_BOUNCE_LIMIT they are `bounced`. */
 export async function countBounce(ctx: DeliveryContext, held: HeldFailure): Promise<void> {
-  if (!held.bounce) return;
   if (await ctx.patience.run(() => recordHardBounce(ctx.db, held.subscriberId, ctx.config.hardBounceLimit, ctx.now()))) ctx.state.bounced++;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FailureStreak, type HeldFailure } from './failure-streak.ts';
 
-const failure = (n: number): HeldFailure => ({ deliveryId: n, subscriberId: n, previous: 'pending', bounce: true });
+const failure = (n: number): HeldFailure => ({ deliveryId: n, subscriberId: n, previous: 'pending' });
 const relay = (n: number) => `554 5.7.1 <reader-${n}@example.com>: Relay access denied`;
 
 describe('FailureStreak', () => {

@@ -1,14 +1,12 @@
 import type { DeliveryStatus } from '../db/schema.ts';
 import { replyShape } from './retry-policy.ts';
 
-/** A delivery that failed for good, held in a streak: its bounce is not counted until the streak is over. */
+/** A reader's hard bounce, held in a streak: it is not counted until the streak is over. */
 export interface HeldFailure {
   deliveryId: number;
   subscriberId: number;
   /** The state it was claimed in: what it goes back to if the streak trips. */
   previous: DeliveryStatus;
-  /** Whether it counts as the reader's hard bounce once released. */
-  bounce: boolean;
 }
 
 /**

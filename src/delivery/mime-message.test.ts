@@ -63,7 +63,7 @@ describe('qpValue', () => {
 
 describe('buildMessage', () => {
   const template = prepareMime(
-    { from: { name: 'The Ledger', address: 'digest@x.example' }, subject: 'This week', listId: 'x <l.x.example>' },
+    { from: { name: 'The Ledger', address: 'digest@x.example' }, subject: 'This week', listId: { name: 'x', id: 'l.x.example' } },
     { parts: [`${dotty()}\n`, '\n.after the greeting\n'], slots: ['greeting'] },
     { parts: [`<p>${dotty()}</p><p>`, '</p><a href="', '">.unsubscribe</a>'], slots: ['greeting', 'unsubscribeUrl'] },
   );

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { encodeWords, foldLines, quoteString } from 'nodemailer/lib/mime-funcs';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
+import { needsSmtpUtf8 } from '../mailbox.ts';
+import { angleBracketed, checkedMessageId, encodeUnstructured, formatAddress, formatListId, headerLine } from './header-fields.ts';
 import type { SlotTemplate, SlotValues } from '../render/slots.ts';
 import type { MessageBuffers } from './message-buffers.ts';
 import { escapeHtml } from '../render/slots.ts';
@@ -18,7 +19,7 @@ import { escapeHtml } from '../render/slots.ts';
  */
 export interface MimeTemplate {
   boundary: string;
-  /** The List-Id header's value (RFC 2919), also in `commonHeaders`. */
+  /** The List-Id header's value as written (RFC 2919), also in `commonHeaders`. */
   listId: string;
   /** Header lines that are the same for every recipient of the segment, CRLF-terminated. */
   commonHeaders: Buffer;
@@ -62,32 +63,28 @@ function encodeParts(template: SlotTemplate): EncodedParts {
   };
 }
 
-function header(name: string, value: string): string {
-  return `${foldLines(`${name}: ${value}`, 76)}\r\n`;
-}
-
-/** `Name <address>`, the name RFC 2047-encoded when it is not plain ASCII. */
-export function formatAddress(name: string, address: string): string {
-  const clean = name.replace(/[\r\n]+/g, ' ').trim();
-  if (!clean) return `<${address}>`;
-  const encoded = /^[\x20-\x7e]*$/.test(clean) ? quoteString(clean) : encodeWords(clean, 'Q', 52, true);
-  return `${encoded} <${address}>`;
-}
-
 export interface MimeHeaders {
+  /** The sender's mailboxes: ASCII addresses (config refuses others), names any Unicode. */
   from: { name: string; address: string };
   replyTo?: { name: string; address: string };
+  /** Any text: line breaks and controls are dropped, the rest encoded (header-fields.ts). */
   subject: string;
-  listId: string;
+  /** RFC 2919: a description (any text) and the list's id (`weekly-digest.example.com`). */
+  listId: { name: string; id: string };
 }
 
-/** Encodes a segment's text and HTML once; `buildMessage` then only splices per-recipient values. */
+/**
+ * Encodes a segment's text and HTML once; `buildMessage` then only splices
+ * per-recipient values. Every header value goes through header-fields.ts,
+ * so none is written as it came (issue 14).
+ */
 export function prepareMime(headers: MimeHeaders, text: SlotTemplate, html: SlotTemplate): MimeTemplate {
   const boundary = `--_digest_${randomBytes(12).toString('hex')}`;
-  let common = header('From', formatAddress(headers.from.name, headers.from.address));
-  if (headers.replyTo) common += header('Reply-To', formatAddress(headers.replyTo.name, headers.replyTo.address));
-  common += header('Subject', encodeWords(headers.subject, 'Q', 52));
-  common += header('List-Id', headers.listId);
+  const listId = formatListId(headers.listId.name, headers.listId.id);
+  let common = headerLine('From', formatAddress('From', headers.from.name, headers.from.address));
+  if (headers.replyTo) common += headerLine('Reply-To', formatAddress('Reply-To', headers.replyTo.name, headers.replyTo.address));
+  common += headerLine('Subject', encodeUnstructured(headers.subject));
+  common += headerLine('List-Id', listId);
   common += 'List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n';
   common += 'MIME-Version: 1.0\r\n';
   // Folded: on one line it is 83 characters, over the 78 that RFC 5322 section 2.1.1 asks for.
@@ -95,7 +92,8 @@ export function prepareMime(headers: MimeHeaders, text: SlotTemplate, html: Slot
   const opening = (type: string) => Buffer.from(`--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`, 'latin1');
   return {
     boundary,
-    listId: headers.listId,
+    listId,
+    // Checked printable ASCII (headerLine), so latin1 writes each character as its byte.
     commonHeaders: Buffer.from(common, 'latin1'),
     textOpening: opening('text/plain'),
     htmlOpening: Buffer.concat([Buffer.from('\r\n'), opening('text/html')]),
@@ -158,19 +156,26 @@ export interface Recipient {
  * The complete RFC 5322 message for one recipient: headers, text part, HTML
  * part, as bytes (the socket wants bytes; converting an 80 KB string per
  * message showed up in the profile), written into memory from `buffers`
- * when given (see message-buffers.ts).
+ * when given (see message-buffers.ts). An address with letters beyond
+ * ASCII before the @ is written in UTF-8 (RFC 6532): such a message goes
+ * only to a server that offers SMTPUTF8 (transport/smtputf8.ts). A value
+ * that header-fields.ts refuses throws a HeaderValueError (EADDRESS for
+ * the address).
  */
 export function buildMessage(template: MimeTemplate, recipient: Recipient, buffers?: MessageBuffers): Buffer {
-  // Every string here is ASCII (encoded words, QP), so its length is its size in bytes.
+  const utf8 = needsSmtpUtf8(recipient.to.address);
   const headers =
-    header('To', formatAddress(recipient.to.name, recipient.to.address)) +
-    header('Date', recipient.date.toUTCString().replace(/GMT/, '+0000')) +
-    header('Message-ID', recipient.messageId) +
-    header('List-Unsubscribe', `<${recipient.unsubscribeUrl}>`);
+    headerLine('To', formatAddress('To', recipient.to.name, recipient.to.address, utf8), utf8) +
+    headerLine('Date', recipient.date.toUTCString().replace(/GMT/, '+0000')) +
+    headerLine('Message-ID', checkedMessageId(recipient.messageId)) +
+    headerLine('List-Unsubscribe', angleBracketed('List-Unsubscribe', recipient.unsubscribeUrl));
+  // headerLine passed printable ASCII only, but for an address in UTF-8: in ASCII a character is
+  // one byte, so the length is the size and latin1 writes exactly the checked characters.
+  const headerBytes = utf8 ? Buffer.byteLength(headers, 'utf8') : headers.length;
   const text = encodeValues(template.text, recipient.values, (v) => v);
   const html = encodeValues(template.html, recipient.values, escapeHtml);
   const size =
-    headers.length +
+    headerBytes +
     template.commonHeaders.length +
     template.textOpening.length +
     partSize(template.text, text) +
@@ -178,7 +183,7 @@ export function buildMessage(template: MimeTemplate, recipient: Recipient, buffe
     partSize(template.html, html) +
     template.closing.length;
   const bytes = buffers ? buffers.take(size) : Buffer.allocUnsafe(size);
-  let offset = bytes.write(headers, 0, 'latin1');
+  let offset = bytes.write(headers, 0, utf8 ? 'utf8' : 'latin1');
   offset += template.commonHeaders.copy(bytes, offset);
   offset += template.textOpening.copy(bytes, offset);
   offset = writePart(bytes, offset, template.text, text);

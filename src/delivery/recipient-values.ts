@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import { toOneLine } from '../render/one-line.ts';
+import { toOneLine, truncate } from '../render/one-line.ts';
 import type { SlotValues } from '../render/slots.ts';
 import { type TokenPurpose, signToken } from '../subscribers/tokens.ts';
 
@@ -44,7 +44,7 @@ export function preferencesUrl(config: Config, holder: LinkHolder): string {
 
 /** The subscriber's name as the greeting and the To header show it: one line, no tags, at most 80 characters. */
 export function displayName(recipient: Recipient): string {
-  return toOneLine(recipient.name).slice(0, 80);
+  return truncate(toOneLine(recipient.name), 80);
 }
 
 /** The per-subscriber slot values: greeting, address and signed links. */

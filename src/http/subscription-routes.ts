@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import type { SubscriberRow } from '../db/schema.ts';
-import { isEmailAddress, normalizeEmail } from '../mailbox.ts';
+import { checkAddress } from '../mailbox.ts';
 import { escapeHtml as e } from '../render/slots.ts';
 import { describeSchedule } from '../schedule/cron-times.ts';
 import { confirmSubscription, requestSubscription, setTopics } from '../subscribers/lifecycle.ts';
@@ -134,11 +134,13 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
       if (!subscribeLimit.allow(client)) {
         return page(config, 429, 'Too many requests', '<h1>Too many requests</h1><p>Please wait a few minutes before trying again.</p>');
       }
-      const email = normalizeEmail(form.get('email') ?? '');
+      const check = checkAddress(form.get('email') ?? '');
       const name = (form.get('name') ?? '').slice(0, 120);
-      if (!isEmailAddress(email)) {
-        return page(config, 400, 'Subscribe', subscribeForm(config, await knownCategories(db), 'That does not look like an email address.', { email, name }));
+      if (!check.ok) {
+        const error = `That does not look like an email address: it ${check.problem}.`;
+        return page(config, 400, 'Subscribe', subscribeForm(config, await knownCategories(db), error, { email: form.get('email') ?? '', name }));
       }
+      const email = check.address;
       // Only the input is checked before answering; the same answer, as quick, for a new address, one on the list, one that left or bounced or complained.
       deps.background.start(() => handleSubscriptionRequest(email, name, form), 'subscription request');
       return checkInboxPage(config, email);

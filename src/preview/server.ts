@@ -8,7 +8,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { type Week, formatWeekRange, weekContaining, weekOf } from '../articles/week.ts';
 import { isUserError } from '../errors.ts';
-import { isEmailAddress } from '../mailbox.ts';
+import { checkAddress } from '../mailbox.ts';
 import { escapeHtml as e } from '../render/slots.ts';
 import type { Transport } from '../transport/transport.ts';
 import { AllowedHosts } from './allowed-hosts.ts';
@@ -203,17 +203,18 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       }
       const form = await readForm(req);
       if (!form) return send(req, res, 413, messagePage('Too large', '<h1>Request too large</h1>'), { connection: 'close' });
-      const to = (form.get('to') ?? '').trim();
+      const check = checkAddress(form.get('to') ?? '');
+      const to = check.ok ? check.address : (form.get('to') ?? '').trim();
       const editorName = (form.get('name') ?? '').trim();
       const name = form.get('template') ?? 'weekly-digest';
       const week = resolveWeek(form.get('week') || null);
       if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
       const back = new URLSearchParams(form.get('week') ? { week: week.id } : {});
-      const loaded = isEmailAddress(to) ? await loadTemplate(name).catch(() => null) : null;
+      const loaded = check.ok ? await loadTemplate(name).catch(() => null) : null;
       // The sender's own message for the editor: To, greeting and inert links are theirs (render-preview.ts).
       const message = loaded && (await loaded.module.renderTestCopy(db, config, loaded.known.name, week, { email: to, name: editorName }, now()).catch(() => null));
-      if (!isEmailAddress(to)) {
-        back.set('failed', `Not an email address: ${to}`);
+      if (!check.ok) {
+        back.set('failed', `Not an email address we can send to: it ${check.problem}`);
       } else if (!message) {
         back.set('failed', 'The template does not render; fix it first.');
       } else {

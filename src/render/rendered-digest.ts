@@ -59,16 +59,16 @@ export function archiveUrl(config: Config, weekId: string): string {
   return `${config.publicUrl}/archive/${weekId}`;
 }
 
-/** RFC 2919 list identifier, so readers can filter the digest. */
-export function listIdHeader(config: Config): string {
-  return `${config.publicationName.replace(/[\r\n"<>]+/g, ' ')} weekly digest <weekly-digest.${config.senderDomain}>`;
+/** RFC 2919 list identifier, so readers can filter the digest: its description and id (encoded by the MIME writer). */
+export function listId(config: Config): { name: string; id: string } {
+  return { name: `${config.publicationName} weekly digest`, id: `weekly-digest.${config.senderDomain}` };
 }
 
 /** Adds the once-per-segment wire encoding to a compiled digest. */
 export function withMime(config: Config, compiled: CompiledDigest): RenderedDigest {
   const from = parseMailbox(config.mailFrom)!;
   const replyTo = config.mailReplyTo ? parseMailbox(config.mailReplyTo)! : undefined;
-  const mime = prepareMime({ from, replyTo, subject: compiled.subject, listId: listIdHeader(config) }, compiled.text, compiled.html);
+  const mime = prepareMime({ from, replyTo, subject: compiled.subject, listId: listId(config) }, compiled.text, compiled.html);
   return { ...compiled, mime };
 }
 

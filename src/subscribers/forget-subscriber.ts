@@ -1,6 +1,5 @@
 import type { Db } from '../db/connect.ts';
-import { UserError } from '../errors.ts';
-import { checkedEmail, findSubscriberByEmail } from './subscriber-store.ts';
+import { namedSubscriber } from './subscriber-store.ts';
 
 /**
  * Erases a person (GDPR art. 17): their row goes, and their delivery rows
@@ -11,8 +10,7 @@ import { checkedEmail, findSubscriberByEmail } from './subscriber-store.ts';
  * state.
  */
 export async function forgetSubscriber(db: Db, email: string): Promise<{ email: string; deliveries: number }> {
-  const existing = await findSubscriberByEmail(db, checkedEmail(email));
-  if (!existing) throw new UserError(`no subscriber with address ${email.trim()}`, 'ENOTFOUND');
+  const existing = await namedSubscriber(db, email);
   return db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable('deliveries')

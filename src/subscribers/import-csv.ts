@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/connect.ts';
 import type { SubscriberRow } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
-import { isEmailAddress, normalizeEmail } from '../mailbox.ts';
+import { checkAddress, quoteForMessage } from '../mailbox.ts';
 import { unguardFormula } from './csv-formula-guard.ts';
 import { addSubscriber, findSubscriberByEmail, parseTopics } from './subscriber-store.ts';
 
@@ -73,11 +73,12 @@ export async function importSubscribersCsv(db: Db, text: string, options: { conf
   const rows = readRows(text, result.rejected);
   await db.transaction().execute(async (trx) => {
     for (const row of rows) {
-      const email = normalizeEmail(row.email);
-      if (!isEmailAddress(email)) {
-        result.rejected.push({ line: row.line, reason: row.email ? `invalid email address "${row.email}"` : 'no email address' });
+      const check = checkAddress(row.email);
+      if (!check.ok) {
+        result.rejected.push({ line: row.line, reason: row.email ? `invalid email address ${quoteForMessage(row.email)}: ${check.problem}` : 'no email address' });
         continue;
       }
+      const email = check.address;
       const key = email.toLowerCase();
       if (seen.has(key)) {
         result.skipped.push({ line: row.line, reason: `${email} appears earlier in the file` });

@@ -1,7 +1,8 @@
 import type { Db } from '../db/connect.ts';
 import type { SubscriberRow, SubscriberStatus } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
-import { isEmailAddress, normalizeEmail } from '../mailbox.ts';
+import { checkAddress, normalizeEmail, quoteForMessage } from '../mailbox.ts';
+import { truncate } from '../render/one-line.ts';
 
 export interface NewSubscriber {
   email: string;
@@ -11,9 +12,9 @@ export interface NewSubscriber {
 
 /** Validates and normalises an address; a UserError names what is wrong. */
 export function checkedEmail(value: string): string {
-  const email = normalizeEmail(value);
-  if (!isEmailAddress(email)) throw new UserError(`invalid email address "${value.trim()}"`, 'EINPUT');
-  return email;
+  const check = checkAddress(value);
+  if (!check.ok) throw new UserError(`invalid email address ${quoteForMessage(value.trim())}: ${check.problem}`, 'EINPUT');
+  return check.address;
 }
 
 /** `Privacy, labor;Bias` → ['Privacy', 'labor', 'Bias'] (deduplicated, case kept). */
@@ -113,8 +114,9 @@ export async function insertPendingOrLockSubscriber(trx: Db, input: NewSubscribe
     .executeTakeFirstOrThrow();
 }
 
+/** A subscriber's name as stored: one line (no C0/C1 controls, U+0085 NEL or U+2028/2029), at most 120 characters. */
 export function cleanName(name: string): string {
-  return name.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
+  return truncate(name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim(), 120);
 }
 
 export async function listSubscribers(db: Db, status?: SubscriberStatus): Promise<SubscriberRow[]> {
@@ -135,9 +137,22 @@ export async function unsubscribeSubscriber(db: Db, id: number, now = new Date()
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * The subscriber an operator names by address. Looked up as typed, not
+ * checked first: a row added before the address checks of issue 14 may not
+ * pass them, and must still be removable and erasable. A UserError says why
+ * there is none.
+ */
+export async function namedSubscriber(db: Db, email: string): Promise<SubscriberRow> {
+  const existing = await findSubscriberByEmail(db, email);
+  if (existing) return existing;
+  const check = checkAddress(email);
+  if (!check.ok) throw new UserError(`invalid email address ${quoteForMessage(email.trim())}: ${check.problem}`, 'EINPUT');
+  throw new UserError(`no subscriber with address ${check.address}`, 'ENOTFOUND');
+}
+
 /** `digest subscribers remove <email>`. */
 export async function unsubscribe(db: Db, email: string, now = new Date()): Promise<SubscriberRow> {
-  const existing = await findSubscriberByEmail(db, checkedEmail(email));
-  if (!existing) throw new UserError(`no subscriber with address ${email.trim()}`, 'ENOTFOUND');
+  const existing = await namedSubscriber(db, email);
   return (await unsubscribeSubscriber(db, existing.id, now))!;
 }

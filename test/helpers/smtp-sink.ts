@@ -4,6 +4,8 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 
 export interface ReceivedMessage {
   envelopeTo: string[];
+  /** MAIL FROM carried the SMTPUTF8 parameter (RFC 6531). */
+  smtpUtf8: boolean;
   raw: Buffer;
   /** The Message-ID header, read from the raw message. */
   messageId: string;
@@ -31,6 +33,8 @@ export interface SinkOptions {
   onConnect?: () => Fault;
   /** TLS from the first byte (smtps), with smtp-server's built-in certificate, which no client trusts. */
   secure?: boolean;
+  /** Offer SMTPUTF8 (RFC 6531) in the EHLO reply, as smtp-server does by default (default true). */
+  smtpUtf8?: boolean;
 }
 
 export interface SmtpSink {
@@ -67,6 +71,7 @@ export async function startSmtpSink(options: SinkOptions = {}, fixedPort = 0): P
       // Plain-text AUTH on loopback, as a local relay allows.
       allowInsecureAuth: true,
       secure: options.secure ?? false,
+      hideSMTPUTF8: options.smtpUtf8 === false,
       logger: false,
       size: 10 * 1024 * 1024,
       onAuth(auth, _session, callback) {
@@ -104,7 +109,8 @@ export async function startSmtpSink(options: SinkOptions = {}, fixedPort = 0): P
           const raw = options.headersOnly ? whole.subarray(0, whole.indexOf('\r\n\r\n') + 4) : whole;
           const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(raw.toString('latin1'))?.[1] ?? '';
           const accept = () => {
-            received.push({ envelopeTo: to, raw, messageId });
+            const smtpUtf8 = (session.envelope as { smtpUtf8?: boolean }).smtpUtf8 === true;
+            received.push({ envelopeTo: to, smtpUtf8, raw, messageId });
             callback(null);
             options.onAccepted?.(received.length);
           };
