@@ -9,6 +9,8 @@ import { BackgroundWork } from '../src/http/background-work.ts';
 import { type HttpServer, startHttpServer } from '../src/http/server.ts';
 import { audienceRoutes } from '../src/http/subscription-routes.ts';
 import { forgetSubscriber } from '../src/subscribers/forget-subscriber.ts';
+import { importSubscribersCsv } from '../src/subscribers/import-csv.ts';
+import { addSubscriber } from '../src/subscribers/subscriber-store.ts';
 import type { Transport } from '../src/transport/transport.ts';
 import { type AudienceApp, startAudienceApp } from './helpers/audience-app.ts';
 import { createWorkspace } from './helpers/cli.ts';
@@ -50,6 +52,21 @@ describe('the subscribe form, posted by someone who means harm', () => {
   });
 
   afterAll(() => app?.close());
+
+  // A stranger's post makes a reader who left `pending` again; that must not let an operator's
+  // --confirmed add or import put them back on the list without their own confirmation.
+  it('keeps a reader who left off the list until they confirm, whatever an operator adds or imports', async () => {
+    const email = 'left@example.org';
+    await addSubscribers(db, [{ email }]);
+    await db.updateTable('subscribers').set({ status: 'unsubscribed', unsubscribed_at: new Date(Date.now() + aheadMs).toISOString() }).where('email_key', '=', email).execute();
+    await post(email);
+    await settled();
+    expect(await row(email)).toMatchObject({ status: 'pending' });
+    await expect(addSubscriber(db, { email }, { confirmed: true })).rejects.toThrow(/left on \S+ and has not confirmed a new subscription; they must subscribe again themselves/);
+    const imported = await importSubscribersCsv(db, `email\n${email}\n`, { confirmed: true });
+    expect(imported.skipped).toEqual([{ line: 2, reason: expect.stringMatching(/left on .* an import does not re-subscribe them/) }]);
+    expect(await row(email)).toMatchObject({ status: 'pending' });
+  });
 
   it('sends one confirmation email for twenty posts, one after another or all at once; then one per 10 minutes, three a day', async () => {
     const email = 'target@example.org';

@@ -4,7 +4,7 @@ import type { SubscriberRow } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
 import { checkAddress, quoteForMessage } from '../mailbox.ts';
 import { unguardFormula } from './csv-formula-guard.ts';
-import { addSubscriber, findSubscriberByEmail, parseTopics } from './subscriber-store.ts';
+import { addSubscriber, findSubscriberByEmail, operatorMayNotAdd, parseTopics } from './subscriber-store.ts';
 
 export interface CsvImportResult {
   created: number;
@@ -86,8 +86,9 @@ export async function importSubscribersCsv(db: Db, text: string, options: { conf
       }
       seen.add(key);
       const existing = await findSubscriberByEmail(trx, email);
-      if (existing && existing.status !== 'active' && existing.status !== 'pending') {
-        result.skipped.push({ line: row.line, reason: `${existing.email} is ${existing.status}; an import does not re-subscribe them` });
+      const refusal = existing && operatorMayNotAdd(existing, options.confirmed);
+      if (refusal) {
+        result.skipped.push({ line: row.line, reason: `${existing.email} ${refusal}; an import does not re-subscribe them` });
         continue;
       }
       const { outcome, subscriber } = await addSubscriber(

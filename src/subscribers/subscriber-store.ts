@@ -53,12 +53,8 @@ export async function addSubscriber(
   const email = checkedEmail(input.email);
   const stamp = (options.now ?? new Date()).toISOString();
   const existing = options.existing !== undefined ? options.existing : await findSubscriberByEmail(db, email);
-  if (existing && existing.status !== 'active' && existing.status !== 'pending') {
-    throw new UserError(
-      `${existing.email} is ${existing.status}${existing.unsubscribed_at ? ` since ${existing.unsubscribed_at}` : ''}; they must subscribe again themselves`,
-      'ESTATE',
-    );
-  }
+  const refusal = existing && operatorMayNotAdd(existing, options.confirmed);
+  if (refusal) throw new UserError(`${existing.email} ${refusal}; they must subscribe again themselves`, 'ESTATE');
   const status: SubscriberStatus = options.confirmed || existing?.status === 'active' ? 'active' : 'pending';
   if (existing) {
     const subscriber = await db
@@ -89,6 +85,23 @@ function newSubscriberRow(input: NewSubscriber, status: 'pending' | 'active', st
     updated_at: stamp,
     confirmed_at: status === 'active' ? stamp : null,
   };
+}
+
+/**
+ * Why the operator may not add (or, with `confirmed`, activate) an existing
+ * row; null when they may. Someone who left, bounced or complained must come
+ * back themselves. So must someone who left and is only `pending` again
+ * because the public form was posted for their address, by them or by anyone:
+ * their consent is the confirmation link, not the operator's word.
+ */
+export function operatorMayNotAdd(existing: SubscriberRow, confirmed: boolean): string | null {
+  if (existing.status !== 'active' && existing.status !== 'pending') {
+    return `is ${existing.status}${existing.unsubscribed_at ? ` since ${existing.unsubscribed_at}` : ''}`;
+  }
+  if (existing.status === 'pending' && confirmed && existing.unsubscribed_at) {
+    return `left on ${existing.unsubscribed_at} and has not confirmed a new subscription`;
+  }
+  return null;
 }
 
 /** A new row for a checked, normalised address. */
