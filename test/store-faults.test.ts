@@ -22,7 +22,7 @@ import { TEST_POSTGRES_URL, TEST_STORE, openTestDb } from './helpers/store.ts';
  */
 
 const WEEK = weekOf('2026-W47', 'UTC');
-const READERS = 3000;
+const READERS = 1500;
 const emails = Array.from({ length: READERS }, (_, i) => `reader-${i}@example.com`);
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
