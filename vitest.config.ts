@@ -27,7 +27,8 @@ const storeTests = [
 
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
+    // Headroom for tests that spawn processes on a loaded two-core CI machine; a hung test still fails.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
     projects: [
