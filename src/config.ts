@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { UserError } from './errors.ts';
-import { checkMailbox, parseMailbox, quoteForMessage } from './mailbox.ts';
+import { type Mailbox, checkMailbox, quoteForMessage } from './mailbox.ts';
 import { isValidCron } from './schedule/cron-times.ts';
 import { proxyEntryProblem } from './http/trusted-proxies.ts';
 import { maskCredentials } from './text/mask-credentials.ts';
@@ -37,9 +37,12 @@ const positiveNumber = z
 
 // The sender's own address must be ASCII before the @: every message carries it, and a server without
 // SMTPUTF8 (RFC 6531) would refuse them all. Its name may be any Unicode but controls and line breaks.
-const mailbox = z.string().superRefine((value, ctx) => {
+// Parsed here, once: every message carries it, and the sender needs its address for each envelope.
+const mailbox = z.string().transform((value, ctx): Mailbox => {
   const check = checkMailbox(value, { asciiOnly: true });
-  if (!check.ok) ctx.addIssue({ code: 'custom', message: `must be an email address like "Name <news@example.com>", got ${quoteForMessage(value)}: ${check.problem}` });
+  if (check.ok) return check.mailbox;
+  ctx.addIssue({ code: 'custom', message: `must be an email address like "Name <news@example.com>", got ${quoteForMessage(value)}: ${check.problem}` });
+  return z.NEVER;
 });
 
 // URL.canParse drops tabs and line breaks wherever they are (WHATWG URL), so a PUBLIC_URL holding
@@ -157,10 +160,11 @@ export interface Config {
   databaseUrl: string;
   smtpUrl: string | undefined;
   outboxDir: string;
-  mailFrom: string;
+  /** MAIL_FROM, parsed: its address (ASCII) is every envelope's sender. */
+  mailFrom: Mailbox;
   /** The domain of MAIL_FROM: Message-IDs and List-Id are made under it. */
   senderDomain: string;
-  mailReplyTo: string | undefined;
+  mailReplyTo: Mailbox | undefined;
   publicationName: string;
   postalAddress: string;
   /** What the publication covers, as in "the week's stories on …" (the digest's opening line, the subscribe page). */
@@ -212,7 +216,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     outboxDir: e.OUTBOX_DIR,
     mailFrom: e.MAIL_FROM,
-    senderDomain: parseMailbox(e.MAIL_FROM)!.address.split('@')[1]!,
+    senderDomain: e.MAIL_FROM.address.split('@')[1]!,
     mailReplyTo: e.MAIL_REPLY_TO,
     publicationName: e.PUBLICATION_NAME,
     postalAddress: e.POSTAL_ADDRESS,

@@ -137,9 +137,3 @@ export function checkMailbox(value: string, options: { asciiOnly?: boolean } = {
   if (!address.ok) return { ok: false, problem: `its address ${address.problem}` };
   return { ok: true, mailbox: { name, address: address.address } };
 }
-
-/** checkMailbox's mailbox, or null. */
-export function parseMailbox(value: string): Mailbox | null {
-  const check = checkMailbox(value);
-  return check.ok ? check.mailbox : null;
-}

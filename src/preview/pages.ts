@@ -133,7 +133,7 @@ export function previewPage(state: PreviewPageState, result: PreviewResult): str
     .join('');
   const aside = `<aside>
 <dl><dt>Subject</dt><dd id="subject">${e(message.subject)}</dd><dt>Preheader</dt><dd id="preheader">${e(extractPreheader(message.html))}</dd>
-<dt>From</dt><dd>${e(message.from)}</dd><dt>To (sample)</dt><dd>${e(result.recipient)}</dd><dt>Content</dt><dd>${e(result.source)}</dd>
+<dt>From</dt><dd>${e(`${message.from.name} <${message.from.address}>`.trim())}</dd><dt>To (sample)</dt><dd>${e(result.recipient)}</dd><dt>Content</dt><dd>${e(result.source)}</dd>
 <dt>HTML size</dt><dd id="size">${formatKb(bytes)} of ${formatKb(HTML_BUDGET_BYTES)} (${share}%)</dd></dl>
 <div class="bar${bytes > HTML_BUDGET_BYTES ? ' over' : ''}"><span style="width:${share}%"></span></div>
 <h2>MJML</h2><p id="mjml-status">Valid at strict level: no errors or warnings.</p>

@@ -2,7 +2,6 @@ import type { Config } from '../config.ts';
 import type { ArticleRow } from '../db/schema.ts';
 import type { Week } from '../articles/week.ts';
 import { type MimeTemplate, prepareMime } from '../delivery/mime-message.ts';
-import { parseMailbox } from '../mailbox.ts';
 import { type SlotTemplate, type SlotValues, escapeHtml, fillSlots } from './slots.ts';
 
 /*
@@ -66,9 +65,7 @@ export function listId(config: Config): { name: string; id: string } {
 
 /** Adds the once-per-segment wire encoding to a compiled digest. */
 export function withMime(config: Config, compiled: CompiledDigest): RenderedDigest {
-  const from = parseMailbox(config.mailFrom)!;
-  const replyTo = config.mailReplyTo ? parseMailbox(config.mailReplyTo)! : undefined;
-  const mime = prepareMime({ from, replyTo, subject: compiled.subject, listId: listId(config) }, compiled.text, compiled.html);
+  const mime = prepareMime({ from: config.mailFrom, replyTo: config.mailReplyTo, subject: compiled.subject, listId: listId(config) }, compiled.text, compiled.html);
   return { ...compiled, mime };
 }
 

@@ -12,7 +12,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 function message(n: number): OutgoingMessage {
   return {
     key: '2026-W47/42-ada@example.com',
-    from: 'The Harm Ledger <digest@harmledger.example>',
+    from: { name: 'The Harm Ledger', address: 'digest@harmledger.example' },
     to: { name: 'Ada', address: 'ada@example.com' },
     subject: `Copy ${n}`,
     // Large enough that the writes overlap.

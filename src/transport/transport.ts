@@ -1,12 +1,12 @@
-import { parseMailbox } from '../mailbox.ts';
+import type { Mailbox } from '../mailbox.ts';
 
 /** A message ready for the wire: personalised bodies and every header we set. */
 export interface OutgoingMessage {
   /** Filename-safe key of the (digest, subscriber) pair, e.g. `2026-W47/42-ada@example.com`; the outbox names files by it. */
   key: string;
-  from: string;
-  to: { name: string; address: string };
-  replyTo?: string;
+  from: Mailbox;
+  to: Mailbox;
+  replyTo?: Mailbox;
   subject: string;
   text: string;
   html: string;
@@ -39,24 +39,16 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-/** The last sender parsed: every message of a send has the same one, and parsing it costs ~9 µs. */
-let lastSender = { from: '', mailbox: { name: '', address: '' } };
-
-function senderMailbox(from: string) {
-  if (from !== lastSender.from) lastSender = { from, mailbox: parseMailbox(from)! };
-  return lastSender.mailbox;
-}
-
 /** nodemailer's mail options for a message (shared by both transports). */
 export function toMailOptions(message: OutgoingMessage) {
   if (message.raw !== undefined) {
-    return { envelope: { from: senderMailbox(message.from).address, to: [message.to.address] }, raw: message.raw, messageId: message.messageId };
+    return { envelope: { from: message.from.address, to: [message.to.address] }, raw: message.raw, messageId: message.messageId };
   }
   return {
-    // Parsed here, not by nodemailer's lenient address parser: the name and address config checked.
-    from: senderMailbox(message.from),
+    // As config parsed them, not re-read by nodemailer's lenient address parser.
+    from: message.from,
     to: message.to,
-    replyTo: message.replyTo === undefined ? undefined : parseMailbox(message.replyTo)!,
+    replyTo: message.replyTo,
     subject: message.subject,
     text: message.text,
     html: message.html,
