@@ -75,34 +75,43 @@ const cronExpression = z.string().refine((value) => /^\s*(\S+\s+){4,5}\S+\s*$/.t
   error: (issue) => `must be a cron expression with 5 or 6 fields, got "${String(issue.input)}"`,
 });
 
+/** A comma-separated list whose every entry `problemOf` accepts (null); else the first problem and what is `expected`. */
+const commaList = (problemOf: (entry: string) => string | null, expected: string) =>
+  z
+    .string()
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .superRefine((entries, ctx) => {
+      const problem = entries.map(problemOf).find(Boolean);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; expected ${expected}` });
+    });
+
 /** `loopback, 10.0.0.0/8, 2001:db8::1`: the reverse proxies whose X-Forwarded-For is believed. */
-const proxyList = z
-  .string()
-  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
-  .superRefine((entries, ctx) => {
-    const problem = entries.map(proxyEntryProblem).find(Boolean);
-    if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; expected addresses or CIDR ranges separated by commas, or loopback` });
-  });
+const proxyList = commaList(proxyEntryProblem, 'addresses or CIDR ranges separated by commas, or loopback');
 
 /** `preview.lan, 10.0.0.5`: names the editors' preview answers to besides the loopback names. */
-const hostList = z
-  .string()
-  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
-  .superRefine((entries, ctx) => {
-    const problem = entries.map(previewHostProblem).find(Boolean);
-    if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; expected host names or IP addresses separated by commas, without scheme or port` });
-  });
+const hostList = commaList(previewHostProblem, 'host names or IP addresses separated by commas, without scheme or port');
 
 const UNITS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
-/** `90s`, `15m`, `24h`, `2d` or plain seconds → milliseconds. */
-const duration = z
-  .string()
-  .regex(/^\d+(\.\d+)?\s*[smhd]?$/, { error: (issue) => `must be a duration like 30s, 15m or 24h, got "${String(issue.input)}"` })
-  .transform((value) => {
-    const unit = (/[smhd]$/.exec(value)?.[0] ?? 's') as keyof typeof UNITS;
-    return Math.round(parseFloat(value) * UNITS[unit] * 1000);
-  });
+/**
+ * `90s`, `15m`, `24h`, `2d` or plain seconds → milliseconds; null when it is
+ * not a duration.
+ *
+ * @example
+ * durationMs('15m') // 900000
+ */
+export function durationMs(value: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/.exec(value.trim());
+  if (!match) return null;
+  return Math.round(parseFloat(match[1]!) * UNITS[(match[2] || 's') as keyof typeof UNITS] * 1000);
+}
+
+const duration = z.string().transform((value, ctx) => {
+  const ms = durationMs(value);
+  if (ms !== null) return ms;
+  ctx.addIssue({ code: 'custom', message: `must be a duration like 30s, 15m or 24h, got "${value}"` });
+  return z.NEVER;
+});
 
 export const DEFAULT_APP_SECRET = 'dev-only-secret-change-me-in-production';
 

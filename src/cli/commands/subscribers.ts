@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { readFileText } from '../../articles/fetch-source.ts';
-import type { Config } from '../../config.ts';
+import { type Config, durationMs } from '../../config.ts';
 import type { SubscriberRow, SubscriberStatus } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
 import { subscribersToCsv } from '../../subscribers/export-csv.ts';
@@ -35,12 +35,10 @@ async function sendConfirmations(config: Config, subscribers: SubscriberRow[]): 
   return sent;
 }
 
-const AGO_UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** `--bounced-since`: an ISO date or time, or a duration ago (`90m`, `6h`, `2d`). */
+/** `--bounced-since`: an ISO date or time, or a duration ago with its unit (`90m`, `6h`, `2d`, as CATCHUP_WINDOW reads them). */
 export function parseSince(value: string, now: Date): Date {
-  const ago = /^(\d+)\s*([mhd])$/.exec(value.trim());
-  if (ago) return new Date(now.getTime() - Number(ago[1]) * AGO_UNITS[ago[2] as keyof typeof AGO_UNITS]);
+  const ago = /[smhd]$/.test(value.trim()) ? durationMs(value) : null;
+  if (ago !== null) return new Date(now.getTime() - ago);
   const at = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim()) ? new Date(value.trim()) : null;
   if (!at || Number.isNaN(at.getTime())) {
     throw new UserError(`--bounced-since must be a time (2026-12-01, 2026-12-01T08:00Z) or how long ago (90m, 6h, 2d), got "${value}"`, 'EINPUT');
