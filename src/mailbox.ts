@@ -96,11 +96,6 @@ export function addressProblem(address: string, options: { asciiOnly?: boolean }
   return REASONS[analysis.code] ?? (analysis.code.startsWith('DOMAIN') ? 'has a domain that is not a valid host name' : analysis.error.toLowerCase());
 }
 
-/** `"…"` for an error message: one line, whatever the value holds (controls and line breaks escaped). */
-export function quoteForMessage(value: string): string {
-  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 export type AddressCheck = { ok: true; address: string } | { ok: false; problem: string };
 
 /**

@@ -1,5 +1,5 @@
 import { encodeWords, foldLines, quoteString } from 'nodemailer/lib/mime-funcs';
-import { quoteForMessage } from '../mailbox.ts';
+import { quoteForMessage } from '../text/escape-controls.ts';
 
 /*
  * Header fields of the digest's own MIME writer (issue 14: no header

@@ -2,9 +2,9 @@ import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/connect.ts';
 import type { SubscriberRow } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
-import { checkAddress, quoteForMessage } from '../mailbox.ts';
+import { checkAddress } from '../mailbox.ts';
 import { unguardFormula } from './csv-formula-guard.ts';
-import { addSubscriber, findSubscriberByEmail, operatorMayNotAdd, parseTopics } from './subscriber-store.ts';
+import { addSubscriber, findSubscriberByEmail, invalidAddressReason, operatorMayNotAdd, parseTopics } from './subscriber-store.ts';
 
 export interface CsvImportResult {
   created: number;
@@ -75,7 +75,7 @@ export async function importSubscribersCsv(db: Db, text: string, options: { conf
     for (const row of rows) {
       const check = checkAddress(row.email);
       if (!check.ok) {
-        result.rejected.push({ line: row.line, reason: row.email ? `invalid email address ${quoteForMessage(row.email)}: ${check.problem}` : 'no email address' });
+        result.rejected.push({ line: row.line, reason: row.email ? invalidAddressReason(row.email, check.problem) : 'no email address' });
         continue;
       }
       const email = check.address;

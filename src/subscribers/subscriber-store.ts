@@ -1,7 +1,8 @@
 import type { Db } from '../db/connect.ts';
 import type { SubscriberRow, SubscriberStatus } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
-import { checkAddress, normalizeEmail, quoteForMessage } from '../mailbox.ts';
+import { checkAddress, normalizeEmail } from '../mailbox.ts';
+import { quoteForMessage } from '../text/escape-controls.ts';
 import { truncate } from '../render/one-line.ts';
 
 export interface NewSubscriber {
@@ -10,10 +11,15 @@ export interface NewSubscriber {
   topics?: string[];
 }
 
+/** Why an address is refused, as one line: `invalid email address "ada@example": has a domain without a dot`. */
+export function invalidAddressReason(value: string, problem: string): string {
+  return `invalid email address ${quoteForMessage(value.trim())}: ${problem}`;
+}
+
 /** Validates and normalises an address; a UserError names what is wrong. */
 export function checkedEmail(value: string): string {
   const check = checkAddress(value);
-  if (!check.ok) throw new UserError(`invalid email address ${quoteForMessage(value.trim())}: ${check.problem}`, 'EINPUT');
+  if (!check.ok) throw new UserError(invalidAddressReason(value, check.problem), 'EINPUT');
   return check.address;
 }
 
@@ -159,9 +165,7 @@ export async function unsubscribeSubscriber(db: Db, id: number, now = new Date()
 export async function namedSubscriber(db: Db, email: string): Promise<SubscriberRow> {
   const existing = await findSubscriberByEmail(db, email);
   if (existing) return existing;
-  const check = checkAddress(email);
-  if (!check.ok) throw new UserError(`invalid email address ${quoteForMessage(email.trim())}: ${check.problem}`, 'EINPUT');
-  throw new UserError(`no subscriber with address ${check.address}`, 'ENOTFOUND');
+  throw new UserError(`no subscriber with address ${checkedEmail(email)}`, 'ENOTFOUND');
 }
 
 /** `digest subscribers remove <email>`. */

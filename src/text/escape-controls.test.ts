@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeControls, escapeControlsInJson } from './escape-controls.ts';
+import { escapeControls, escapeControlsInJson, quoteForMessage } from './escape-controls.ts';
 
 describe('escapeControls', () => {
   it('writes C0, DEL and C1 controls as escapes', () => {
@@ -24,5 +24,11 @@ describe('escapeControls', () => {
     const json = escapeControlsInJson(JSON.stringify(value));
     expect(json).toBe('{"name":"Mallory \\u001b[1A \\u009b31m \\u202eevil\\u2069 Zoë"}');
     expect(JSON.parse(json)).toEqual(value);
+  });
+});
+
+describe('quoteForMessage', () => {
+  it('keeps an error message on one line whatever the value holds', () => {
+    expect(quoteForMessage('a\r\nb\u0085c\u2028d\u2029e\u0000\u202ef')).toBe('"a\\r\\nb\\u0085c\\u2028d\\u2029e\\u0000\\u202ef"');
   });
 });

@@ -8,8 +8,12 @@
 
 /** C0 controls, which JSON.stringify already escapes. */
 const C0 = '\\u0000-\\u001f';
-/** DEL and C1 controls; the bidi embeddings/overrides (U+202A–U+202E) and isolates (U+2066–U+2069). */
-const PAST_C0 = '\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069';
+/**
+ * DEL and C1 controls; the line and paragraph separators (U+2028/2029), which
+ * some readers take for line breaks; the bidi embeddings/overrides
+ * (U+202A–U+202E) and isolates (U+2066–U+2069).
+ */
+const PAST_C0 = '\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
 
 const UNSAFE = new RegExp(`[${C0}${PAST_C0}]`, 'g');
 const UNSAFE_IN_JSON = new RegExp(`[${PAST_C0}]`, 'g');
@@ -42,4 +46,16 @@ export function escapeControls(text: string): string {
  */
 export function escapeControlsInJson(json: string): string {
   return json.replace(UNSAFE_IN_JSON, (char) => `\\u${hex(char, 4)}`);
+}
+
+/**
+ * `"…"` for an error message: `value` as a JSON string, so it stays one
+ * line whatever it holds, with every control, line separator and bidi
+ * override escaped.
+ *
+ * @example
+ * quoteForMessage('ada\u2028@example.com'); // '"ada\\u2028@example.com"'
+ */
+export function quoteForMessage(value: string): string {
+  return escapeControlsInJson(JSON.stringify(value));
 }
