@@ -105,12 +105,7 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
     }
     return subscriber;
   };
-  /** The explanation a link from an editor's test copy gets instead of any change; undefined for every other link. */
-  const testCopyLink = (url: URL, whatItDoes: string) =>
-    readToken(config.appSecret, url.searchParams.get('token') ?? '', 'test') ? testCopyLinkPage(config, whatItDoes) : undefined;
-  const CONFIRMS = 'confirms their subscription';
-  const UNSUBSCRIBES = 'unsubscribes them in one click';
-  const PREFERENCES = 'opens their topic choices';
+  const isTestCopyLink = (url: URL) => readToken(config.appSecret, url.searchParams.get('token') ?? '', 'test') !== null;
   const tokenQuery = (url: URL) => `?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`;
   /** The topics in a posted form that the publication has, as the reader spelled them. */
   const chosenTopics = async (form: URLSearchParams) => {
@@ -127,7 +122,7 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
     if (outcome === 'confirmation') deps.background.start(() => sendConfirmationEmail(config, transport, subscriber), 'confirmation email');
   };
 
-  return {
+  const routes: Record<string, Route> = {
     'GET /subscribe': async () => page(config, 200, 'Subscribe', subscribeForm(config, await knownCategories(db))),
 
     'POST /subscribe': async ({ form, client }) => {
@@ -150,8 +145,6 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
     // nobody is signed up because their employer's scanner followed a link they never asked for.
     // Anyone may have posted the form for this address: its owner sees the name and topics and settles them here.
     'GET /confirm': async ({ url }) => {
-      const test = testCopyLink(url, CONFIRMS);
-      if (test) return test;
       const target = await confirmTarget(url);
       if (!('email' in target)) return target;
       const categories = await knownCategories(db);
@@ -168,8 +161,6 @@ ${categories.length ? topicsFieldset(categories, subscriberTopics(target), 'Topi
     },
 
     'POST /confirm': async ({ url, form }) => {
-      const test = testCopyLink(url, CONFIRMS);
-      if (test) return test;
       const target = await confirmTarget(url);
       if (!('email' in target)) return target;
       // A POST without the page's fields (an older page, a client of its own) keeps what is stored.
@@ -185,8 +176,6 @@ ${categories.length ? topicsFieldset(categories, subscriberTopics(target), 'Topi
 
     // Link scanners follow GET links: a GET only shows the button.
     'GET /unsubscribe': async ({ url }) => {
-      const test = testCopyLink(url, UNSUBSCRIBES);
-      if (test) return test;
       const subscriber = await subscriberFor(url, 'unsubscribe');
       if (!subscriber) return badLinkPage(config);
       if (subscriber.status === 'unsubscribed') return unsubscribedPage(config, subscriber.email);
@@ -201,8 +190,6 @@ ${categories.length ? topicsFieldset(categories, subscriberTopics(target), 'Topi
 
     // RFC 8058: mailbox providers POST `List-Unsubscribe=One-Click` here; 200, no redirect, no cookie.
     'POST /unsubscribe': async ({ url }) => {
-      const test = testCopyLink(url, UNSUBSCRIBES);
-      if (test) return test;
       const subscriber = await subscriberFor(url, 'unsubscribe');
       if (!subscriber) return badLinkPage(config);
       await unsubscribeSubscriber(db, subscriber.id);
@@ -210,16 +197,12 @@ ${categories.length ? topicsFieldset(categories, subscriberTopics(target), 'Topi
     },
 
     'GET /preferences': async ({ url }) => {
-      const test = testCopyLink(url, PREFERENCES);
-      if (test) return test;
       const subscriber = await subscriberFor(url, 'preferences');
       if (!subscriber) return badLinkPage(config);
       return preferencesPage(config, tokenQuery(url), subscriber.email, await knownCategories(db), subscriberTopics(subscriber), '');
     },
 
     'POST /preferences': async ({ url, form }) => {
-      const test = testCopyLink(url, PREFERENCES);
-      if (test) return test;
       const subscriber = await subscriberFor(url, 'preferences');
       if (!subscriber) return badLinkPage(config);
       if (form.get('action') === 'unsubscribe') {
@@ -232,7 +215,21 @@ ${categories.length ? topicsFieldset(categories, subscriberTopics(target), 'Topi
       return preferencesPage(config, tokenQuery(url), subscriber.email, categories, topics, topics.length ? `Saved: ${topics.join(', ')}.` : 'Saved: every topic.');
     },
   };
+  // An editor's test copy carries the inert `test` token in every personal link: each link route,
+  // GET and POST, explains what the link does for a reader instead of doing it.
+  for (const [key, route] of Object.entries(routes)) {
+    const whatItDoes = WHAT_LINKS_DO[key.slice(key.indexOf(' ') + 1)];
+    if (whatItDoes) routes[key] = async (request) => (isTestCopyLink(request.url) ? testCopyLinkPage(config, whatItDoes) : route(request));
+  }
+  return routes;
 }
+
+/** The routes of the personal links in an email, and what each does in a reader's copy. */
+const WHAT_LINKS_DO: Record<string, string> = {
+  '/confirm': 'confirms their subscription',
+  '/unsubscribe': 'unsubscribes them in one click',
+  '/preferences': 'opens their topic choices',
+};
 
 function preferencesPage(config: Config, query: string, email: string, categories: string[], chosen: string[], notice: string): Reply {
   return page(
