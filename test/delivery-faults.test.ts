@@ -102,6 +102,15 @@ describe('delivery against a faulty SMTP server', () => {
     expect(attempts).toEqual([{ attempts: 1 }]);
   });
 
+  it('a stop while the server is down is a stop (exit 130), not a server that stayed away', async () => {
+    const { sink, send } = await setUp(['a@example.com', 'b@example.com'], {});
+    await sink.stop();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 1500);
+    const summary = await send({ signal: controller.signal });
+    expect(summary).toMatchObject({ stopped: true, finished: false, serverDownSince: null, halted: null });
+  });
+
   it('requeues failed deliveries on request', async () => {
     let refuse = true;
     const { sink, db, send } = await setUp(['late@example.com', 'fine@example.com'], {

@@ -23,7 +23,6 @@ import { NO_MATCHING_TOPICS } from './plan-deliveries.ts';
 import type { Recipient } from './recipient-values.ts';
 import { type FailureVerdict, classifyFailure, retryDelaySeconds } from './retry-policy.ts';
 import type { SendPacer } from './send-pacer.ts';
-import type { StorePatience } from './store-patience.ts';
 
 export interface SendProgress {
   /** Deliveries open when this run started (pending, uncertain, deferred). */
@@ -60,7 +59,8 @@ export interface DeliveryContext {
   now: () => Date;
   signal?: AbortSignal;
   pacer: SendPacer;
-  patience: StorePatience;
+  /** Runs a store operation through the send's StorePatience: a busy or restarting store is waited out. */
+  store<T>(operation: () => Promise<T>): Promise<T>;
   streak: FailureStreak;
   buffers: MessageBuffers;
   segmentOf(topics: string): SegmentKey | null;
@@ -76,8 +76,7 @@ export interface DeliveryContext {
  * server accepted is never recorded as failed.
  */
 export async function deliverOne(ctx: DeliveryContext, row: ClaimedDelivery): Promise<void> {
-  const { db, state } = ctx;
-  const store = <T>(operation: () => Promise<T>) => ctx.patience.run(operation);
+  const { db, state, store } = ctx;
   if (ctx.signal?.aborted || state.pause || state.halt) return;
   const segment = ctx.segmentOf(row.topics ?? '[]');
   if (row.subscriberId === null || row.email === null || row.subscriberStatus !== 'active' || segment === null) {
@@ -117,8 +116,7 @@ export async function deliverOne(ctx: DeliveryContext, row: ClaimedDelivery): Pr
 
 /** Records a failed attempt by whose fault it was (see retry-policy.ts). */
 async function recordFailure(ctx: DeliveryContext, row: ClaimedDelivery, recipient: Recipient, verdict: FailureVerdict): Promise<void> {
-  const { db, config, state } = ctx;
-  const store = <T>(operation: () => Promise<T>) => ctx.patience.run(operation);
+  const { db, config, state, store } = ctx;
   if (verdict.kind === 'unreachable' || verdict.kind === 'session') {
     // Not this reader's fault: the attempt did not happen. Pause, or stop, the whole send.
     await store(() => cancelAttempt(db, row.id, row.status, ctx.now()));
@@ -153,5 +151,5 @@ async function recordFailure(ctx: DeliveryContext, row: ClaimedDelivery, recipie
 
 /** A permanent refusal of the reader's address counts against it; at HARD_BOUNCE_LIMIT they are `bounced`. */
 export async function countBounce(ctx: DeliveryContext, held: HeldFailure): Promise<void> {
-  if (await ctx.patience.run(() => recordHardBounce(ctx.db, held.subscriberId, ctx.config.hardBounceLimit, ctx.now()))) ctx.state.bounced++;
+  if (await ctx.store(() => recordHardBounce(ctx.db, held.subscriberId, ctx.config.hardBounceLimit, ctx.now()))) ctx.state.bounced++;
 }

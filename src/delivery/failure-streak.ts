@@ -9,6 +9,8 @@ export interface HeldFailure {
   previous: DeliveryStatus;
 }
 
+const NOTHING_HELD: readonly HeldFailure[] = Object.freeze([]);
+
 /**
  * The second guard against blaming readers for the server's fault (the
  * first is classifyFailure): when `limit` readers in a row are refused with
@@ -33,9 +35,10 @@ export class FailureStreak {
   }
 
   /** A delivery went through: the streak is over. Returns the failures whose bounces may now be counted. */
-  success(): HeldFailure[] {
+  success(): readonly HeldFailure[] {
     this.#shape = null;
-    return this.#held.splice(0);
+    // Called for every message sent: no new array when nothing is held, the common case.
+    return this.#held.length === 0 ? NOTHING_HELD : this.#held.splice(0);
   }
 
   /**

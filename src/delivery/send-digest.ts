@@ -10,6 +10,7 @@ import { ALL, type SegmentKey, segmentFor } from '../digests/segments.ts';
 import type { Transport } from '../transport/transport.ts';
 import { type DeliveryContext, type RunState, type SendProgress, type WaitReason, countBounce, deliverOne } from './deliver-one.ts';
 import {
+  type ClaimedDelivery,
   type DeliveryCounts,
   claimDueDeliveries,
   countDeliveries,
@@ -173,7 +174,7 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
     owner,
     now,
     signal,
-    patience,
+    store,
     state,
     streak: new FailureStreak(config.consecutiveFailureLimit),
     // As many as there are messages in flight, reused for the whole send.
@@ -199,7 +200,7 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
   };
   // A store that stays away past maxOutageMs: the workers stop taking rows, the error is thrown once they settled.
   let storeGone: StoreUnavailableError | null = null;
-  const deliver = (row: Parameters<typeof deliverOne>[1]) =>
+  const deliver = (row: ClaimedDelivery) =>
     storeGone ? Promise.resolve() : deliverOne(ctx, row).catch((error: unknown) => {
       if (!(error instanceof StoreUnavailableError)) throw error;
       storeGone ??= error;
@@ -217,6 +218,8 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
         if (Date.now() - pausedSince > maxOutageMs) break;
         await waitFor(state.pause.kind, reconnectDelayMs(++pauses));
         state.pause = null;
+        // Checked again before claiming: a stop during the wait claims nothing more.
+        continue;
       }
       const batch = await store(() => claimDueDeliveries(db, digest.id, { limit: options.batchSize ?? config.sendBatchSize, owner, resendUncertain, claimSeconds, now: now() }));
       if (batch.length > 0) {
@@ -255,7 +258,8 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
   const open = counts.pending + counts.sending + counts.deferred + (resendUncertain ? counts.uncertain : 0);
   const finished = open === 0 && !signal?.aborted;
   if (finished && digest.status !== 'sent') await store(() => markDigestSent(db, digest.id, now()));
-  const serverDown = !finished && !state.halt && pausedSince !== null;
+  // A stop (Ctrl-C, SIGTERM) during a pause is a stop, not a server that stayed away.
+  const serverDown = !finished && !state.halt && !signal?.aborted && pausedSince !== null;
   return {
     week: week.id,
     ...state.progress,

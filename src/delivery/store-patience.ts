@@ -42,11 +42,6 @@ export class StorePatience {
     this.#options = options;
   }
 
-  /** When the current outage began (ms since the epoch); null while the store answers. */
-  get outageSince(): number | null {
-    return this.#since;
-  }
-
   async run<T>(operation: () => Promise<T>): Promise<T> {
     const now = this.#options.now ?? Date.now;
     const sleep = this.#options.sleep ?? ((ms: number) => sleepUnlessAborted(ms));
