@@ -44,62 +44,55 @@ export interface PreviewResult {
 
 /**
  * Whom a render is for: a sample subscriber on the preview page (the first
- * active one, else a made-up one shown with the template's PreviewProps), or
- * the editor who asked for a test copy.
+ * active one, else SAMPLE_RECIPIENT, shown with the template's PreviewProps),
+ * or the editor who asked for a test copy (testRecipient).
  */
-interface Reader {
-  recipient: Recipient;
-  /** No subscriber to show: the templates' PreviewProps stand in. */
-  madeUp: boolean;
-}
-
-async function sampleReader(db: Db): Promise<Reader> {
+async function sampleRecipient(db: Db): Promise<Recipient> {
   const row = await db.selectFrom('subscribers').select(['id', 'email', 'name']).where('status', '=', 'active').orderBy('id').limit(1).executeTakeFirst();
-  return { recipient: row ?? SAMPLE_RECIPIENT, madeUp: !row };
+  return row ?? SAMPLE_RECIPIENT;
 }
 
 /** A test copy says so where every inbox shows it. */
-function subjectFor(reader: Reader, subject: string): string {
-  return reader.recipient.test ? `[TEST] ${subject}` : subject;
+function subjectFor(recipient: Recipient, subject: string): string {
+  return recipient.test ? `[TEST] ${subject}` : subject;
 }
 
 /** A one-off message: to the editor (named, with a key of its own) for a test copy; else to the sample address. */
-function composeNotice(config: Config, reader: Reader, notice: { subject: string; html: string; text: string }, address: string) {
-  const { recipient } = reader;
+function composeNotice(config: Config, recipient: Recipient, notice: { subject: string; html: string; text: string }, address: string) {
   const to = recipient.test ? { name: displayName(recipient), address: recipient.email } : { name: '', address };
-  return composeNoticeMessage(config, { ...notice, subject: subjectFor(reader, notice.subject) }, to, recipient.test ? testCopyKey(recipient.email) : 'preview');
+  return composeNoticeMessage(config, { ...notice, subject: subjectFor(recipient, notice.subject) }, to, recipient.test ? testCopyKey(recipient.email) : 'preview');
 }
 
-async function previewDigest(db: Db, config: Config, week: Week, now: Date, reader: Reader): Promise<PreviewResult> {
-  const { recipient } = reader;
+async function previewDigest(db: Db, config: Config, week: Week, now: Date, recipient: Recipient): Promise<PreviewResult> {
   const digest = await findDigest(db, week.id);
   const content = digest ? await loadDigestContent(db, digest, week) : await draftContent(db, config, week);
   if (!content) {
     const props = recipient.test ? { ...digestPreviewProps, recipient: recipientValues(config, recipient) } : digestPreviewProps;
     const { mjml, html } = await compileMjml(createElement(WeeklyDigest, props));
-    const message = composeNotice(config, reader, { subject: props.subject, html, text: digestText(props) }, props.recipient.email);
+    const message = composeNotice(config, recipient, { subject: props.subject, html, text: digestText(props) }, props.recipient.email);
     return { template: 'weekly-digest', source: `PreviewProps (${week.id} has no articles)`, recipient: message.to.address, message, mjml };
   }
   const compiled = await compileDigest(content, config);
   // withMime encodes the subject into the shared headers: a test copy's is marked before that.
-  const rendered = withMime(config, { ...compiled, subject: subjectFor(reader, compiled.subject) });
+  const rendered = withMime(config, { ...compiled, subject: subjectFor(recipient, compiled.subject) });
   const message = composeDigestMessage(config, rendered, week.id, recipient, now);
   const source = digest ? `the ${digest.status} digest built ${digest.built_at}` : `the ${content.articles.length} articles of ${week.id} (not built yet)`;
   return { template: 'weekly-digest', source, recipient: recipient.email, message, mjml: rendered.mjml };
 }
 
-async function renderFor(db: Db, config: Config, template: TemplateName, week: Week, now: Date, reader: Reader): Promise<PreviewResult> {
-  if (template === 'weekly-digest') return previewDigest(db, config, week, now, reader);
-  const { recipient, madeUp } = reader;
+async function renderFor(db: Db, config: Config, template: TemplateName, week: Week, now: Date, recipient: Recipient): Promise<PreviewResult> {
+  if (template === 'weekly-digest') return previewDigest(db, config, week, now, recipient);
+  // No subscriber to show: the templates' PreviewProps stand in.
+  const madeUp = recipient === SAMPLE_RECIPIENT;
   const source = recipient.test ? 'a test copy' : madeUp ? 'PreviewProps' : 'the first active subscriber';
   if (template === 'confirm-subscription') {
     const props = madeUp ? confirmPreviewProps : confirmationProps(config, recipient, now);
     const notice = await renderConfirmSubscription(props);
-    return { template, source, recipient: props.email, message: composeNotice(config, reader, notice, props.email), mjml: notice.mjml };
+    return { template, source, recipient: props.email, message: composeNotice(config, recipient, notice, props.email), mjml: notice.mjml };
   }
   const props = madeUp ? welcomePreviewProps : welcomeProps(config, recipient, []);
   const notice = await renderWelcome(props);
-  return { template, source, recipient: props.email, message: composeNotice(config, reader, notice, props.email), mjml: notice.mjml };
+  return { template, source, recipient: props.email, message: composeNotice(config, recipient, notice, props.email), mjml: notice.mjml };
 }
 
 /**
@@ -107,7 +100,7 @@ async function renderFor(db: Db, config: Config, template: TemplateName, week: W
  * the week; the frozen digest is shown when it was built.
  */
 export async function renderPreview(db: Db, config: Config, template: TemplateName, week: Week, now = new Date()): Promise<PreviewResult> {
-  return renderFor(db, config, template, week, now, await sampleReader(db));
+  return renderFor(db, config, template, week, now, await sampleRecipient(db));
 }
 
 /**
@@ -124,5 +117,5 @@ export async function renderTestCopy(
   editor: { email: string; name?: string },
   now = new Date(),
 ): Promise<OutgoingMessage> {
-  return (await renderFor(db, config, template, week, now, { recipient: testRecipient(editor), madeUp: false })).message;
+  return (await renderFor(db, config, template, week, now, testRecipient(editor))).message;
 }
