@@ -107,10 +107,10 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
   };
   const isTestCopyLink = (url: URL) => readToken(config.appSecret, url.searchParams.get('token') ?? '', 'test') !== null;
   const tokenQuery = (url: URL) => `?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`;
-  /** The topics in a posted form that the publication has, as the reader spelled them. */
-  const chosenTopics = async (form: URLSearchParams) => {
-    const categories = await knownCategories(db);
-    return parseTopics(form.getAll('topics').join(',')).filter((t) => categories.includes(t));
+  /** The topics in a posted form that the publication has (`categories`, read when not given), as the reader spelled them. */
+  const chosenTopics = async (form: URLSearchParams, categories?: string[]) => {
+    const known = categories ?? (await knownCategories(db));
+    return parseTopics(form.getAll('topics').join(',')).filter((t) => known.includes(t));
   };
   /**
    * The part of a subscription request that depends on the address's state,
@@ -210,7 +210,7 @@ ${categories.length ? topicsFieldset(categories, subscriberTopics(target), 'Topi
         return unsubscribedPage(config, subscriber.email);
       }
       const categories = await knownCategories(db);
-      const topics = parseTopics(form.getAll('topics').join(',')).filter((t) => categories.includes(t));
+      const topics = await chosenTopics(form, categories);
       await setTopics(db, subscriber.id, topics);
       return preferencesPage(config, tokenQuery(url), subscriber.email, categories, topics, topics.length ? `Saved: ${topics.join(', ')}.` : 'Saved: every topic.');
     },
