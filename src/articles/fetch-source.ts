@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import { maskCredentials } from '../text/mask-credentials.ts';
 import { urlCredentials } from '../text/url-credentials.ts';
+import { decodeFeedBytes } from './decode-feed.ts';
 
 /** How long and how much an import waits for and reads from a URL. */
 export interface FetchLimits {
@@ -19,29 +20,53 @@ function isUrlSource(source: string): boolean {
   return URL_LIKE.test(source);
 }
 
+/** What was read from a file or URL, not yet decoded. */
+export interface SourceBytes {
+  bytes: Uint8Array;
+  /** The reply's Content-Type (its charset decides the decoding); null for a file. */
+  contentType: string | null;
+  /** Where the bytes came from after redirects, for resolving relative links; undefined for a file. */
+  url?: string;
+}
+
 /**
- * Reads the text of a file, or of an http(s) URL with a timeout and a size cap.
- * Every failure is one `UserError` line naming the source.
+ * Reads the bytes of a file, or of an http(s) URL with a timeout and a size
+ * cap. Every failure is one `UserError` line naming the source.
+ *
+ * @example
+ * const { bytes, contentType } = await readSourceBytes('https://news.example.org/feed.xml');
+ * await readSourceBytes('https://news.example.org/gone'); // UserError: cannot fetch …: 404 Not Found
+ */
+export async function readSourceBytes(source: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<SourceBytes> {
+  return isUrlSource(source) ? fetchBytes(source, limits) : { bytes: await readFileBytes(source), contentType: null };
+}
+
+/**
+ * The text of a file or URL, decoded as `decodeFeedBytes` does.
  *
  * @example
  * const text = await readSourceText('https://news.example.org/feed.xml'); // '<?xml …'
- * await readSourceText('https://news.example.org/gone'); // UserError: cannot fetch …: 404 Not Found
  */
 export async function readSourceText(source: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<string> {
-  return isUrlSource(source) ? fetchText(source, limits) : readFileText(source);
+  const { bytes, contentType } = await readSourceBytes(source, limits);
+  return decodeFeedBytes(bytes, contentType, maskCredentials(source));
 }
 
 /** A local file as text, its encoding detected; a missing or unreadable file is one line for the user. */
 export async function readFileText(path: string): Promise<string> {
+  return decodeFeedBytes(await readFileBytes(path), null, path);
+}
+
+async function readFileBytes(path: string): Promise<Uint8Array> {
   try {
-    return decodeText(await readFile(path), null);
+    return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(error as Error).message}`, 'EINPUT');
   }
 }
 
-async function fetchText(source: string, limits: FetchLimits): Promise<string> {
+async function fetchBytes(source: string, limits: FetchLimits): Promise<SourceBytes> {
   // A private feed's URL carries its password: every message names it masked.
   const fail = (reason: string) => new UserError(maskCredentials(`cannot fetch ${source}: ${reason}`), 'EFETCH');
   let url: URL;
@@ -66,7 +91,7 @@ async function fetchText(source: string, limits: FetchLimits): Promise<string> {
     }
     const bytes = await readCapped(response, limits.maxBytes);
     if (bytes === null) throw fail(`the reply is larger than ${formatBytes(limits.maxBytes)}`);
-    return decodeText(bytes, response.headers.get('content-type'));
+    return { bytes, contentType: response.headers.get('content-type'), url: response.url || url.href };
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw fail(describeFetchError(error, limits));
@@ -124,30 +149,4 @@ function describeFetchError(error: unknown, limits: FetchLimits): string {
 
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${bytes} bytes`;
-}
-
-/**
- * Decodes bytes by the first hint present: a byte-order mark, the Content-Type
- * charset, the XML declaration's encoding (older feeds are often ISO-8859-1),
- * else UTF-8.
- */
-function decodeText(bytes: Uint8Array, contentType: string | null): string {
-  const fromBom = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 'utf-8'
-    : startsWith(bytes, [0xfe, 0xff]) ? 'utf-16be'
-    : startsWith(bytes, [0xff, 0xfe]) ? 'utf-16le'
-    : undefined;
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 200));
-  const fromHeader = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '')?.[1];
-  const fromXml = /^<\?xml[^>]*\bencoding\s*=\s*["']([\w.:-]+)["']/.exec(head)?.[1];
-  const label = fromBom ?? fromHeader ?? fromXml ?? 'utf-8';
-  try {
-    return new TextDecoder(label).decode(bytes);
-  } catch {
-    // An unknown label (a typo in a feed's header) is no reason to refuse the feed.
-    return new TextDecoder('utf-8').decode(bytes);
-  }
-}
-
-function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
-  return prefix.every((byte, i) => bytes[i] === byte);
 }
