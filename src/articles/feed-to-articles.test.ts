@@ -1,18 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { validateArticles } from './article-input.ts';
-import { type FeedItem, feedItemToArticle, htmlToOneLine, htmlToSummary } from './feed-to-articles.ts';
+import { type FeedContext, feedItemToArticle, htmlToOneLine, htmlToSummary } from './feed-to-articles.ts';
+import type { FeedItem } from './read-feed.ts';
 
 const item: FeedItem = {
-  title: 'Hiring screen &#8217;scores&#8217; applicants',
+  title: { value: 'Hiring screen &#8217;scores&#8217; applicants', html: true },
   link: 'https://example.org/hiring',
   categories: ['Labour &amp; Work', 'Hiring', 'hiring', 'Audits', 'Video', 'Interviews', 'Bias', 'Extra'],
   date: 'Tue, 17 Nov 2026 08:00:00 -0500',
-  html: '<p>Applicants were <strong>ranked</strong> by a video model.</p>',
+  summary: { value: '<p>Applicants were <strong>ranked</strong> by a video model.</p>', html: true },
 };
+const now = new Date('2026-11-20T12:00:00Z');
+const context: FeedContext = { feedTitle: { value: 'Example <b>Wire</b>', html: true }, timeZone: 'UTC', now };
 
 describe('feedItemToArticle', () => {
   it('maps an item to a valid article', () => {
-    const article = feedItemToArticle(item, { feedTitle: 'Example <b>Wire</b>' });
+    const { article, notes } = feedItemToArticle(item, context);
     expect(article).toMatchObject({
       url: 'https://example.org/hiring',
       title: 'Hiring screen ’scores’ applicants',
@@ -24,33 +27,61 @@ describe('feedItemToArticle', () => {
       whyItMatters: '',
       source: { title: 'Hiring screen ’scores’ applicants', name: 'Example Wire', url: 'https://example.org/hiring' },
     });
+    expect(notes).toEqual([]);
     expect(validateArticles([article]).rejected).toEqual([]);
   });
 
   it('names the feed by the link host when the feed has no title', () => {
-    expect(feedItemToArticle(item, {})).toMatchObject({ source: { name: 'example.org' } });
+    expect(feedItemToArticle(item, { timeZone: 'UTC', now }).article).toMatchObject({ source: { name: 'example.org' } });
   });
 
-  it('takes the id only when it is an http(s) URL', () => {
-    const { link: _link, ...withoutLink } = item;
-    expect(feedItemToArticle({ ...withoutLink, id: 'https://example.org/by-id' }, {}).url).toBe('https://example.org/by-id');
-    expect(feedItemToArticle({ ...withoutLink, id: 'javascript:alert(1)' }, {}).url).toBeUndefined();
+  it('keeps the guid, scoped to the feed, as the identity', () => {
+    expect(feedItemToArticle({ ...item, id: ' 42 ' }, { ...context, feedKey: 'https://example.org/feed' }).article).toMatchObject({
+      guid: '42',
+      feedKey: 'https://example.org/feed',
+    });
   });
 
-  it('leaves bad dates for the schema to reject, by field', () => {
-    const noZone = feedItemToArticle({ ...item, date: '2026-11-17T08:00:00' }, {});
-    const nonsense = feedItemToArticle({ ...item, date: 'last Tuesday' }, {});
+  it('dates an undated item when it is first seen, and says so', () => {
     const { date: _date, ...undated } = item;
-    const missing = feedItemToArticle(undated, {});
-    expect(validateArticles([noZone, nonsense, missing]).rejected.map((r) => `${r.index} ${r.field}`)).toEqual([
-      '0 publishedAt',
-      '1 publishedAt',
-      '2 publishedAt',
-    ]);
+    const { article, notes } = feedItemToArticle(undated, context);
+    expect(article).toMatchObject({ publishedAt: now.toISOString(), undated: true });
+    expect(notes).toEqual(['no date: dated when first imported']);
+  });
+
+  it('refuses an unreadable date by field, rather than guessing one', () => {
+    expect(feedItemToArticle({ ...item, date: 'last Tuesday' }, context).refused).toMatchObject({ field: 'publishedAt' });
+  });
+
+  it('takes a title from the text when the item has none', () => {
+    const { title: _title, ...untitled } = item;
+    const { article, notes } = feedItemToArticle({ ...untitled, summary: { value: `${'Council votes to pause the scheme '.repeat(6)}.`, html: false } }, context);
+    expect(article.title).toMatch(/^Council votes to pause the scheme Council .*…$/);
+    expect((article.title as string).length).toBeLessThanOrEqual(100);
+    expect(notes).toEqual(['no title: took one from its text']);
+  });
+
+  it('cuts an over-long title or category with an ellipsis and says so, instead of refusing the item', () => {
+    const { article, notes } = feedItemToArticle({ ...item, title: { value: 'word '.repeat(200), html: false }, categories: ['c'.repeat(80)] }, context);
+    expect(article.title).toMatch(/^word word .*word…$/);
+    expect((article.title as string).length).toBeLessThanOrEqual(500);
+    expect(article.category).toBe(`${'c'.repeat(59)}…`);
+    expect(notes).toEqual(['title cut to 500 characters', 'category cut to 60 characters']);
+    expect(validateArticles([article]).rejected).toEqual([]);
+  });
+
+  it('keeps only an https image', () => {
+    expect(feedItemToArticle({ ...item, image: 'https://cdn.example.org/a.jpg' }, context).article.imageUrl).toBe('https://cdn.example.org/a.jpg');
+    expect(feedItemToArticle({ ...item, image: 'http://cdn.example.org/a.jpg' }, context).article.imageUrl).toBeUndefined();
+    expect(feedItemToArticle({ ...item, image: 'javascript:alert(1)' }, context).article.imageUrl).toBeUndefined();
+  });
+
+  it('keeps plain text as written: escaped tags in a text title stay text', () => {
+    expect(feedItemToArticle({ ...item, title: { value: 'History of the <blink> tag', html: false } }, context).article.title).toBe('History of the <blink> tag');
   });
 
   it('rejects a javascript: link', () => {
-    const article = feedItemToArticle({ ...item, link: 'javascript:alert(1)' }, {});
+    const { article } = feedItemToArticle({ ...item, link: 'javascript:alert(1)' }, context);
     expect(validateArticles([article]).rejected).toEqual([{ index: 0, field: 'url', reason: 'must be an http(s) URL' }]);
   });
 });
@@ -61,8 +92,20 @@ describe('htmlToSummary', () => {
     expect(htmlToSummary(html)).toBe('Vendor’s & buyer’s\n\ndetails');
   });
 
-  it('drops markup that arrived escaped twice', () => {
-    expect(htmlToSummary('Before &lt;script&gt;alert(1)&lt;/script&gt; after')).toBe('Before alert(1) after');
+  it('keeps escaped tag-like text as text: the publisher wrote about a tag, not with one', () => {
+    expect(htmlToSummary('History of the &lt;blink&gt; tag')).toBe('History of the <blink> tag');
+  });
+
+  it('never glues words across table cells, rows, list items or blocks', () => {
+    const text = htmlToSummary('<table><tr><td>one</td><td>two</td></tr><tr><th>three</th></tr></table><div>a</div><div>b</div><li>x</li><li>y</li>');
+    for (const glued of ['onetwo', 'twothree', 'ab', 'xy']) expect(text).not.toContain(glued);
+    expect(text.split(/\s+/)).toEqual(['one', 'two', 'three', 'a', 'b', 'x', 'y']);
+  });
+
+  it('survives markup nested thousands of levels deep, and keeps what follows it', () => {
+    const deep = `${'<div>'.repeat(10_000)}deep${'</div>'.repeat(10_000)}<p>after</p>`;
+    expect(htmlToSummary(deep)).toMatch(/after$/);
+    expect(() => htmlToSummary('<b>'.repeat(50_000))).not.toThrow();
   });
 
   it('collapses white space but keeps paragraphs', () => {
@@ -78,7 +121,7 @@ describe('htmlToSummary', () => {
 });
 
 describe('htmlToOneLine', () => {
-  it('strips tags and joins lines', () => {
+  it('strips tags and joins lines, keeping the words of inline markup', () => {
     expect(htmlToOneLine('Face &amp; voice\n  <em>cloning</em><script>x()</script>')).toBe('Face & voice cloning');
   });
 });

@@ -1,87 +1,128 @@
 import { compile } from 'html-to-text';
-import { stripTags, toOneLine } from '../render/markdown.ts';
-
-/**
- * One entry of an RSS, Atom or JSON Feed document, read but not yet trusted:
- * every string is as the feed wrote it (titles and summaries may hold HTML).
- */
-export interface FeedItem {
-  title?: string;
-  link?: string;
-  /** RSS `guid`, Atom `id`, JSON Feed `id`: a URL in many feeds. */
-  id?: string;
-  categories: string[];
-  /** RFC 822 (RSS) or RFC 3339 (Atom, JSON Feed). */
-  date?: string;
-  /** The item's summary, description or content, as HTML. */
-  html?: string;
-}
+import { parseFeedDate } from './feed-date.ts';
+import type { FeedItem, FeedText } from './read-feed.ts';
 
 /** What a feed says about itself, and what the command line adds. */
 export interface FeedContext {
   /** The feed's own title: the articles' `source.name`. */
-  feedTitle?: string;
+  feedTitle?: FeedText;
+  /** Scopes the items' guids: two feeds may both number their items 1, 2, 3. */
+  feedKey?: string;
   /** For items without a category (`--category`); `General` when unset. */
   defaultCategory?: string;
+  /** `DIGEST_TZ`: the zone of a date written without one. */
+  timeZone: string;
+  /** When an item without a date is first seen. */
+  now: Date;
+}
+
+/** One mapped item and what the import summary should say about it. */
+export interface MappedItem {
+  article: Record<string, unknown>;
+  /** Changes made to fit the item in (a cut title, a date read in DIGEST_TZ…), one phrase each. */
+  notes: string[];
+  /** Why the item cannot be imported, when it cannot; `validateArticles` checks the rest. */
+  refused?: { field: string; reason: string };
 }
 
 export const DEFAULT_CATEGORY = 'General';
 /** A digest card holds a short summary; longer feed text is cut at a word. */
 export const SUMMARY_MAX_CHARS = 1_200;
+/** The store's limits (article-input.ts): longer text is cut with an ellipsis, not refused. */
+const TITLE_MAX_CHARS = 500;
+const CATEGORY_MAX_CHARS = 60;
+const NAME_MAX_CHARS = 200;
+/** A title taken from the content is a headline, not a paragraph. */
+const DERIVED_TITLE_MAX_CHARS = 100;
 const MAX_TOPICS = 5;
 
 /**
  * Maps a feed item to the shape of `ArticleInput`, unvalidated: a missing
- * link or date is left empty so that `validateArticles` names the field.
+ * link is left empty so that `validateArticles` names the field.
  *
  * @example
- * feedItemToArticle({ title: 'Q&amp;A', link: 'https://example.org/qa', categories: ['Labour'], date: 'Wed, 18 Nov 2026 09:30:00 GMT', html: '<p>Hi</p>' }, { feedTitle: 'Example' });
- * // { url: 'https://example.org/qa', title: 'Q&A', category: 'Labour', topics: [], publishedAt: '2026-11-18T09:30:00.000Z', summary: 'Hi', … }
+ * feedItemToArticle({ title: { value: 'Q&A', html: false }, link: 'https://example.org/qa', categories: ['Labour'], date: 'Wed, 18 Nov 2026 09:30:00 GMT' }, { feedTitle: 'Example', timeZone: 'UTC', now: new Date() }).article;
+ * // { url: 'https://example.org/qa', title: 'Q&A', category: 'Labour', topics: [], publishedAt: '2026-11-18T09:30:00.000Z', summary: '', … }
  */
-export function feedItemToArticle(item: FeedItem, context: FeedContext): Record<string, unknown> {
-  const url = item.link?.trim() || (isHttpUrl(item.id) ? item.id.trim() : undefined);
-  const title = htmlToOneLine(item.title ?? '');
-  const [first, ...rest] = unique(item.categories.map(htmlToOneLine).filter(Boolean));
-  return {
+export function feedItemToArticle(item: FeedItem, context: FeedContext): MappedItem {
+  const notes: string[] = [];
+  const url = item.link?.trim() || undefined;
+  const summary = item.summary ? textOf(item.summary, 'summary') : '';
+  let title = item.title ? oneLine(textOf(item.title, 'line')) : '';
+  if (title === '' && summary !== '') {
+    title = truncateAtWord(oneLine(summary), DERIVED_TITLE_MAX_CHARS);
+    notes.push('no title: took one from its text');
+  }
+  title = fit(title, TITLE_MAX_CHARS, 'title', notes);
+  const [first, ...rest] = unique(item.categories.map((c) => oneLine(toText(c, 'line'))).filter(Boolean));
+  const category = first ? fit(first, CATEGORY_MAX_CHARS, 'category', notes) : context.defaultCategory?.trim() || DEFAULT_CATEGORY;
+  const date = dateOf(item.date, context, notes);
+  const article: Record<string, unknown> = {
     url,
     title,
-    category: first ?? (context.defaultCategory?.trim() || DEFAULT_CATEGORY),
+    category,
     topics: unique(rest.map((c) => c.toLowerCase())).slice(0, MAX_TOPICS),
-    publishedAt: toIsoDateTime(item.date),
-    summary: htmlToSummary(item.html ?? ''),
+    publishedAt: date.iso,
+    summary,
     whyItMatters: '',
-    source: { title, name: htmlToOneLine(context.feedTitle ?? '') || hostOf(url), url },
+    source: { title, name: fit(context.feedTitle ? oneLine(textOf(context.feedTitle, 'line')) : '', NAME_MAX_CHARS, 'feed title', notes) || hostOf(url), url },
+    ...(date.undated ? { undated: true } : {}),
+    ...(item.id?.trim() ? { guid: item.id.trim(), feedKey: context.feedKey } : {}),
   };
+  // Only https images are shown (no mixed content, no plain-http tracking); any other is left out, not a reason to refuse.
+  if (item.image && /^https:\/\/\S+$/i.test(item.image)) article.imageUrl = item.image;
+  return date.refused ? { article, notes, refused: date.refused } : { article, notes };
 }
 
-// Links lose their targets (no `javascript:` survives), images and embeds go.
+function dateOf(text: string | undefined, context: FeedContext, notes: string[]): { iso?: string; undated?: boolean; refused?: { field: string; reason: string } } {
+  if (!text?.trim()) {
+    notes.push('no date: dated when first imported');
+    return { iso: context.now.toISOString(), undated: true };
+  }
+  const parsed = parseFeedDate(text, context.timeZone);
+  if (!parsed.ok) return { refused: { field: 'publishedAt', reason: parsed.reason } };
+  if (parsed.zoneAssumed) notes.push(`date without a time zone: read in ${context.timeZone}`);
+  return { iso: parsed.iso };
+}
+
+// Links lose their targets (no `javascript:` survives), images and embeds go;
+// table cells, rows and list items stay apart; nesting past 64 levels is cut
+// (a hostile feed's ten thousand <div>s would otherwise overflow the stack).
 const htmlToText = compile({
   wordwrap: false,
+  limits: { maxDepth: 64, ellipsis: '…', maxInputLength: 1_000_000 },
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },
-    ...['img', 'script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'video', 'audio', 'form'].map(
+    ...['img', 'script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'video', 'audio', 'form', 'frameset', 'applet', 'head', 'title'].map(
       (selector) => ({ selector, format: 'skip' }),
     ),
     ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
+    { selector: 'table', format: 'block' },
+    { selector: 'tr', format: 'block' },
+    ...['td', 'th'].map((selector) => ({ selector, format: 'inlineSurround', options: { prefix: ' ', suffix: ' ' } })),
+    { selector: 'li', format: 'block' },
   ],
 });
 
+/** Text for a field, from HTML or kept as plain text; `line` fields lose their line breaks later. */
+function textOf(text: FeedText, kind: 'summary' | 'line'): string {
+  return text.html ? toText(text.value, kind) : kind === 'summary' ? truncateAtWord(paragraphs(text.value), SUMMARY_MAX_CHARS) : text.value;
+}
+
+function toText(html: string, kind: 'summary' | 'line'): string {
+  return kind === 'summary' ? htmlToSummary(html) : htmlToText(html);
+}
+
 /**
- * Feed HTML to plain text for a summary: no tags, entities decoded, blank-line
- * paragraphs, at most `maxChars` characters cut at a word with "…".
+ * Feed HTML to plain text for a summary: no tags, entities decoded (what
+ * was escaped, like `&lt;blink&gt;`, stays as text), blank-line paragraphs,
+ * at most `maxChars` characters cut at a word with "…".
  *
  * @example
  * htmlToSummary('<p>Council&#8217;s vote</p><script>alert(1)</script>'); // 'Council’s vote'
  */
 export function htmlToSummary(html: string, maxChars = SUMMARY_MAX_CHARS): string {
-  // stripTags catches markup that arrived entity-escaped (`&lt;script&gt;`) and was decoded just now.
-  const text = stripTags(htmlToText(html))
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
-    .split(/\n\s*\n/)
-    .map((paragraph) => paragraph.split('\n').map((line) => line.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n'))
-    .filter(Boolean)
-    .join('\n\n');
-  return truncateAtWord(text, maxChars);
+  return truncateAtWord(paragraphs(htmlToText(html)), maxChars);
 }
 
 /**
@@ -91,7 +132,28 @@ export function htmlToSummary(html: string, maxChars = SUMMARY_MAX_CHARS): strin
  * htmlToOneLine('Face &amp; voice <em>cloning</em>\n'); // 'Face & voice cloning'
  */
 export function htmlToOneLine(html: string): string {
-  return toOneLine(htmlToText(html));
+  return oneLine(htmlToText(html));
+}
+
+function paragraphs(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.split('\n').map((line) => line.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n'))
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** One line: control characters, line breaks and runs of white space become one space. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\s]+/g, ' ').trim();
+}
+
+/** Cuts `text` to `max` characters with "…" and says so in `notes`. */
+function fit(text: string, max: number, field: string, notes: string[]): string {
+  if (text.length <= max) return text;
+  notes.push(`${field} cut to ${max} characters`);
+  return truncateAtWord(text, max);
 }
 
 function truncateAtWord(text: string, maxChars: number): string {
@@ -100,24 +162,8 @@ function truncateAtWord(text: string, maxChars: number): string {
   const lastSpace = cut.search(/\s\S*$/);
   // A single word longer than most of the limit (a URL) is cut where it is.
   const kept = lastSpace > maxChars / 2 ? cut.slice(0, lastSpace) : cut.slice(0, maxChars - 1);
-  return `${kept.replace(/[\s,;:.–—-]+$/, '')}…`;
-}
-
-/**
- * RFC 822 dates (RSS) become ISO-8601 in UTC. An RFC 3339 value is passed as
- * written, so that one without a time zone is rejected by the schema rather
- * than read in this machine's zone. An unreadable date is passed as written,
- * for the same reason.
- */
-function toIsoDateTime(value: string | undefined): string | undefined {
-  const date = value?.trim();
-  if (!date || /^\d{4}-\d{2}-\d{2}T/.test(date)) return date || undefined;
-  const time = Date.parse(date);
-  return Number.isNaN(time) ? date : new Date(time).toISOString();
-}
-
-function isHttpUrl(value: string | undefined): value is string {
-  return value !== undefined && /^https?:\/\/\S+$/i.test(value.trim());
+  // Never half of a surrogate pair: an emoji cut in two is not text any more.
+  return `${kept.replace(/[\ud800-\udbff]$/, '').replace(/[\s,;:.–—-]+$/, '')}…`;
 }
 
 function hostOf(url: string | undefined): string {

@@ -5,10 +5,12 @@ import { validateArticles } from './article-input.ts';
 import { parseArticleSource } from './import-feed.ts';
 
 const FEEDS = join(import.meta.dirname, '../../test/fixtures/feeds');
+const utc = { timeZone: 'UTC' };
 
 function importFixture(name: string, defaultCategory?: string) {
-  const { format, items } = parseArticleSource(readFileSync(join(FEEDS, name), 'utf8'), name, { defaultCategory });
-  return { format, ...validateArticles(items) };
+  const { format, items, refused } = parseArticleSource(readFileSync(join(FEEDS, name), 'utf8'), name, { defaultCategory, timeZone: 'UTC' });
+  const { valid, rejected } = validateArticles(items, new Set(refused.map((r) => r.index)));
+  return { format, valid, rejected: [...refused, ...rejected] };
 }
 
 /** Nothing hostile from the fixtures' descriptions may reach a stored field. */
@@ -35,6 +37,9 @@ describe('parseArticleSource: RSS 2.0', () => {
         name: 'Field Notes & Filings',
         url: 'https://notes.example.org/2026/11/council-pauses-patrols',
       },
+      // The guid, scoped to the feed's own link, is the article's identity.
+      guid: 'notes-101',
+      feedKey: 'https://notes.example.org/',
     });
     for (const article of valid) {
       expectNoMarkup(article.summary);
@@ -73,7 +78,7 @@ describe('parseArticleSource: Atom', () => {
       title: 'Voice clones & the bank helpline',
       category: 'Fraud',
       topics: ['voice cloning'],
-      publishedAt: '2026-11-17T10:15:00+02:00',
+      publishedAt: '2026-11-17T08:15:00.000Z',
       summary: 'Callers heard a relative’s voice asking for money.\n\nReport a call',
       source: { name: 'Field Notes (Atom)', url: 'https://notes.example.org/2026/11/voice-clones-helpline' },
     });
@@ -84,7 +89,7 @@ describe('parseArticleSource: Atom', () => {
   it('reads xhtml content in order, and an http(s) id when there is no link', () => {
     expect(valid[1]).toMatchObject({
       url: 'https://notes.example.org/2026/11/warehouse-scanners',
-      publishedAt: '2026-11-19T16:45:00Z',
+      publishedAt: '2026-11-19T16:45:00.000Z',
       summary: 'Workers said the rate target rose every week & nobody could say why.\n\nThe union asked for the logs.',
     });
   });
@@ -104,7 +109,7 @@ describe('parseArticleSource: JSON Feed 1.1', () => {
       title: 'Tenant screening scores & the people they missed',
       category: 'Housing',
       topics: ['credit scores', 'appeals'],
-      publishedAt: '2026-11-16T07:00:00Z',
+      publishedAt: '2026-11-16T07:00:00.000Z',
       summary: 'Landlords relied on a score they couldn’t read.\n\nSee the letters tenants sent.',
       source: { name: 'Field Notes (JSON Feed)' },
     });
@@ -114,7 +119,7 @@ describe('parseArticleSource: JSON Feed 1.1', () => {
   it('prefers summary, falls back to date_modified and an http(s) id', () => {
     expect(valid[1]).toMatchObject({
       url: 'https://notes.example.org/2026/11/chatbot-medical-advice',
-      publishedAt: '2026-11-18T12:30:00Z',
+      publishedAt: '2026-11-18T12:30:00.000Z',
       summary: 'Nurses reviewed 200 answers; one in eight needed a correction.',
     });
     expect(rejected).toEqual([{ index: 2, field: 'url', reason: 'must be an http(s) URL' }]);
@@ -125,14 +130,14 @@ describe('parseArticleSource: detection', () => {
   const article = { url: 'https://example.org/a', title: 'A', category: 'Bias', publishedAt: '2026-11-18T09:30:00Z', summary: 'S', source: { title: 'T', name: 'N', url: 'https://example.org/a' } };
 
   it('reads our JSON format as an array or { articles }, whatever the name', () => {
-    expect(parseArticleSource(JSON.stringify([article]), 'feed.xml')).toEqual({ format: 'articles-json', items: [article] });
-    expect(parseArticleSource(JSON.stringify({ articles: [article] }), 'x')).toEqual({ format: 'articles-json', items: [article] });
+    expect(parseArticleSource(JSON.stringify([article]), 'feed.xml', utc)).toMatchObject({ format: 'articles-json', items: [article] });
+    expect(parseArticleSource(JSON.stringify({ articles: [article] }), 'x', utc)).toMatchObject({ format: 'articles-json', items: [article] });
   });
 
   it('reads a feed by its content, whatever the name', () => {
     const rss = readFileSync(join(FEEDS, 'field-notes.rss.xml'), 'utf8');
-    expect(parseArticleSource(rss, 'articles.json').format).toBe('rss');
-    expect(parseArticleSource(`\uFEFF  ${rss}`, 'feed').format).toBe('rss');
+    expect(parseArticleSource(rss, 'articles.json', utc).format).toBe('rss');
+    expect(parseArticleSource(`\uFEFF  ${rss}`, 'feed', utc).format).toBe('rss');
   });
 
   it('names what is wrong in one line', () => {
@@ -143,10 +148,10 @@ describe('parseArticleSource: detection', () => {
       ['{"version": "https://jsonfeed.org/version/1.1", "title": "x"}', /^f is a JSON Feed without an "items" array$/],
       ['<!DOCTYPE html><html><body><p>Hi<br></body></html>', /^f is an HTML page, not a feed$/],
       ['<rss version="2.0"><channel><item></channel></rss>', /^f is not well-formed XML: Expected closing tag 'item' .*\(line 1, column \d+\)$/],
-      ['<?xml version="1.0"?>\n<opml version="2.0"><body/></opml>', /^f is XML but not an RSS 2\.0 or Atom feed \(its root element is <opml>\)$/],
-      ['<rss version="2.0"></rss>', /^f is an RSS document without a <channel>$/],
+      ['<?xml version="1.0"?>\n<opml version="2.0"><body/></opml>', /^f is XML but not an RSS, RDF or Atom feed \(its root element is <opml>\): /],
+      ['<rss version="2.0"></rss>', /^f is XML but not an RSS, RDF or Atom feed \(its root element is <rss>\): /],
       ['hello', /^f is not a feed: expected JSON, RSS or Atom/],
     ];
-    for (const [text, message] of cases) expect(() => parseArticleSource(text, 'f'), text).toThrow(message);
+    for (const [text, message] of cases) expect(() => parseArticleSource(text, 'f', utc), text).toThrow(message);
   });
 });

@@ -1,37 +1,56 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
+import type { RejectedItem } from './article-input.ts';
 import { UserError } from '../errors.ts';
 import { maskCredentials } from '../text/mask-credentials.ts';
-import { type FeedItem, feedItemToArticle } from './feed-to-articles.ts';
-import { type FetchLimits, readSourceText } from './fetch-source.ts';
+import { decodeFeedBytes } from './decode-feed.ts';
+import { feedItemToArticle } from './feed-to-articles.ts';
+import { type FetchLimits, readSourceBytes } from './fetch-source.ts';
+import { readFeed } from './read-feed.ts';
 
 /** What `digest articles import` can read; told apart by content, not by file name. */
-export type SourceFormat = 'articles-json' | 'json-feed' | 'rss' | 'atom';
+export type SourceFormat = 'articles-json' | 'json-feed' | 'rss' | 'rdf' | 'atom';
 
-export interface ArticleSourceOptions {
+export interface ParseOptions {
   /** Category of feed items that name none (`--category`); `General` when unset. */
   defaultCategory?: string;
-  limits?: FetchLimits;
+  /** `DIGEST_TZ`: the zone of feed dates written without one. */
+  timeZone: string;
+  /** The URL the feed was fetched from: the base of relative links, and the feed's key when it names none. */
+  documentUrl?: string;
+  /** When an undated item is first seen. */
+  now?: Date;
 }
 
-/** A feed read into neutral items, before mapping. */
-interface ParsedFeed {
-  title?: string;
-  items: FeedItem[];
+/** A note the import summary gives about one item (a cut title, a date read in DIGEST_TZ…). */
+export interface ItemNote {
+  index: number;
+  note: string;
+}
+
+/** A source read into article-shaped items, before validation. */
+export interface ParsedSource {
+  format: SourceFormat;
+  items: unknown[];
+  /** Items refused while mapping (an unreadable date), by index; `items` still holds them, unvalidated. */
+  refused: RejectedItem[];
+  notes: ItemNote[];
+  /** What the summary should say about the source as a whole (read leniently, say). */
+  warnings: string[];
 }
 
 /**
- * Reads articles from our JSON format, an RSS 2.0, Atom or JSON Feed
- * document, in a file or at an http(s) URL. Returns unvalidated items for
- * `importArticles`, which rejects bad ones by index and field.
+ * Reads articles from a file or an http(s) URL: our JSON format, RSS, RDF,
+ * Atom or JSON Feed.
  *
  * @example
- * const items = await readArticleSource('https://news.example.org/feed.xml', { defaultCategory: 'Policy' });
- * const result = await importArticles(db, items); // { created: 12, updated: 0, unchanged: 0, rejected: [] }
+ * const parsed = await readArticleSource('https://news.example.org/feed.xml', { timeZone: 'Europe/Berlin' });
+ * parsed.items.length; // 12
  */
-export async function readArticleSource(source: string, options: ArticleSourceOptions = {}): Promise<unknown[]> {
-  const text = await readSourceText(source, options.limits);
+export async function readArticleSource(source: string, options: ParseOptions & { limits?: FetchLimits }): Promise<ParsedSource> {
+  const fetched = await readSourceBytes(source, options.limits);
   // Errors name the source; a private feed's URL carries its password.
-  return parseArticleSource(text, maskCredentials(source), options).items;
+  const label = maskCredentials(source);
+  return parseArticleSource(decodeFeedBytes(fetched.bytes, fetched.contentType, label), label, { ...options, documentUrl: fetched.url });
 }
 
 /**
@@ -39,30 +58,73 @@ export async function readArticleSource(source: string, options: ArticleSourceOp
  * `label` (a path or URL) names the source in errors.
  *
  * @example
- * parseArticleSource('<rss version="2.0"><channel>…</channel></rss>', 'feed.xml').format; // 'rss'
+ * parseArticleSource('<rss version="2.0"><channel>…</channel></rss>', 'feed.xml', { timeZone: 'UTC' }).format; // 'rss'
  */
-export function parseArticleSource(
-  text: string,
-  label: string,
-  options: Pick<ArticleSourceOptions, 'defaultCategory'> = {},
-): { format: SourceFormat; items: unknown[] } {
+export function parseArticleSource(text: string, label: string, options: ParseOptions): ParsedSource {
   const body = text.replace(/^\uFEFF/, '').trim();
   if (body === '') throw new UserError(`${label} is empty`, 'EINPUT');
   if (body.startsWith('<')) {
-    const { format, feed } = parseXmlFeed(body, label);
-    return { format, items: mapFeed(feed, options.defaultCategory) };
+    const { feed, warning } = parseXmlFeed(body, label, options.documentUrl);
+    const parsed = mapFeed(feed, label, options);
+    if (warning) parsed.warnings.push(warning);
+    return parsed;
   }
   const data = parseJson(body, label);
-  if (isRecord(data) && typeof data.version === 'string' && data.version.startsWith('https://jsonfeed.org/version/')) {
-    return { format: 'json-feed', items: mapFeed(readJsonFeed(data, label), options.defaultCategory) };
+  if (isRecord(data) && typeof data.version === 'string' && /^https?:\/\/jsonfeed\.org\/version\//.test(data.version)) {
+    if (!Array.isArray(data.items)) throw new UserError(`${label} is a JSON Feed without an "items" array`, 'EINPUT');
+    return mapFeed(readFeedOrExplain(data, label, options.documentUrl), label, options);
   }
   const items = Array.isArray(data) ? data : isRecord(data) ? data.articles : undefined;
   if (!Array.isArray(items)) throw new UserError(`${label} must hold a JSON array of articles (or be a JSON Feed)`, 'EINPUT');
-  return { format: 'articles-json', items };
+  return { format: 'articles-json', items, refused: [], notes: [], warnings: [] };
 }
 
-function mapFeed(feed: ParsedFeed, defaultCategory: string | undefined): unknown[] {
-  return feed.items.map((item) => feedItemToArticle(item, { feedTitle: feed.title, defaultCategory }));
+function mapFeed(feed: ReturnType<typeof readFeed>, label: string, options: ParseOptions): ParsedSource {
+  const context = {
+    feedTitle: feed.title,
+    // A feed read from a file that names itself nowhere is keyed by that file.
+    feedKey: feed.key ?? options.documentUrl ?? label,
+    defaultCategory: options.defaultCategory,
+    timeZone: options.timeZone,
+    now: options.now ?? new Date(),
+  };
+  const parsed: ParsedSource = { format: feed.format === 'json' ? 'json-feed' : feed.format, items: [], refused: [], notes: [], warnings: [] };
+  feed.items.forEach((item, index) => {
+    const mapped = feedItemToArticle(item, context);
+    parsed.items.push(mapped.article);
+    for (const note of mapped.notes) parsed.notes.push({ index, note });
+    if (mapped.refused) parsed.refused.push({ index, ...mapped.refused });
+  });
+  return parsed;
+}
+
+/**
+ * Real feeds are often not quite XML (a bare `&`, an undeclared entity);
+ * like feedparser, we read what feedsmith can make of them and say so,
+ * rather than lose the week's items over one character.
+ */
+function parseXmlFeed(body: string, label: string, documentUrl: string | undefined): { feed: ReturnType<typeof readFeed>; warning?: string } {
+  // The usual wrong URL is a web page: say so rather than read it as a feed.
+  if (looksLikeHtml(body)) throw new UserError(`${label} is an HTML page, not a feed`, 'EINPUT');
+  const valid = XMLValidator.validate(body);
+  const problem = valid === true ? undefined : `${oneLine(valid.err.msg)} (line ${valid.err.line}, column ${valid.err.col})`;
+  try {
+    return { feed: readFeedOrExplain(body, label, documentUrl), ...(problem ? { warning: `not well-formed XML, read leniently: ${problem}` } : {}) };
+  } catch (error) {
+    if (problem) throw new UserError(`${label} is not well-formed XML: ${problem}`, 'EINPUT');
+    throw error;
+  }
+}
+
+function readFeedOrExplain(document: string | object, label: string, documentUrl?: string): ReturnType<typeof readFeed> {
+  try {
+    return readFeed(document, documentUrl);
+  } catch (error) {
+    if (typeof document === 'string' && looksLikeHtml(document)) throw new UserError(`${label} is an HTML page, not a feed`, 'EINPUT');
+    const root = typeof document === 'string' ? /<([A-Za-z_][\w:.-]*)/.exec(document.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/gi, ''))?.[1] : undefined;
+    const what = root ? `XML but not an RSS, RDF or Atom feed (its root element is <${root}>)` : 'not a feed';
+    throw new UserError(`${label} is ${what}: ${oneLine((error as Error).message)}`, 'EINPUT');
+  }
 }
 
 function parseJson(body: string, label: string): unknown {
@@ -76,120 +138,8 @@ function parseJson(body: string, label: string): unknown {
   }
 }
 
-/** https://jsonfeed.org/version/1.1 */
-function readJsonFeed(feed: Record<string, unknown>, label: string): ParsedFeed {
-  if (!Array.isArray(feed.items)) throw new UserError(`${label} is a JSON Feed without an "items" array`, 'EINPUT');
-  return {
-    title: nonBlank(feed.title),
-    items: feed.items.map((value) => {
-      const item = isRecord(value) ? value : {};
-      return {
-        title: nonBlank(item.title),
-        link: nonBlank(item.url),
-        id: nonBlank(item.id),
-        categories: Array.isArray(item.tags) ? item.tags.filter((tag) => typeof tag === 'string') : [],
-        date: nonBlank(item.date_published) ?? nonBlank(item.date_modified),
-        // content_text goes through the HTML converter too: it changes no plain text, and drops anything tag-shaped.
-        html: nonBlank(item.summary) ?? nonBlank(item.content_html) ?? nonBlank(item.content_text),
-      };
-    }),
-  };
-}
-
-const xmlParser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  // Keep "2026" a string: every value here is text.
-  parseTagValue: false,
-  // Atom xhtml content is one <div> (RFC 4287 §3.1.1.3); kept as markup, because
-  // parsing it into objects would lose the order of text and inline elements.
-  stopNodes: ['feed.entry.title.div', 'feed.entry.summary.div', 'feed.entry.content.div'],
-});
-
-function parseXmlFeed(body: string, label: string): { format: 'rss' | 'atom'; feed: ParsedFeed } {
-  const valid = XMLValidator.validate(body);
-  if (valid !== true) {
-    // The usual wrong URL is a web page: say so rather than quote its first parse error.
-    if (looksLikeHtml(body)) throw new UserError(`${label} is an HTML page, not a feed`, 'EINPUT');
-    const { msg, line, col } = valid.err;
-    throw new UserError(`${label} is not well-formed XML: ${oneLine(msg)} (line ${line}, column ${col})`, 'EINPUT');
-  }
-  let doc: Record<string, unknown>;
-  try {
-    doc = xmlParser.parse(body) as Record<string, unknown>;
-  } catch (error) {
-    // For instance a DOCTYPE whose entities expand past the parser's limits.
-    throw new UserError(`${label} cannot be read as XML: ${oneLine((error as Error).message)}`, 'EINPUT');
-  }
-  const root = Object.keys(doc).find((key) => !key.startsWith('?'));
-  if (root === 'rss') return { format: 'rss', feed: readRss(doc.rss, label) };
-  if (root === 'feed') return { format: 'atom', feed: readAtom(isRecord(doc.feed) ? doc.feed : {}) };
-  if (looksLikeHtml(body)) throw new UserError(`${label} is an HTML page, not a feed`, 'EINPUT');
-  throw new UserError(`${label} is XML but not an RSS 2.0 or Atom feed (its root element is <${root ?? '?'}>)`, 'EINPUT');
-}
-
 function looksLikeHtml(body: string): boolean {
-  return /^(?:<\?xml[^>]*>\s*)?(?:<!doctype html|<html[\s>])/i.test(body);
-}
-
-/** https://www.rssboard.org/rss-specification */
-function readRss(rss: unknown, label: string): ParsedFeed {
-  const channel = isRecord(rss) ? list(rss.channel)[0] : undefined;
-  if (!isRecord(channel)) throw new UserError(`${label} is an RSS document without a <channel>`, 'EINPUT');
-  return {
-    title: textOf(channel.title),
-    items: list(channel.item).map((value) => {
-      const item = isRecord(value) ? value : {};
-      return {
-        title: textOf(item.title),
-        link: textOf(item.link),
-        id: textOf(item.guid),
-        categories: list(item.category).map(textOf).filter((c) => c !== undefined),
-        date: textOf(item.pubDate) ?? textOf(item['dc:date']),
-        html: textOf(item.description) ?? textOf(item['content:encoded']),
-      };
-    }),
-  };
-}
-
-/** https://www.rfc-editor.org/rfc/rfc4287 */
-function readAtom(feed: Record<string, unknown>): ParsedFeed {
-  return {
-    title: textOf(feed.title),
-    items: list(feed.entry).map((value) => {
-      const entry = isRecord(value) ? value : {};
-      // A link without rel is rel="alternate": the entry's own page (not `self`, `enclosure`…).
-      const page = list(entry.link).find((link) => (attribute(link, 'rel') ?? 'alternate') === 'alternate');
-      return {
-        title: textOf(entry.title),
-        link: attribute(page, 'href'),
-        id: textOf(entry.id),
-        // `label` is for people, `term` for machines; our category is shown to readers.
-        categories: list(entry.category).map((c) => attribute(c, 'label') ?? attribute(c, 'term')).filter((c) => c !== undefined),
-        date: textOf(entry.published) ?? textOf(entry.updated),
-        html: textOf(entry.summary) ?? textOf(entry.content),
-      };
-    }),
-  };
-}
-
-/** The text of a parsed element: a string, `{ '#text' }` when it has attributes, or an xhtml `<div>`. */
-function textOf(node: unknown): string | undefined {
-  if (Array.isArray(node)) return textOf(node[0]);
-  if (isRecord(node)) return textOf(node.div ?? node['#text']);
-  return nonBlank(typeof node === 'number' ? String(node) : node);
-}
-
-function attribute(node: unknown, name: string): string | undefined {
-  return isRecord(node) ? nonBlank(node[`@_${name}`]) : undefined;
-}
-
-function list(value: unknown): unknown[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-function nonBlank(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+  return /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!doctype html|<html[\s>])/i.test(body);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,8 +1,9 @@
 import type { Db } from '../db/connect.ts';
+import { type ArticleInput, type RejectedItem, validateArticles } from './article-input.ts';
 import { decodeFeedBytes } from './decode-feed.ts';
 import type { SourceBytes } from './fetch-source.ts';
-import { type SourceFormat, parseArticleSource } from './import-feed.ts';
-import { type ImportResult, importArticles } from './import-json.ts';
+import { type ItemNote, type ParsedSource, type SourceFormat, parseArticleSource } from './import-feed.ts';
+import { type UpsertCounts, upsertArticles } from './upsert-articles.ts';
 
 export interface SourceImportOptions {
   /** Category of feed items that name none (`--category`); `General` when unset. */
@@ -12,8 +13,9 @@ export interface SourceImportOptions {
   now?: Date;
 }
 
-export interface SourceImportReport extends ImportResult {
+export interface SourceImportReport extends UpsertCounts {
   format: SourceFormat;
+  rejected: RejectedItem[];
   /** One line per thing the reader of the summary should know (a cut title, a date read in DIGEST_TZ…). */
   notes: string[];
 }
@@ -28,8 +30,54 @@ export interface SourceImportReport extends ImportResult {
  * // { format: 'rss', created: 12, updated: 0, unchanged: 0, rejected: [], notes: [] }
  */
 export async function importSourceBytes(db: Db, source: SourceBytes, label: string, options: SourceImportOptions): Promise<SourceImportReport> {
+  const now = options.now ?? new Date();
   const text = decodeFeedBytes(source.bytes, source.contentType, label);
-  const { format, items } = parseArticleSource(text, label, { defaultCategory: options.defaultCategory });
-  const result = await importArticles(db, items, options.now);
-  return { format, ...result, notes: [] };
+  const parsed = parseArticleSource(text, label, { ...options, now, documentUrl: source.url });
+  return importParsed(db, parsed, now);
+}
+
+/**
+ * Validates and upserts parsed items: the good ones are imported even when
+ * others are rejected. Items that are one article (the same guid, or no guid
+ * and the same link) are merged into the first, and the notes say so.
+ *
+ * @example
+ * await importParsed(db, parseArticleSource(text, 'feed.xml', { timeZone: 'UTC' }));
+ */
+export async function importParsed(db: Db, parsed: ParsedSource, now = new Date()): Promise<SourceImportReport> {
+  const { valid, rejected, indexes } = validateArticles(parsed.items, new Set(parsed.refused.map((r) => r.index)));
+  const notes = [...parsed.notes];
+  const unique = dropRepeats(valid, indexes, notes);
+  const counts = await upsertArticles(db, unique, now);
+  return {
+    format: parsed.format,
+    ...counts,
+    rejected: [...parsed.refused, ...rejected].sort((a, b) => a.index - b.index),
+    notes: [...parsed.warnings, ...summarizeNotes(notes)],
+  };
+}
+
+/** Keeps the first item of each identity: importing a feed that repeats one must settle, not flip between the two. */
+function dropRepeats(valid: ArticleInput[], indexes: number[], notes: ItemNote[]): ArticleInput[] {
+  const seen = new Map<string, number>();
+  return valid.filter((article, i) => {
+    const key = article.guid ? `guid ${article.feedKey ?? ''} ${article.guid}` : `url ${article.url}`;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, indexes[i]!);
+      return true;
+    }
+    notes.push({ index: indexes[i]!, note: `the same ${article.guid ? 'guid' : 'link, and no guid,'} as item ${first}: merged into it` });
+    return false;
+  });
+}
+
+/** One line per kind of note, with the items it applies to: 131 undated episodes are one line, not 131. */
+function summarizeNotes(notes: ItemNote[]): string[] {
+  const byNote = new Map<string, number[]>();
+  for (const { index, note } of notes) byNote.set(note, [...(byNote.get(note) ?? []), index]);
+  return [...byNote].map(([note, items]) => {
+    const shown = items.slice(0, 5).join(', ') + (items.length > 5 ? `, … (${items.length} items)` : '');
+    return `${items.length === 1 ? 'item' : 'items'} ${shown}: ${note}`;
+  });
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/connect.ts';
-import type { NewArticleRow } from '../db/schema.ts';
+import type { ArticlesTable, NewArticleRow } from '../db/schema.ts';
 import type { ArticleInput } from './article-input.ts';
 
 export interface UpsertCounts {
@@ -7,6 +7,9 @@ export interface UpsertCounts {
   updated: number;
   unchanged: number;
 }
+
+type Transaction = Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0];
+type StoredArticle = Pick<ArticlesTable, (typeof CONTENT_COLUMNS)[number]> & { id: number };
 
 /** Collapses CR/LF and runs of white space: titles are one line everywhere they appear. */
 function oneLine(value: string): string {
@@ -29,10 +32,13 @@ function toRow(input: ArticleInput, now: string): NewArticleRow {
     published_at: new Date(input.publishedAt).toISOString(),
     created_at: now,
     updated_at: now,
+    feed_key: input.guid ? (input.feedKey ?? null) : null,
+    guid: input.guid ?? null,
   };
 }
 
 const CONTENT_COLUMNS = [
+  'url',
   'title',
   'category',
   'topics',
@@ -43,10 +49,14 @@ const CONTENT_COLUMNS = [
   'source_url',
   'image_url',
   'published_at',
+  'feed_key',
+  'guid',
 ] as const;
 
 /**
- * Inserts new articles and updates changed ones, keyed by URL, in one transaction.
+ * Inserts new articles and updates changed ones, in one transaction. An
+ * article is found by its feed and guid when it has a guid, else by its URL;
+ * a guid'd item also takes over the row it was stored as before it had one.
  *
  * @example
  * const counts = await upsertArticles(db, articles); // { created: 3, updated: 1, unchanged: 40 }
@@ -57,18 +67,30 @@ export async function upsertArticles(db: Db, articles: ArticleInput[], now = new
   await db.transaction().execute(async (trx) => {
     for (const input of articles) {
       const row = toRow(input, stamp);
-      const existing = await trx.selectFrom('articles').selectAll().where('url', '=', row.url).executeTakeFirst();
+      const existing = await findStored(trx, row);
+      // An undated item keeps the date it was first seen: re-importing it changes nothing.
+      if (existing && input.undated) row.published_at = existing.published_at;
       if (!existing) {
         await trx.insertInto('articles').values(row).execute();
         counts.created++;
       } else if (CONTENT_COLUMNS.every((column) => existing[column] === row[column])) {
         counts.unchanged++;
       } else {
-        const { created_at: _created, url: _url, ...changes } = row;
+        const { created_at: _created, ...changes } = row;
         await trx.updateTable('articles').set(changes).where('id', '=', existing.id).execute();
         counts.updated++;
       }
     }
   });
   return counts;
+}
+
+async function findStored(trx: Transaction, row: NewArticleRow): Promise<StoredArticle | undefined> {
+  const select = () => trx.selectFrom('articles').select(['id', ...CONTENT_COLUMNS]);
+  if (row.guid) {
+    const inFeed = row.feed_key ? select().where('feed_key', '=', row.feed_key) : select().where('feed_key', 'is', null);
+    const byGuid = await inFeed.where('guid', '=', row.guid).executeTakeFirst();
+    if (byGuid) return byGuid;
+  }
+  return select().where('url', '=', row.url).where('guid', 'is', null).executeTakeFirst();
 }

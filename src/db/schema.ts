@@ -19,7 +19,7 @@ export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'deferred' | 'fail
 /** Represents records in the `articles` table. */
 export interface ArticlesTable {
   id: Generated<number>;
-  /** The article's canonical URL on the publication's site; unique, the import key. */
+  /** The article's canonical URL on the publication's site; the import key of articles without a guid. */
   url: string;
   title: string;
   category: string;
@@ -36,6 +36,10 @@ export interface ArticlesTable {
   published_at: string;
   created_at: string;
   updated_at: string;
+  /** The feed an item came from (its id, self link, home page or fetch URL); null for our JSON import. */
+  feed_key: string | null;
+  /** The item's guid/id within `feed_key`; with it, the article's identity. */
+  guid: string | null;
 }
 
 /** Represents records in the `subscribers` table. */

@@ -34,6 +34,8 @@ export function articleRow(id: number, overrides: Partial<ArticleRow> = {}): Art
     published_at: `2026-11-${day}T09:${String(id % 60).padStart(2, '0')}:00.000Z`,
     created_at: '2026-11-20T00:00:00.000Z',
     updated_at: '2026-11-20T00:00:00.000Z',
+    feed_key: null,
+    guid: null,
     ...overrides,
   };
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { importArticles } from '../../articles/import-json.ts';
 import { listArticlesInWeek } from '../../articles/list-articles.ts';
 import { formatWeekRange, resolveWeek } from '../../articles/week.ts';
 import { UserError } from '../../errors.ts';
+import { maskCredentials } from '../../text/mask-credentials.ts';
 import { withContext } from '../context.ts';
 import { forTerminal, printJson, printTable } from '../output.ts';
 
@@ -11,15 +11,19 @@ export function registerArticleCommands(program: Command): void {
 
   articles
     .command('import <source>')
-    .description('import articles from a JSON file or an RSS, Atom or JSON Feed file or http(s) URL (upsert by URL; bad items are reported, good ones kept)')
+    .description('import articles from a JSON file or an RSS, RDF, Atom or JSON Feed file or http(s) URL (upsert by guid or URL; bad items are reported, good ones kept)')
     .option('--category <name>', 'category of feed items that name none (default: General)')
     .action(async (source: string, options: { category?: string }) => {
       if (options.category !== undefined && options.category.trim() === '') throw new UserError('--category must not be empty');
       // Feed parsing libraries load only for an import.
-      const { readArticleSource } = await import('../../articles/import-feed.ts');
-      const items = await readArticleSource(source, { defaultCategory: options.category });
-      const result = await withContext(({ db }) => importArticles(db, items));
+      const { readSourceBytes } = await import('../../articles/fetch-source.ts');
+      const { importSourceBytes } = await import('../../articles/import-source.ts');
+      const fetched = await readSourceBytes(source);
+      const result = await withContext(({ db, config }) =>
+        importSourceBytes(db, fetched, maskCredentials(source), { defaultCategory: options.category, timeZone: config.timeZone }),
+      );
       for (const r of result.rejected) console.error(forTerminal(`item ${r.index}: ${r.field}: ${r.reason}`));
+      for (const note of result.notes) console.log(forTerminal(`note: ${note}`));
       console.log(
         `articles: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected.length} rejected`,
       );

@@ -75,7 +75,7 @@ export function registerDemoCommand(program: Command): void {
         }
 
         const { readArticleSource } = await import('../../articles/import-feed.ts');
-        const raw = await readArticleSource(join(SAMPLE_DIR, 'articles.json'));
+        const raw = (await readArticleSource(join(SAMPLE_DIR, 'articles.json'), { timeZone: config.timeZone })).items;
         const { items, weeks } = shiftToLastWeek(raw, now, config.timeZone);
         const imported = await importArticles(db, items, now);
         const week = lastCompletedWeek(now, config.timeZone);
