@@ -1,12 +1,33 @@
+import { analyse } from 'chardet';
+import { UserError } from '../errors.ts';
+
+/** Text and, when it was not what the source declared or no declaration was there, how it was decoded. */
+export interface DecodedText {
+  text: string;
+  /** E.g. `no encoding declared and not UTF-8: decoded as windows-1252 (detected)`. */
+  note?: string;
+}
+
 /**
- * Decodes bytes by the first hint present: a byte-order mark, the Content-Type
- * charset, the XML declaration's encoding (older feeds are often ISO-8859-1),
- * else UTF-8. `label` names the source in errors.
+ * A guess good enough to store a publisher's words by: chardet's confidence
+ * (0–100) at least this, and clearly ahead of the next guess. Its single-byte
+ * guesses for a French feed score about 48 against 23 for the runner-up.
+ */
+const MIN_CONFIDENCE = 40;
+const MIN_LEAD = 1.5;
+
+/**
+ * Decodes a feed's bytes by the first hint present: a byte-order mark, the
+ * Content-Type charset, the XML declaration's encoding, else UTF-8. Bytes
+ * that are not valid in that encoding are never decoded to U+FFFD in
+ * silence: the encoding is detected (chardet) and the note says so, or the
+ * source is refused in one line.
  *
  * @example
- * decodeFeedBytes(Buffer.from('<rss>…</rss>'), 'application/rss+xml; charset=utf-8', 'feed.xml'); // '<rss>…</rss>'
+ * decodeFeedBytes(Buffer.from('<rss>Café</rss>', 'latin1'), null, 'feed.xml');
+ * // { text: '<rss>Café</rss>', note: 'no encoding declared and not UTF-8: decoded as ISO-8859-1 (detected)' }
  */
-export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null, label: string): string {
+export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null, label: string): DecodedText {
   const fromBom = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 'utf-8'
     : startsWith(bytes, [0xfe, 0xff]) ? 'utf-16be'
     : startsWith(bytes, [0xff, 0xfe]) ? 'utf-16le'
@@ -14,14 +35,28 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null, l
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 200));
   const fromHeader = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '')?.[1];
   const fromXml = /^<\?xml[^>]*\bencoding\s*=\s*["']([\w.:-]+)["']/.exec(head)?.[1];
-  const encoding = fromBom ?? fromHeader ?? fromXml ?? 'utf-8';
+  const declared = fromBom ?? fromHeader ?? fromXml;
+  const text = strictDecode(bytes, declared ?? 'utf-8');
+  if (text !== undefined) return { text };
+  const why = declared ? `declared ${declared} but not valid ${declared}` : 'no encoding declared and not UTF-8';
+  const detected = detect(bytes);
+  if (detected) return { text: detected.text, note: `${why}: decoded as ${detected.encoding} (detected)` };
+  throw new UserError(`${label}: ${why}, and its encoding cannot be told; ask the publisher to declare it (e.g. <?xml version="1.0" encoding="windows-1252"?>)`, 'EINPUT');
+}
+
+/** The text, or undefined when the bytes are not valid in `encoding` or the label is unknown. */
+function strictDecode(bytes: Uint8Array, encoding: string): string | undefined {
   try {
-    return new TextDecoder(encoding).decode(bytes);
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
   } catch {
-    void label;
-    // An unknown label (a typo in a feed's header) is no reason to refuse the feed.
-    return new TextDecoder('utf-8').decode(bytes);
+    return undefined;
   }
+}
+
+function detect(bytes: Uint8Array): { encoding: string; text: string } | undefined {
+  const [best, next] = analyse(bytes).filter((match) => strictDecode(bytes, match.name) !== undefined);
+  if (!best || best.confidence < MIN_CONFIDENCE || (next && best.confidence < next.confidence * MIN_LEAD)) return undefined;
+  return { encoding: best.name, text: strictDecode(bytes, best.name)! };
 }
 
 function startsWith(bytes: Uint8Array, prefix: number[]): boolean {

@@ -49,12 +49,12 @@ export async function readSourceBytes(source: string, limits: FetchLimits = DEFA
  */
 export async function readSourceText(source: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<string> {
   const { bytes, contentType } = await readSourceBytes(source, limits);
-  return decodeFeedBytes(bytes, contentType, maskCredentials(source));
+  return decodeFeedBytes(bytes, contentType, maskCredentials(source)).text;
 }
 
 /** A local file as text, its encoding detected; a missing or unreadable file is one line for the user. */
 export async function readFileText(path: string): Promise<string> {
-  return decodeFeedBytes(await readFileBytes(path), null, path);
+  return decodeFeedBytes(await readFileBytes(path), null, path).text;
 }
 
 async function readFileBytes(path: string): Promise<Uint8Array> {

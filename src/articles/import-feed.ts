@@ -34,8 +34,6 @@ export interface ParsedSource {
   /** Items refused while mapping (an unreadable date), by index; `items` still holds them, unvalidated. */
   refused: RejectedItem[];
   notes: ItemNote[];
-  /** What the summary should say about the source as a whole (read leniently, say). */
-  warnings: string[];
 }
 
 /**
@@ -50,7 +48,7 @@ export async function readArticleSource(source: string, options: ParseOptions & 
   const fetched = await readSourceBytes(source, options.limits);
   // Errors name the source; a private feed's URL carries its password.
   const label = maskCredentials(source);
-  return parseArticleSource(decodeFeedBytes(fetched.bytes, fetched.contentType, label), label, { ...options, documentUrl: fetched.url });
+  return parseArticleSource(decodeFeedBytes(fetched.bytes, fetched.contentType, label).text, label, { ...options, documentUrl: fetched.url });
 }
 
 /**
@@ -63,12 +61,7 @@ export async function readArticleSource(source: string, options: ParseOptions & 
 export function parseArticleSource(text: string, label: string, options: ParseOptions): ParsedSource {
   const body = text.replace(/^\uFEFF/, '').trim();
   if (body === '') throw new UserError(`${label} is empty`, 'EINPUT');
-  if (body.startsWith('<')) {
-    const { feed, warning } = parseXmlFeed(body, label, options.documentUrl);
-    const parsed = mapFeed(feed, label, options);
-    if (warning) parsed.warnings.push(warning);
-    return parsed;
-  }
+  if (body.startsWith('<')) return mapFeed(parseXmlFeed(body, label, options.documentUrl), label, options);
   const data = parseJson(body, label);
   if (isRecord(data) && typeof data.version === 'string' && /^https?:\/\/jsonfeed\.org\/version\//.test(data.version)) {
     if (!Array.isArray(data.items)) throw new UserError(`${label} is a JSON Feed without an "items" array`, 'EINPUT');
@@ -76,7 +69,7 @@ export function parseArticleSource(text: string, label: string, options: ParseOp
   }
   const items = Array.isArray(data) ? data : isRecord(data) ? data.articles : undefined;
   if (!Array.isArray(items)) throw new UserError(`${label} must hold a JSON array of articles (or be a JSON Feed)`, 'EINPUT');
-  return { format: 'articles-json', items, refused: [], notes: [], warnings: [] };
+  return { format: 'articles-json', items, refused: [], notes: [] };
 }
 
 function mapFeed(feed: ReturnType<typeof readFeed>, label: string, options: ParseOptions): ParsedSource {
@@ -88,7 +81,7 @@ function mapFeed(feed: ReturnType<typeof readFeed>, label: string, options: Pars
     timeZone: options.timeZone,
     now: options.now ?? new Date(),
   };
-  const parsed: ParsedSource = { format: feed.format === 'json' ? 'json-feed' : feed.format, items: [], refused: [], notes: [], warnings: [] };
+  const parsed: ParsedSource = { format: feed.format === 'json' ? 'json-feed' : feed.format, items: [], refused: [], notes: [] };
   feed.items.forEach((item, index) => {
     const mapped = feedItemToArticle(item, context);
     parsed.items.push(mapped.article);
@@ -99,21 +92,19 @@ function mapFeed(feed: ReturnType<typeof readFeed>, label: string, options: Pars
 }
 
 /**
- * Real feeds are often not quite XML (a bare `&`, an undeclared entity);
- * like feedparser, we read what feedsmith can make of them and say so,
- * rather than lose the week's items over one character.
+ * A document that is not well-formed XML is refused whole, with the first
+ * error's place: feedsmith would read what it can of it, but a cut or
+ * mangled feed read leniently can yield wrong items that look right.
  */
-function parseXmlFeed(body: string, label: string, documentUrl: string | undefined): { feed: ReturnType<typeof readFeed>; warning?: string } {
-  // The usual wrong URL is a web page: say so rather than read it as a feed.
-  if (looksLikeHtml(body)) throw new UserError(`${label} is an HTML page, not a feed`, 'EINPUT');
+function parseXmlFeed(body: string, label: string, documentUrl: string | undefined): ReturnType<typeof readFeed> {
   const valid = XMLValidator.validate(body);
-  const problem = valid === true ? undefined : `${oneLine(valid.err.msg)} (line ${valid.err.line}, column ${valid.err.col})`;
-  try {
-    return { feed: readFeedOrExplain(body, label, documentUrl), ...(problem ? { warning: `not well-formed XML, read leniently: ${problem}` } : {}) };
-  } catch (error) {
-    if (problem) throw new UserError(`${label} is not well-formed XML: ${problem}`, 'EINPUT');
-    throw error;
+  if (valid !== true) {
+    // The usual wrong URL is a web page: say so rather than quote its first parse error.
+    if (looksLikeHtml(body)) throw new UserError(`${label} is an HTML page, not a feed`, 'EINPUT');
+    const { msg, line, col } = valid.err;
+    throw new UserError(`${label} is not well-formed XML: ${oneLine(msg)} (line ${line}, column ${col})`, 'EINPUT');
   }
+  return readFeedOrExplain(body, label, documentUrl);
 }
 
 function readFeedOrExplain(document: string | object, label: string, documentUrl?: string): ReturnType<typeof readFeed> {

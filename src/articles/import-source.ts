@@ -31,9 +31,10 @@ export interface SourceImportReport extends UpsertCounts {
  */
 export async function importSourceBytes(db: Db, source: SourceBytes, label: string, options: SourceImportOptions): Promise<SourceImportReport> {
   const now = options.now ?? new Date();
-  const text = decodeFeedBytes(source.bytes, source.contentType, label);
+  const { text, note } = decodeFeedBytes(source.bytes, source.contentType, label);
   const parsed = parseArticleSource(text, label, { ...options, now, documentUrl: source.url });
-  return importParsed(db, parsed, now);
+  const report = await importParsed(db, parsed, now);
+  return note ? { ...report, notes: [note, ...report.notes] } : report;
 }
 
 /**
@@ -53,7 +54,7 @@ export async function importParsed(db: Db, parsed: ParsedSource, now = new Date(
     format: parsed.format,
     ...counts,
     rejected: [...parsed.refused, ...rejected].sort((a, b) => a.index - b.index),
-    notes: [...parsed.warnings, ...summarizeNotes(notes)],
+    notes: summarizeNotes(notes),
   };
 }
 
