@@ -1,6 +1,7 @@
 import { XMLValidator } from 'fast-xml-parser';
 import type { RejectedItem } from './article-input.ts';
 import { UserError } from '../errors.ts';
+import { quoteForMessage } from '../text/escape-controls.ts';
 import { maskCredentials } from '../text/mask-credentials.ts';
 import { decodeFeedBytes } from './decode-feed.ts';
 import { feedItemToArticle } from './feed-to-articles.ts';
@@ -61,7 +62,7 @@ export async function readArticleSource(source: string, options: ParseOptions & 
 export function parseArticleSource(text: string, label: string, options: ParseOptions): ParsedSource {
   const body = text.replace(/^\uFEFF/, '').trim();
   if (body === '') throw new UserError(`${label} is empty`, 'EINPUT');
-  if (body.startsWith('<')) return mapFeed(parseXmlFeed(body, label, options.documentUrl), label, options);
+  if (body.startsWith('<')) return mapFeed(parseXmlFeed(unprefixedRss(body), label, options.documentUrl), label, options);
   const data = parseJson(body, label);
   if (isRecord(data) && typeof data.version === 'string' && /^https?:\/\/jsonfeed\.org\/version\//.test(data.version)) {
     if (!Array.isArray(data.items)) throw new UserError(`${label} is a JSON Feed without an "items" array`, 'EINPUT');
@@ -125,8 +126,20 @@ function parseJson(body: string, label: string): unknown {
     if (/^[[{]/.test(body) || /\.json$/i.test(label)) {
       throw new UserError(`${label} is not valid JSON: ${(error as Error).message}`, 'EINPUT');
     }
-    throw new UserError(`${label} is not a feed: expected JSON, RSS or Atom, found "${body.slice(0, 20)}…"`, 'EINPUT');
+    throw new UserError(`${label} is not a feed: expected JSON, RSS or Atom, found ${quoteForMessage(`${body.slice(0, 20)}…`)}`, 'EINPUT');
   }
+}
+
+/**
+ * RSS 2.0 written with its elements in a prefixed namespace (`<r:rss
+ * xmlns:r="http://backend.userland.com/rss2">`), which feedsmith does not
+ * recognise: the prefix is dropped from the tags, which is what the document
+ * means (the RSS elements, unprefixed).
+ */
+function unprefixedRss(body: string): string {
+  const prefix = /^(?:<\?[\s\S]*?\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<([A-Za-z_][\w.-]*):rss[\s>]/.exec(body)?.[1];
+  if (!prefix || !new RegExp(`xmlns:${prefix}\\s*=\\s*["']https?://backend\\.userland\\.com/rss2?["']`).test(body)) return body;
+  return body.replace(new RegExp(`<(/?)${prefix}:`, 'g'), '<$1');
 }
 
 function looksLikeHtml(body: string): boolean {

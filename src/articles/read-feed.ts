@@ -1,4 +1,4 @@
-import { type AnyFeed, type AtomFeed, type JsonFeed, type MediaNs, type RdfFeed, type RssFeed, parseFeed } from 'feedsmith';
+import { type AnyFeed, type AtomFeed, type JsonFeed, type MediaNs, ParseError, type RdfFeed, type RssFeed, parseFeed, detectAtomFeed, detectJsonFeed, detectRdfFeed, detectRssFeed } from 'feedsmith';
 
 /** Text as a feed gave it: HTML to be reduced to text, or plain text to be kept as written (`&lt;blink&gt;` stays `<blink>`). */
 export interface FeedText {
@@ -42,7 +42,15 @@ export interface ParsedFeed {
  * // 'https://example.org/a'
  */
 export function readFeed(document: string | object, documentUrl: string | undefined): ParsedFeed {
-  const parsed = parseFeed(document);
+  let parsed: AnyFeed;
+  try {
+    parsed = parseFeed(document);
+  } catch (error) {
+    // feedsmith's ParseError: a feed of a known format with nothing in it that it keeps (no title, no usable item).
+    const format = error instanceof ParseError ? formatOf(document) : undefined;
+    if (format) return { format, items: [] };
+    throw error;
+  }
   switch (parsed.format) {
     case 'rss':
       return { format: 'rss', ...readRss(parsed.feed, documentUrl) };
@@ -56,6 +64,11 @@ export function readFeed(document: string | object, documentUrl: string | undefi
 }
 
 type Feed = Omit<ParsedFeed, 'format'>;
+
+function formatOf(document: string | object): AnyFeed['format'] | undefined {
+  if (typeof document !== 'string') return detectJsonFeed(document) ? 'json' : undefined;
+  return detectRssFeed(document) ? 'rss' : detectAtomFeed(document) ? 'atom' : detectRdfFeed(document) ? 'rdf' : undefined;
+}
 
 /** https://www.rssboard.org/rss-specification */
 function readRss(feed: RssFeed.Feed<string>, documentUrl: string | undefined): Feed {
