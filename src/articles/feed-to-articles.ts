@@ -108,7 +108,10 @@ const htmlToText = compile({
 
 /** Text for a field, from HTML or kept as plain text; `line` fields lose their line breaks later. */
 function textOf(text: FeedText, kind: 'summary' | 'line'): string {
-  return text.html ? toText(text.value, kind) : kind === 'summary' ? truncateAtWord(paragraphs(text.value), SUMMARY_MAX_CHARS) : text.value;
+  // HTML without a tag or an entity reads the same as text, without the converter's cost (most of an import's).
+  const html = text.html && /[<&]/.test(text.value);
+  if (html) return toText(text.value, kind);
+  return kind === 'summary' ? truncateAtWord(paragraphs(text.html ? text.value.replace(/\s+/g, ' ') : text.value), SUMMARY_MAX_CHARS) : text.value;
 }
 
 function toText(html: string, kind: 'summary' | 'line'): string {

@@ -140,6 +140,11 @@ describe('parseArticleSource: detection', () => {
     expect(parseArticleSource(`\uFEFF  ${rss}`, 'feed', utc).format).toBe('rss');
   });
 
+  it('reads a feed with nothing in it as no items, not as an error', () => {
+    expect(parseArticleSource('<rss version="2.0"></rss>', 'f', utc)).toMatchObject({ format: 'rss', items: [] });
+    expect(parseArticleSource('<feed xmlns="http://www.w3.org/2005/Atom"></feed>', 'f', utc)).toMatchObject({ format: 'atom', items: [] });
+  });
+
   it('names what is wrong in one line', () => {
     const cases: [string, RegExp][] = [
       ['', /^f is empty$/],
@@ -149,7 +154,6 @@ describe('parseArticleSource: detection', () => {
       ['<!DOCTYPE html><html><body><p>Hi<br></body></html>', /^f is an HTML page, not a feed$/],
       ['<rss version="2.0"><channel><item></channel></rss>', /^f is not well-formed XML: Expected closing tag 'item' .*\(line 1, column \d+\)$/],
       ['<?xml version="1.0"?>\n<opml version="2.0"><body/></opml>', /^f is XML but not an RSS, RDF or Atom feed \(its root element is <opml>\): /],
-      ['<rss version="2.0"></rss>', /^f is XML but not an RSS, RDF or Atom feed \(its root element is <rss>\): /],
       ['hello', /^f is not a feed: expected JSON, RSS or Atom/],
     ];
     for (const [text, message] of cases) expect(() => parseArticleSource(text, 'f', utc), text).toThrow(message);
