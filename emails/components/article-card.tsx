@@ -9,7 +9,7 @@ export interface DigestArticle {
   category: string;
   /** Display date, e.g. `Tue 17 Nov` */
   date: string;
-  /** Markdown */
+  /** Markdown; may be empty (a feed item that is only a headline) */
   summary: string;
   /** Markdown; may be empty */
   whyItMatters: string;
@@ -28,7 +28,8 @@ export function ArticleCard({ article, first }: { article: DigestArticle; first:
         <a href={article.url}>{article.title}</a>
       </h3>
       <p className="meta">{`${article.category} · ${article.date}`}</p>
-      <SafeMarkdown source={article.summary} />
+      {/* A feed item may be a bare headline. */}
+      {article.summary ? <SafeMarkdown source={article.summary} /> : null}
       {article.whyItMatters ? (
         <div className="why">
           <p className="label">Why this matters</p>

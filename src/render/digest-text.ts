@@ -41,7 +41,7 @@ export function digestText(props: WeeklyDigestProps & { recipient: NonNullable<W
     section.articles.forEach((article, i) => {
       if (i > 0) out.push(RULE, '');
       out.push(wrapText(toOneLine(article.title)), `${article.date} · reported by ${toOneLine(article.source.name)}`, '');
-      out.push(wrapText(markdownToText(article.summary)), '');
+      if (article.summary) out.push(wrapText(markdownToText(article.summary)), '');
       if (article.whyItMatters) out.push(wrapText(`Why this matters: ${markdownToText(article.whyItMatters)}`), '');
       out.push(linkLine('Read the story:', article.url), linkLine(`Original source, ${toOneLine(article.source.name)}:`, article.source.url), '');
     });
