@@ -13,6 +13,8 @@ const storeTests = [
   'test/audience-http.test.ts',
   'test/subscribe-form-abuse.test.ts',
   'test/feed-import.test.ts',
+  'test/feed-defects.test.ts',
+  'test/article-identity.test.ts',
   'test/cli.test.ts',
   'test/copy-store.test.ts',
   'src/db/*.test.ts',

@@ -1,9 +1,9 @@
 import type { Db } from '../db/connect.ts';
-import { type ArticleInput, type RejectedItem, validateArticles } from './article-input.ts';
+import { type RejectedItem, validateArticles } from './article-input.ts';
 import { decodeFeedBytes } from './decode-feed.ts';
 import type { SourceBytes } from './fetch-source.ts';
 import { type ItemNote, type ParsedSource, type SourceFormat, parseArticleSource } from './import-feed.ts';
-import { type UpsertCounts, upsertArticles } from './upsert-articles.ts';
+import { type UpsertCounts, firstOfEach, upsertArticles } from './upsert-articles.ts';
 
 export interface SourceImportOptions {
   /** Category of feed items that name none (`--category`); `General` when unset. */
@@ -47,8 +47,8 @@ export async function importSourceBytes(db: Db, source: SourceBytes, label: stri
  */
 export async function importParsed(db: Db, parsed: ParsedSource, now = new Date()): Promise<SourceImportReport> {
   const { valid, rejected, indexes } = validateArticles(parsed.items, new Set(parsed.refused.map((r) => r.index)));
-  const notes = [...parsed.notes];
-  const unique = dropRepeats(valid, indexes, notes);
+  const { unique, repeats } = firstOfEach(valid, indexes);
+  const notes = [...parsed.notes, ...repeats.map(({ index, first, by }) => ({ index, note: `the same ${by === 'guid' ? 'guid' : 'link, and no guid,'} as item ${first}: merged into it` }))];
   const counts = await upsertArticles(db, unique, now);
   return {
     format: parsed.format,
@@ -56,21 +56,6 @@ export async function importParsed(db: Db, parsed: ParsedSource, now = new Date(
     rejected: [...parsed.refused, ...rejected].sort((a, b) => a.index - b.index),
     notes: summarizeNotes(notes),
   };
-}
-
-/** Keeps the first item of each identity: importing a feed that repeats one must settle, not flip between the two. */
-function dropRepeats(valid: ArticleInput[], indexes: number[], notes: ItemNote[]): ArticleInput[] {
-  const seen = new Map<string, number>();
-  return valid.filter((article, i) => {
-    const key = article.guid ? `guid ${article.feedKey ?? ''} ${article.guid}` : `url ${article.url}`;
-    const first = seen.get(key);
-    if (first === undefined) {
-      seen.set(key, indexes[i]!);
-      return true;
-    }
-    notes.push({ index: indexes[i]!, note: `the same ${article.guid ? 'guid' : 'link, and no guid,'} as item ${first}: merged into it` });
-    return false;
-  });
 }
 
 /** One line per kind of note, with the items it applies to: 131 undated episodes are one line, not 131. */

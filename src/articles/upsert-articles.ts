@@ -72,32 +72,33 @@ export async function upsertArticles(db: Db, articles: ArticleInput[], now = new
   const rows = articles.map((input) => toRow(input, stamp));
   await db.transaction().execute(async (trx) => {
     const stored = await loadStored(trx, rows);
-    // What this run has already matched or created, by identity: an input that repeats one changes that row.
-    const touched = new Map<string, NewArticleRow | StoredArticle>();
+    // What this run has already matched or created, by identity: a repeat is skipped (callers drop and report repeats
+    // with `firstOfEach`; letting two copies take turns would make every re-import an update).
+    const touched = new Set<string>();
     const claimed = new Set<number>();
     const inserts: NewArticleRow[] = [];
     for (const [i, row] of rows.entries()) {
       const key = identityOf(row);
+      if (touched.has(key)) continue;
       const legacy = row.guid ? stored.byUrl.get(row.url) : undefined;
-      const target = touched.get(key) ?? (row.guid ? stored.byGuid.get(key) : stored.byUrl.get(row.url)) ?? (legacy && !claimed.has(legacy.id) ? legacy : undefined);
+      const target = (row.guid ? stored.byGuid.get(key) : stored.byUrl.get(row.url)) ?? (legacy && !claimed.has(legacy.id) ? legacy : undefined);
       if (!target) {
         inserts.push(row);
-        touched.set(key, row);
+        touched.add(key);
         counts.created++;
         continue;
       }
       // An undated item keeps the date it was first seen: re-importing it changes nothing.
       if (articles[i]!.undated) row.published_at = target.published_at;
-      touched.set(key, target);
-      if ('id' in target && typeof target.id === 'number') claimed.add(target.id);
+      touched.add(key);
+      claimed.add(target.id);
       if (CONTENT_COLUMNS.every((column) => target[column] === row[column])) {
         counts.unchanged++;
         continue;
       }
       counts.updated++;
       const { created_at: _created, ...changes } = row;
-      Object.assign(target, changes);
-      if ('id' in target && typeof target.id === 'number') await trx.updateTable('articles').set(changes).where('id', '=', target.id).execute();
+      await trx.updateTable('articles').set(changes).where('id', '=', target.id).execute();
     }
     for (let i = 0; i < inserts.length; i += BATCH) await trx.insertInto('articles').values(inserts.slice(i, i + BATCH)).execute();
   });
@@ -106,6 +107,38 @@ export async function upsertArticles(db: Db, articles: ArticleInput[], now = new
 
 function identityOf(row: Pick<NewArticleRow, 'guid' | 'feed_key' | 'url'>): string {
   return row.guid ? `guid\u0000${row.feed_key ?? ''}\u0000${row.guid}` : `url\u0000${row.url}`;
+}
+
+/** An input that repeats an earlier one's identity: `index` repeats `first`. */
+export interface Repeat {
+  index: number;
+  first: number;
+  /** What they share: the guid, or (having none) the link. */
+  by: 'guid' | 'link';
+}
+
+/**
+ * Keeps the first article of each identity (its feed and guid, else its
+ * link): importing a source that repeats one must settle, not flip between
+ * the copies. `indexes` are the articles' positions in the source, for the report.
+ *
+ * @example
+ * firstOfEach([a, b, aAgain], [0, 1, 2]); // { unique: [a, b], repeats: [{ index: 2, first: 0, by: 'link' }] }
+ */
+export function firstOfEach(articles: ArticleInput[], indexes: number[]): { unique: ArticleInput[]; repeats: Repeat[] } {
+  const seen = new Map<string, number>();
+  const repeats: Repeat[] = [];
+  const unique = articles.filter((article, i) => {
+    const key = identityOf({ guid: article.guid ?? null, feed_key: article.guid ? (article.feedKey ?? null) : null, url: article.url });
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, indexes[i]!);
+      return true;
+    }
+    repeats.push({ index: indexes[i]!, first, by: article.guid ? 'guid' : 'link' });
+    return false;
+  });
+  return { unique, repeats };
 }
 
 /** The stored rows the input may match: by feed and guid, and (guid-less) by URL. */
