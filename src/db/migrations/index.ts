@@ -5,6 +5,7 @@ import * as m003 from './003-workers.ts';
 import * as m004 from './004-compiled-segments.ts';
 import * as m005 from './005-feedback-reports.ts';
 import * as m006 from './006-confirmation-sends.ts';
+import * as m008 from './008-sources.ts';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '004-compiled-segments': m004,
   '005-feedback-reports': m005,
   '006-confirmation-sends': m006,
+  '008-sources': m008,
 };
 
 export const migrationProvider: MigrationProvider = {
