@@ -16,6 +16,8 @@ export interface SourceFetchOptions {
   timeZone: string;
   fetch?: FetchOptions;
   now?: () => Date;
+  /** Stops between two sources (a service shutting down); the one being fetched finishes. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -73,6 +75,7 @@ export async function fetchSource(db: Db, source: SourceRow, options: SourceFetc
 export async function fetchAllSources(db: Db, options: SourceFetchOptions, onResult?: (result: SourceFetchResult) => void): Promise<SourceFetchResult[]> {
   const results: SourceFetchResult[] = [];
   for (const source of await listSources(db)) {
+    if (options.signal?.aborted) break;
     const result = await fetchSource(db, source, options);
     results.push(result);
     onResult?.(result);

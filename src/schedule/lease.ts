@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.ts';
+import { ownerIsDeadHere } from '../delivery/owner.ts';
 
 /**
  * A named lock in the database: one owner until it expires. A holder renews
@@ -39,4 +40,42 @@ export async function releaseLease(db: Db, name: string, owner: string): Promise
 export async function leaseHolder(db: Db, name: string, now = new Date()): Promise<{ owner: string; expiresAt: string } | null> {
   const row = await db.selectFrom('leases').selectAll().where('name', '=', name).where('expires_at', '>=', now.toISOString()).executeTakeFirst();
   return row ? { owner: row.owner, expiresAt: row.expires_at } : null;
+}
+
+/** How long a job's lease lasts unless renewed, and how often `keepLease` renews it. */
+const LEASE_TTL_MS = 60_000;
+const RENEW_EVERY_MS = 15_000;
+
+/**
+ * Takes a job's lease, or takes it over from a holder that died on this
+ * machine (its process is gone) without waiting for the lease to expire.
+ *
+ * @example
+ * if (await takeLease(db, 'sender', owner)) { … }
+ */
+export async function takeLease(db: Db, name: string, owner: string): Promise<boolean> {
+  if (await acquireLease(db, name, owner, LEASE_TTL_MS)) return true;
+  const holder = await leaseHolder(db, name);
+  if (!holder || !ownerIsDeadHere(holder.owner)) return false;
+  await releaseLease(db, name, holder.owner);
+  return acquireLease(db, name, owner, LEASE_TTL_MS);
+}
+
+/**
+ * Renews a lease while `work` runs; aborts the returned signal if the lease
+ * is lost: another owner took it, or it expired while the store could not be
+ * reached (a busy or restarting store is not a reason to stop before then).
+ */
+export function keepLease(db: Db, name: string, owner: string): { lost: AbortSignal; stop(): void } {
+  const lost = new AbortController();
+  let renewedAt = Date.now();
+  const renew = setInterval(() => {
+    renewLease(db, name, owner, LEASE_TTL_MS)
+      .then((held) => {
+        if (!held) return lost.abort();
+        renewedAt = Date.now();
+      })
+      .catch(() => Date.now() - renewedAt >= LEASE_TTL_MS && lost.abort());
+  }, RENEW_EVERY_MS);
+  return { lost: lost.signal, stop: () => clearInterval(renew) };
 }
