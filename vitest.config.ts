@@ -13,6 +13,7 @@ const storeTests = [
   'test/audience-http.test.ts',
   'test/subscribe-form-abuse.test.ts',
   'test/feed-import.test.ts',
+  'test/sources.test.ts',
   'test/cli.test.ts',
   'test/copy-store.test.ts',
   'src/db/*.test.ts',
