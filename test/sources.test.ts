@@ -179,6 +179,14 @@ describe('digest sources (the CLI)', () => {
     const statusJson = JSON.parse((await cli('status', '--json')).stdout) as { failedSources: unknown[] };
     expect(statusJson.failedSources).toEqual([{ id: 2, name: 'Gone Wire', url: gone, errorCount: 2, lastError: `cannot fetch ${gone}: 404 Not Found`, lastFetchedAt: expect.any(String) }]);
 
+    // While the service fetches (it holds the sources lease), a fetch by hand waits its turn.
+    const db = await openTestDb(ws.env.DATABASE_URL!);
+    const until = new Date(Date.now() + 60_000).toISOString();
+    await db.insertInto('leases').values({ name: 'sources', owner: 'feeds-2.example.net:4242:abcd', expires_at: until }).execute();
+    const busy = await cli('sources', 'fetch');
+    expectOneLineError(busy, /^digest: another process is fetching the sources now \(feeds-2\.example\.net:4242:abcd\); try again when it is done$/);
+    await db.deleteFrom('leases').execute();
+
     const removed = [await cli('sources', 'remove', '2'), await cli('sources', 'remove', privateUrl), await cli('sources', 'remove', privateUrl)];
     expect(removed[0]!.stdout).toContain('removed source #2 Gone Wire; the articles it imported stay in the store');
     expect(removed[1]!.stdout).toContain(`removed source #1 ${masked}; the articles it imported stay in the store`);
@@ -186,7 +194,6 @@ describe('digest sources (the CLI)', () => {
     expect((await cli('sources', 'list')).stdout).toBe('no sources: add one with `digest sources add <url>`\n');
     expect((await cli('status')).stdout).not.toContain('sources that failed');
 
-    const db = await openTestDb(ws.env.DATABASE_URL!);
     try {
       expect(await db.selectFrom('articles').select('title').orderBy('title').execute()).toEqual([{ title: 'Tenant scores questioned' }, { title: 'Warehouse scanners set the pace' }]);
     } finally {

@@ -1,5 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import { ownerIsDeadHere } from '../delivery/owner.ts';
+import { sleepUnlessAborted } from '../delivery/run-pool.ts';
 
 /**
  * A named lock in the database: one owner until it expires. A holder renews
@@ -78,4 +79,34 @@ export function keepLease(db: Db, name: string, owner: string): { lost: AbortSig
       .catch(() => Date.now() - renewedAt >= LEASE_TTL_MS && lost.abort());
   }, RENEW_EVERY_MS);
   return { lost: lost.signal, stop: () => clearInterval(renew) };
+}
+
+/**
+ * Runs `work` holding the lease `name`, renewed as it goes and released at
+ * the end. When another owner holds it, waits up to `waitMs` (default: not
+ * at all) for it to let go; `held: false` and the holder when it did not.
+ *
+ * @example
+ * const run = await withLease(db, 'sources', owner, () => fetchAllSources(db, options));
+ * if (!run.held) console.log(`busy: ${run.holder}`);
+ */
+export async function withLease<T>(
+  db: Db,
+  name: string,
+  owner: string,
+  work: () => Promise<T>,
+  options: { waitMs?: number; signal?: AbortSignal } = {},
+): Promise<{ held: true; value: T } | { held: false; holder: string | null }> {
+  const giveUpAt = Date.now() + (options.waitMs ?? 0);
+  while (!(await takeLease(db, name, owner))) {
+    if (Date.now() >= giveUpAt || options.signal?.aborted) return { held: false, holder: (await leaseHolder(db, name))?.owner ?? null };
+    await sleepUnlessAborted(1000, options.signal);
+  }
+  const lease = keepLease(db, name, owner);
+  try {
+    return { held: true, value: await work() };
+  } finally {
+    lease.stop();
+    await releaseLease(db, name, owner);
+  }
 }

@@ -2,12 +2,11 @@ import { type SourceFetchResult, fetchAllSources } from '../articles/fetch-sourc
 import { sourceLabel } from '../articles/source-store.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { sleepUnlessAborted } from '../delivery/run-pool.ts';
 import { isUserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { keepLease, releaseLease, takeLease } from './lease.ts';
+import { withLease } from './lease.ts';
 
-/** The lock a fetch of the sources holds: two services on one store never import the same feeds at once. */
+/** The lock a fetch of the sources holds: two processes on one store never import the same feeds at once. */
 export const SOURCES_LEASE = 'sources';
 
 /** Rejected items listed in the log per source; the rest are counted. */
@@ -30,25 +29,15 @@ export async function runSourceFetch(
   options: { owner: string; why: string; waitMs?: number; signal?: AbortSignal },
 ): Promise<SourceFetchRun> {
   const { db, config, log } = deps;
-  const giveUpAt = Date.now() + (options.waitMs ?? 0);
-  while (!(await takeLease(db, SOURCES_LEASE, options.owner))) {
-    if (Date.now() >= giveUpAt || options.signal?.aborted) {
-      log.info({ why: options.why }, 'sources not fetched: another service is fetching them');
-      return { outcome: 'busy' };
-    }
-    await sleepUnlessAborted(1000, options.signal);
-  }
-  const lease = keepLease(db, SOURCES_LEASE, options.owner);
   const started = Date.now();
-  try {
-    const results = await fetchAllSources(db, { timeZone: config.timeZone, signal: options.signal }, (result) => logResult(log, result));
-    const failed = results.filter((r) => r.status === 'error').length;
-    log.info({ why: options.why, sources: results.length, failed, durationSeconds: (Date.now() - started) / 1000 }, 'sources fetched');
-    return { outcome: 'fetched', results };
-  } finally {
-    lease.stop();
-    await releaseLease(db, SOURCES_LEASE, options.owner);
+  const run = await withLease(db, SOURCES_LEASE, options.owner, () => fetchAllSources(db, { timeZone: config.timeZone, signal: options.signal }, (result) => logResult(log, result)), options);
+  if (!run.held) {
+    log.info({ why: options.why, holder: run.holder }, 'sources not fetched: another process is fetching them');
+    return { outcome: 'busy' };
   }
+  const failed = run.value.filter((r) => r.status === 'error').length;
+  log.info({ why: options.why, sources: run.value.length, failed, durationSeconds: (Date.now() - started) / 1000 }, 'sources fetched');
+  return { outcome: 'fetched', results: run.value };
 }
 
 function logResult(log: Logger, result: SourceFetchResult): void {

@@ -5,6 +5,8 @@ import type { SourceRow } from '../../db/schema.ts';
 import { UserError, isUserError } from '../../errors.ts';
 import { quoteForMessage } from '../../text/escape-controls.ts';
 import { maskCredentials } from '../../text/mask-credentials.ts';
+import { newOwner } from '../../delivery/owner.ts';
+import { withLease } from '../../schedule/lease.ts';
 import { withContext } from '../context.ts';
 import { forTerminal, plural, printJson, printTable } from '../output.ts';
 
@@ -87,9 +89,12 @@ export function registerSourceCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       // Feed parsing libraries load only for a fetch.
-      const { fetchAllSources } = await import('../../articles/fetch-sources.ts');
+      const [{ fetchAllSources }, { SOURCES_LEASE }] = await Promise.all([import('../../articles/fetch-sources.ts'), import('../../schedule/source-fetch-job.ts')]);
       await withContext(async ({ db, config }) => {
-        const results = await fetchAllSources(db, { timeZone: config.timeZone }, options.json ? undefined : printFetchResult);
+        // Under the service's lock: two imports of one feed at once would race on the same articles.
+        const run = await withLease(db, SOURCES_LEASE, newOwner(), () => fetchAllSources(db, { timeZone: config.timeZone }, options.json ? undefined : printFetchResult));
+        if (!run.held) throw new UserError(`another process is fetching the sources now (${run.holder ?? 'unknown'}); try again when it is done`, 'EBUSY');
+        const results = run.value;
         if (options.json) printJson(results.map(fetchResultJson));
         else if (results.length === 0) console.log('no sources: add one with `digest sources add <url>`');
         if (results.some((r) => r.status === 'error')) process.exitCode = 1;
