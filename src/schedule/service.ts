@@ -144,7 +144,8 @@ export function startService(deps: {
     { timezone: config.timeZone, noOverlap: true, name: 'weekly-digest' },
   );
 
-  // Besides before each build: new articles show in the preview and the archive's next edition sooner.
+  // Besides before each build: new articles reach the store (and the editors' preview) during the week,
+  // and a feed that broke shows in `digest status` before the build needs it.
   const fetchTask = config.fetchCron
     ? cron.schedule(config.fetchCron, () => fetchSources('FETCH_CRON', 0), { timezone: config.timeZone, noOverlap: true, name: 'fetch-sources' })
     : null;
