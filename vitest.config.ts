@@ -15,6 +15,7 @@ const storeTests = [
   'test/feed-import.test.ts',
   'test/feed-defects.test.ts',
   'test/article-identity.test.ts',
+  'test/sources.test.ts',
   'test/cli.test.ts',
   'test/copy-store.test.ts',
   'src/db/*.test.ts',

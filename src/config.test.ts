@@ -9,6 +9,9 @@ describe('loadConfig', () => {
     expect(config.outboxDir).toBe('data/outbox');
     expect(config.timeZone).toBe('UTC');
     expect(config.cron).toBe('0 8 * * 1');
+    // No schedule of its own: sources are fetched before each weekly build only.
+    expect(config.fetchCron).toBeUndefined();
+    expect(loadConfig({ FETCH_CRON: '*/30 * * * *' }).fetchCron).toBe('*/30 * * * *');
     expect(config.sendConcurrency).toBe(5);
     expect(config.maxAttempts).toBe(5);
     expect(config.retryBaseSeconds).toBe(30);
@@ -39,6 +42,7 @@ describe('loadConfig', () => {
     [{ APP_SECRET: 'short' }, 'invalid configuration: APP_SECRET must be at least 16 characters long'],
     [{ LOG_LEVEL: 'loud' }, 'invalid configuration: LOG_LEVEL'],
     [{ DIGEST_CRON: '0 99 * * 1' }, 'invalid configuration: DIGEST_CRON must be a cron expression with 5 or 6 fields, got "0 99 * * 1"'],
+    [{ FETCH_CRON: 'hourly' }, 'invalid configuration: FETCH_CRON must be a cron expression with 5 or 6 fields, got "hourly"'],
     [{ CATCHUP_WINDOW: 'soon' }, 'invalid configuration: CATCHUP_WINDOW must be a duration like 30s, 15m or 24h, got "soon"'],
     [{ PUBLICATION_TOPIC: 'AI\r\nBcc: x@example.com' }, 'invalid configuration: PUBLICATION_TOPIC must be one line of at most 120 characters'],
     // Issue 14: nothing from the environment can add a header line.
@@ -97,7 +101,7 @@ describe('.env.example', () => {
     const { readFileSync } = await import('node:fs');
     const { parseEnv } = await import('node:util');
     const env = parseEnv(readFileSync(new URL('../.env.example', import.meta.url), 'utf8')) as Record<string, string>;
-    expect(Object.keys(env)).toHaveLength(30);
+    expect(Object.keys(env)).toHaveLength(31);
     expect(loadConfig(env)).toEqual(loadConfig({}));
   });
 });

@@ -130,6 +130,7 @@ const schema = z
     APP_SECRET: setting(z.string().min(16, { error: 'must be at least 16 characters long' }), DEFAULT_APP_SECRET),
     DIGEST_TZ: setting(timeZone, 'UTC'),
     DIGEST_CRON: setting(cronExpression, '0 8 * * 1'),
+    FETCH_CRON: optionalSetting(cronExpression),
     SEND_CONCURRENCY: setting(wholeNumber(1, 100), '5'),
     SEND_BATCH_SIZE: setting(wholeNumber(1, 10_000), '500'),
     SEND_RATE: optionalSetting(positiveNumber),
@@ -183,6 +184,8 @@ export interface Config {
   appSecret: string;
   timeZone: string;
   cron: string;
+  /** When the service fetches the sources besides before each weekly build (FETCH_CRON); unset: only then. */
+  fetchCron: string | undefined;
   sendConcurrency: number;
   /** Deliveries a sender claims at a time; smaller batches spread a small or slow send across workers. */
   sendBatchSize: number;
@@ -235,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     appSecret: e.APP_SECRET,
     timeZone: e.DIGEST_TZ,
     cron: e.DIGEST_CRON,
+    fetchCron: e.FETCH_CRON,
     sendConcurrency: e.SEND_CONCURRENCY,
     sendBatchSize: e.SEND_BATCH_SIZE,
     sendRate: e.SEND_RATE,

@@ -34,7 +34,7 @@ describe('digest CLI', () => {
   it('lists every command, one line each', async () => {
     const { code, stdout } = await runCli(['--help'], {});
     expect(code).toBe(0);
-    for (const command of ['migrate', 'demo', 'articles import', 'articles list', 'subscribers add', 'subscribers list', 'subscribers remove', 'build', 'render', 'send', 'status']) {
+    for (const command of ['migrate', 'demo', 'articles import', 'articles list', 'sources add', 'sources list', 'sources remove', 'sources fetch', 'subscribers add', 'subscribers list', 'subscribers remove', 'build', 'render', 'send', 'status']) {
       expect(stdout).toMatch(new RegExp(`^  ${command}\\b.*\\S{3,}.*$`, 'm'));
     }
   });

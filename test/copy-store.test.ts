@@ -97,7 +97,11 @@ describe.skipIf(TEST_STORE !== 'postgres')('digest copy-store: an existing SQLit
     writeFileSync(join(reports, 'bounce.eml'), dsnReport({ reportId: '<dsn-1@mx.example.net>', recipient: list[1]!.email, action: 'failed', status: '5.2.2' }));
     writeFileSync(join(reports, 'delay.eml'), dsnReport({ reportId: '<dsn-2@mx.example.net>', recipient: list[2]!.email, action: 'delayed', status: '4.2.2' }));
     expect((await runCli(['feedback', 'import', reports], sqliteEnv)).stdout).toContain('feedback: 0 complaints, 1 bounce, 1 ignored');
+    // A feed source with a password, fetched once and failed (fetch refuses port 9): its streak and error move with it.
+    expect((await runCli(['sources', 'add', 'http://ann:feed-secret@127.0.0.1:9/feed.xml', '--category', 'Policing', '--name', 'Field Notes'], sqliteEnv)).code).toBe(0);
+    expect((await runCli(['sources', 'fetch'], sqliteEnv)).stdout).toMatch(/^Field Notes: error: cannot fetch http:\/\/ann:\*\*\*@127\.0\.0\.1:9\/feed\.xml: bad port$/m);
     source = await dumpOf(sqliteEnv.DATABASE_URL!);
+    expect(source.sources).toMatchObject([{ name: 'Field Notes', error_count: 1, last_status: 'error' }]);
   }, 120_000);
 
   afterAll(async () => {
@@ -159,7 +163,7 @@ describe.skipIf(TEST_STORE !== 'postgres')('digest copy-store: an existing SQLit
   it('refuses a target that already holds data, or the store itself, and writes nothing', async () => {
     const before = await dumpOf(pgEnv.DATABASE_URL!);
     const again = await runCli(['copy-store', '--to', pgEnv.DATABASE_URL!], sqliteEnv);
-    expectOneLineError(again, /^digest: the target store already holds data \(articles: \d+, subscribers: \d+, digests: 2, deliveries: \d+, feedback_reports: 2\); copy-store only fills an empty store$/);
+    expectOneLineError(again, /^digest: the target store already holds data \(articles: \d+, subscribers: \d+, digests: 2, deliveries: \d+, feedback_reports: 2, sources: 1\); copy-store only fills an empty store$/);
     expect(again.stdout).toBe('');
     expect(await dumpOf(pgEnv.DATABASE_URL!)).toEqual(before);
     const itself = await runCli(['copy-store', '--to', sqliteEnv.DATABASE_URL!], sqliteEnv);

@@ -4,11 +4,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { shiftToLastWeek } from '../src/cli/commands/demo.ts';
 import { lastCompletedWeek } from '../src/articles/week.ts';
 import { importArticles } from '../src/articles/import-json.ts';
+import { addSource, listSources } from '../src/articles/source-store.ts';
 import type { Db } from '../src/db/connect.ts';
 import { ROOT, type Workspace, createWorkspace } from './helpers/cli.ts';
 import { type ServeProcess, startServe, waitFor } from './helpers/serve.ts';
 import { type SinkOptions, type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { seedSubscribers } from './helpers/seed.ts';
+import { type FeedServer, startFeedServer } from './helpers/feed-server.ts';
 import { hideStore, openTestDb } from './helpers/store.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -183,6 +185,70 @@ describe('digest serve', () => {
     expect(log).toContain('"level":50');
     expect(log).not.toContain(secret);
     expect(log).not.toContain(password);
+  });
+});
+
+describe('digest serve and the sources', () => {
+  /** A feed server on loopback, closed when the file's tests end. */
+  async function feedServer(...items: Parameters<typeof startFeedServer>): Promise<FeedServer> {
+    const feed = await startFeedServer(...items);
+    cleanups.push(() => feed.close());
+    return feed;
+  }
+
+  it('fetches the sources before the weekly build: a feed item of last week is in the digest, a failing source stops nothing', async () => {
+    const { sink, db, serve, week } = await setUp(2);
+    const lastWeek = lastCompletedWeek(new Date(), 'UTC');
+    const feed = await feedServer([
+      {
+        title: 'Fetched just before the build',
+        link: 'https://wire.example.org/fetched-before-the-build',
+        publishedAt: lastWeek.start.plus({ days: 2 }).toJSDate(),
+        description: 'Only the feed has this story.',
+      },
+    ]);
+    await addSource(db, { url: `${feed.base}/gone.xml`, name: 'Gone Wire' });
+    await addSource(db, { url: `${feed.base}/feed.xml`, name: 'Test Wire', category: 'Labor' });
+    const service = await serve({ DIGEST_CRON: '* * * * * *', CATCHUP_WINDOW: '1s' });
+    await waitFor(() => sink.received.length >= 2, 30_000, 'two messages');
+
+    const article = await db.selectFrom('articles').select('id').where('url', '=', 'https://wire.example.org/fetched-before-the-build').executeTakeFirstOrThrow();
+    const digest = await db.selectFrom('digests').select(['article_ids', 'built_at']).where('week', '=', week).executeTakeFirstOrThrow();
+    expect(JSON.parse(digest.article_ids)).toContain(article.id);
+    expect(sink.received[0]!.raw.toString('latin1').replace(/=\r\n/g, '')).toContain('Fetched just before the build');
+    const [gone, wire] = await listSources(db);
+    expect(wire).toMatchObject({ last_status: 'ok', error_count: 0 });
+    expect(wire!.last_fetched_at! <= digest.built_at).toBe(true);
+    expect(gone).toMatchObject({ last_status: 'error', error_count: 1, last_error: `cannot fetch ${feed.base}/gone.xml: 404 Not Found` });
+    expect(service.output.some((l) => l.includes('"msg":"source failed"') && l.includes('Gone Wire'))).toBe(true);
+    expect(service.output.some((l) => l.includes('"msg":"sources fetched"') && l.includes('"why":"before the weekly build"'))).toBe(true);
+    const health = (await (await fetch(`${service.url}/healthz`)).json()) as { sourcesFailing: number };
+    expect(health.sourcesFailing).toBe(1);
+
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+  });
+
+  it('fetches them at FETCH_CRON too, one fetch at a time even when a fetch outlasts the interval', { timeout: 60_000 }, async () => {
+    // No weekly run: the last one is past the catch-up window, the next far away.
+    const { sink, db, serve } = await setUp(1, {}, { DIGEST_CRON: '0 8 * * 1', CATCHUP_WINDOW: '1s' });
+    const feed = await feedServer();
+    // Each answer takes 2.5 s; FETCH_CRON ticks every second.
+    feed.state.delayMs = 2500;
+    await addSource(db, { url: `${feed.base}/feed.xml` });
+    const service = await serve({ FETCH_CRON: '* * * * * *' });
+    await waitFor(() => feed.requests.length >= 3, 30_000, 'three fetches');
+
+    expect(feed.maxConcurrent).toBe(1);
+    const starts = feed.requests.map((r) => r.startedAt);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(2400);
+    expect(feed.requests.slice(1).every((r) => r.ifNoneMatch === '"v1"')).toBe(true);
+    await waitFor(() => service.output.some((l) => l.includes('"msg":"source not modified"')), 10_000, 'a 304 logged');
+    expect(service.output.some((l) => l.includes('"why":"FETCH_CRON"'))).toBe(true);
+    expect(sink.received).toHaveLength(0);
+
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
   });
 });
 

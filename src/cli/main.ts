@@ -9,6 +9,7 @@ import { registerDigestCommands } from './commands/digest.ts';
 import { registerFeedbackCommands } from './commands/feedback.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerSourceCommands } from './commands/sources.ts';
 import { registerSubscriberCommands } from './commands/subscribers.ts';
 import { withContext } from './context.ts';
 import { forTerminal } from './output.ts';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     });
   registerDemoCommand(program);
   registerArticleCommands(program);
+  registerSourceCommands(program);
   registerSubscriberCommands(program);
   registerFeedbackCommands(program);
   registerDigestCommands(program);

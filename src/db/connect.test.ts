@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('openDatabase', () => {
   it.skipIf(TEST_STORE !== 'sqlite')('creates the file with WAL and foreign keys on, and migrates once', async () => {
     const db = openDatabase(`file:${join(dir, 'nested/digest.db')}`);
-    expect(await migrateToLatest(db)).toEqual(['001-initial', '002-open-deliveries-index', '003-workers', '004-compiled-segments', '005-feedback-reports', '006-confirmation-sends']);
+    expect(await migrateToLatest(db)).toEqual(['001-initial', '002-open-deliveries-index', '003-workers', '004-compiled-segments', '005-feedback-reports', '006-confirmation-sends', '007-article-identity', '008-sources']);
     expect(await migrateToLatest(db)).toEqual([]);
     const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
     expect(journal.rows[0]!.journal_mode).toBe('wal');
@@ -29,7 +29,7 @@ describe('openDatabase', () => {
     const db = await openScratchDb();
     expect(await migrateToLatest(db)).toEqual([]);
     const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() order by 1`.execute(db);
-    expect(tables.rows.map((t) => t.name)).toEqual(['articles', 'compiled_segments', 'confirmation_sends', 'deliveries', 'digests', 'feedback_reports', 'kysely_migration', 'kysely_migration_lock', 'leases', 'send_clock', 'send_grants', 'subscribers']);
+    expect(tables.rows.map((t) => t.name)).toEqual(['articles', 'compiled_segments', 'confirmation_sends', 'deliveries', 'digests', 'feedback_reports', 'kysely_migration', 'kysely_migration_lock', 'leases', 'send_clock', 'send_grants', 'sources', 'subscribers']);
     await db.destroy();
     await expect(probeDatabase(`${TEST_POSTGRES_URL}?schema=wd_no_such_schema`)).rejects.toThrow(/kysely_migration/);
   });

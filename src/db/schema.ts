@@ -8,6 +8,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
  * - delivery: one digest to one subscriber, with its own state machine.
  * - lease: a named lock with an owner and an expiry, so one sender runs at a time.
  * - claim: a worker's hold on a delivery (claimed_by, claimed_until), so no two send it.
+ * - source: a feed the operator added (`digest sources add`), fetched before each weekly build.
  *
  * Times are UTC ISO-8601 strings (`2026-11-23T08:00:00.000Z`), which sort as text.
  */
@@ -153,6 +154,30 @@ export interface ConfirmationSendsTable {
   sent_at: string;
 }
 
+export type SourceFetchStatus = 'ok' | 'not-modified' | 'error';
+
+/** Represents records in the `sources` table: a feed fetched and imported on a schedule. */
+export interface SourcesTable {
+  id: Generated<number>;
+  /** As the operator gave it, `user:password@` included; always printed masked. */
+  url: string;
+  /** What lists and logs call it; the masked URL when null. */
+  name: string | null;
+  /** Category of its items that name none; `General` when null. */
+  category: string | null;
+  /** ETag and Last-Modified of the last reply imported, sent back in the next request. */
+  etag: string | null;
+  last_modified: string | null;
+  last_fetched_at: string | null;
+  last_status: SourceFetchStatus | null;
+  /** What the last successful fetch did, as printed (`3 created, 1 updated, 40 unchanged, 0 rejected`). */
+  last_result: string | null;
+  last_error: string | null;
+  /** Failed fetches in a row; 0 after a success. */
+  error_count: Generated<number>;
+  created_at: string;
+}
+
 export interface Database {
   articles: ArticlesTable;
   subscribers: SubscribersTable;
@@ -164,6 +189,7 @@ export interface Database {
   compiled_segments: CompiledSegmentsTable;
   feedback_reports: FeedbackReportsTable;
   confirmation_sends: ConfirmationSendsTable;
+  sources: SourcesTable;
 }
 
 export type ArticleRow = Selectable<ArticlesTable>;
@@ -172,3 +198,4 @@ export type SubscriberRow = Selectable<SubscribersTable>;
 export type DigestRow = Selectable<DigestsTable>;
 export type DigestUpdate = Updateable<DigestsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
+export type SourceRow = Selectable<SourcesTable>;

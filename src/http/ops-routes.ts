@@ -1,4 +1,5 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { failingSources } from '../articles/source-store.ts';
 import { type Db, probeDatabase } from '../db/connect.ts';
 import type { ServiceState } from '../schedule/service.ts';
 import { maskCredentials } from '../text/mask-credentials.ts';
@@ -59,6 +60,14 @@ function metricsRegistry(db: Db, state: ServiceState | null): Registry {
     },
   });
   new Gauge({
+    name: 'digest_sources_failing',
+    help: 'Sources whose last fetch failed',
+    registers: [registry],
+    async collect() {
+      this.set((await failingSources(db)).length);
+    },
+  });
+  new Gauge({
     name: 'digest_last_run_duration_seconds',
     help: 'How long the last run of this service took',
     registers: [registry],
@@ -74,10 +83,12 @@ export function opsRoutes(db: Db, state: ServiceState | null, databaseUrl: strin
   const registry = metricsRegistry(db, state);
   return {
     'GET /healthz': async (): Promise<Reply> => {
-      const body = { status: 'ok', lastRun: state?.lastRun ?? null, nextRun: state?.nextRunAt() ?? null, deliveriesPending: 0 };
+      // A failing feed is reported, not made a 503: the service itself works, and `digest status` names the feed.
+      const body = { status: 'ok', lastRun: state?.lastRun ?? null, nextRun: state?.nextRunAt() ?? null, deliveriesPending: 0, sourcesFailing: 0 };
       try {
         await probeDatabase(databaseUrl);
         body.deliveriesPending = await openDeliveries(db);
+        body.sourcesFailing = (await failingSources(db)).length;
       } catch (error) {
         const reason = maskCredentials((error as Error).message);
         return { status: 503, type: 'application/json', body: JSON.stringify({ ...body, status: 'unavailable', error: `database: ${reason}` }) };

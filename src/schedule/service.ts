@@ -10,9 +10,13 @@ import { catchUpDecision, nextRun, previousRun, weekForRun } from './cron-times.
 import { newOwner } from '../delivery/owner.ts';
 import { StoreUnavailableError } from '../delivery/store-patience.ts';
 import { type JobResult, runWeeklySend, runWorkerSend } from './weekly-job.ts';
+import { runSourceFetch } from './source-fetch-job.ts';
 
 /** How long the service waits before trying a send again after the SMTP server or the store stayed away. */
 const RETRY_UNAVAILABLE_MS = 5 * 60_000;
+
+/** How long the fetch before a weekly build waits for another service's fetch of the sources to end. */
+const WAIT_FOR_OTHER_FETCH_MS = 2 * 60_000;
 
 /** What /healthz and /metrics report about the schedule. */
 export interface ServiceState {
@@ -38,7 +42,8 @@ function describe(result: JobResult): string {
 /**
  * The long-running weekly job: node-cron ticks at DIGEST_CRON in DIGEST_TZ;
  * each tick sends the last completed week; ticks never overlap; at start a
- * missed or half-finished run is caught up.
+ * missed or half-finished run is caught up. The sources are fetched before
+ * each build, and at FETCH_CRON when it is set.
  */
 export function startService(deps: {
   db: Db;
@@ -54,6 +59,7 @@ export function startService(deps: {
   const owner = newOwner();
   const shutdown = new AbortController();
   let current: Promise<void> | null = null;
+  let fetching: Promise<void> | null = null;
   let retryTimer: NodeJS.Timeout | undefined;
   const state: ServiceState = {
     running: false,
@@ -68,6 +74,23 @@ export function startService(deps: {
     retryTimer = setTimeout(() => void run(weekId, why), Math.max(0, at - Date.now()) + 100);
   };
 
+  /**
+   * Fetches the sources, or joins the fetch this process already runs: the
+   * FETCH_CRON job never overlaps itself or the fetch before a build. Never
+   * rejects: a failing source, or the store, must not stop the build after it.
+   */
+  const fetchSources = (why: string, waitMs: number): Promise<void> => {
+    fetching ??= runSourceFetch({ db, config, log }, { owner, why, waitMs, signal: shutdown.signal })
+      .then(
+        () => undefined,
+        (error: unknown) => log.error({ err: error, why }, 'source fetch failed'),
+      )
+      .finally(() => {
+        fetching = null;
+      });
+    return fetching;
+  };
+
   const run = (weekId: string, why: string): Promise<void> => {
     if (current || shutdown.signal.aborted) {
       log.info({ week: weekId, why }, 'run skipped: a run is already in progress');
@@ -77,7 +100,8 @@ export function startService(deps: {
     state.running = true;
     state.lastRun = { week: weekId, startedAt: new Date(started).toISOString(), finishedAt: null, result: 'running', durationSeconds: null };
     log.info({ week: weekId, why }, 'run start');
-    current = send(deps, weekOf(weekId, config.timeZone), { owner, signal: shutdown.signal, compiler: deps.compiler })
+    const beforeBuild = () => fetchSources('before the weekly build', WAIT_FOR_OTHER_FETCH_MS);
+    current = send(deps, weekOf(weekId, config.timeZone), { owner, signal: shutdown.signal, compiler: deps.compiler, beforeBuild })
       .then((result) => {
         state.lastRun = { ...state.lastRun!, result: describe(result) };
         if (result.outcome === 'sent') {
@@ -120,6 +144,12 @@ export function startService(deps: {
     { timezone: config.timeZone, noOverlap: true, name: 'weekly-digest' },
   );
 
+  // Besides before each build: new articles reach the store (and the editors' preview) during the week,
+  // and a feed that broke shows in `digest status` before the build needs it.
+  const fetchTask = config.fetchCron
+    ? cron.schedule(config.fetchCron, () => fetchSources('FETCH_CRON', 0), { timezone: config.timeZone, noOverlap: true, name: 'fetch-sources' })
+    : null;
+
   // Catch-up: first any send left half-finished (any week), then the most recent scheduled run.
   void (async () => {
     const interrupted = await db.selectFrom('digests').select('week').where('status', '=', 'sending').orderBy('week').execute();
@@ -138,11 +168,14 @@ export function startService(deps: {
     state,
     async stop() {
       await task.stop();
+      await fetchTask?.stop();
       clearTimeout(retryTimer);
       shutdown.abort();
-      if (current) {
+      // A send finishes its messages in flight; a fetch, the source it is importing.
+      const running = [current, fetching].filter((work) => work !== null);
+      if (running.length > 0) {
         const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
-        await Promise.race([current, timeout]);
+        await Promise.race([Promise.all(running), timeout]);
       }
     },
   };

@@ -5,46 +5,24 @@ import { type BuildResult, buildDigest } from '../digests/build-digest.ts';
 import { findDigest } from '../digests/find-digest.ts';
 import { type SendOptions, type SendSummary, sendDigest } from '../delivery/send-digest.ts';
 import type { Transport } from '../transport/transport.ts';
-import { newOwner, ownerIsDeadHere } from '../delivery/owner.ts';
+import { newOwner } from '../delivery/owner.ts';
 import { sleepUnlessAborted } from '../delivery/run-pool.ts';
-import { acquireLease, leaseHolder, releaseLease, renewLease } from './lease.ts';
+import { keepLease, leaseHolder, releaseLease, takeLease } from './lease.ts';
 
 /** The lock every sender takes: `digest serve` ticks and manual `digest send` alike. */
 export const SENDER_LEASE = 'sender';
-const LEASE_TTL_MS = 60_000;
-const RENEW_EVERY_MS = 15_000;
+
+/** What a run of the weekly job is given besides what a send is. */
+export type JobOptions = SendOptions & {
+  owner?: string;
+  /** Runs just before the digest is built, under the lock that lets one process build (the service fetches the sources here). */
+  beforeBuild?: () => Promise<void>;
+};
 
 export type JobResult =
   | { outcome: 'sent'; summary: SendSummary; /** Set for the worker that built the digest. */ built?: BuildResult }
   | { outcome: 'empty'; week: string }
   | { outcome: 'busy'; holder: string; until: string };
-
-async function takeLease(db: Db, name: string, owner: string): Promise<boolean> {
-  if (await acquireLease(db, name, owner, LEASE_TTL_MS)) return true;
-  const holder = await leaseHolder(db, name);
-  if (!holder || !ownerIsDeadHere(holder.owner)) return false;
-  await releaseLease(db, name, holder.owner);
-  return acquireLease(db, name, owner, LEASE_TTL_MS);
-}
-
-/**
- * Renews a lease while `work` runs; aborts the returned signal if the lease
- * is lost: another owner took it, or it expired while the store could not be
- * reached (a busy or restarting store is not a reason to stop before then).
- */
-function keepLease(db: Db, name: string, owner: string): { lost: AbortSignal; stop(): void } {
-  const lost = new AbortController();
-  let renewedAt = Date.now();
-  const renew = setInterval(() => {
-    renewLease(db, name, owner, LEASE_TTL_MS)
-      .then((held) => {
-        if (!held) return lost.abort();
-        renewedAt = Date.now();
-      })
-      .catch(() => Date.now() - renewedAt >= LEASE_TTL_MS && lost.abort());
-  }, RENEW_EVERY_MS);
-  return { lost: lost.signal, stop: () => clearInterval(renew) };
-}
 
 /**
  * One of several senders sharing the store (`digest send --worker`): no
@@ -56,7 +34,7 @@ function keepLease(db: Db, name: string, owner: string): { lost: AbortSignal; st
 export async function runWorkerSend(
   deps: { db: Db; config: Config; transport: Transport },
   week: Week,
-  options: SendOptions & { owner?: string } = {},
+  options: JobOptions = {},
 ): Promise<JobResult> {
   const { db, config } = deps;
   const owner = options.owner ?? newOwner();
@@ -69,6 +47,7 @@ export async function runWorkerSend(
     if (await takeLease(db, buildLease, owner)) {
       const lease = keepLease(db, buildLease, owner);
       try {
+        await options.beforeBuild?.();
         const built = await buildDigest(db, config, week, new Date(), options.compiler);
         if (built.outcome === 'empty') return { outcome: 'empty', week: week.id };
         // sendDigest plans the deliveries and marks the digest sending, which releases the waiting workers.
@@ -92,7 +71,7 @@ export async function runWorkerSend(
 export async function runWeeklySend(
   deps: { db: Db; config: Config; transport: Transport },
   week: Week,
-  options: SendOptions & { owner?: string; build?: boolean } = {},
+  options: JobOptions & { build?: boolean } = {},
 ): Promise<JobResult> {
   const { db, config } = deps;
   const owner = options.owner ?? newOwner();
@@ -105,6 +84,7 @@ export async function runWeeklySend(
   try {
     const digest = await findDigest(db, week.id);
     if (!digest || (digest.status === 'draft' && options.build !== false)) {
+      await options.beforeBuild?.();
       const built = await buildDigest(db, config, week, new Date(), options.compiler);
       if (built.outcome === 'empty') return { outcome: 'empty', week: week.id };
       return { outcome: 'sent', summary: await sendDigest(deps, built.digest, week, { ...options, signal: stop, compiledAll: built.compiled }) };

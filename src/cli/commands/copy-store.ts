@@ -20,9 +20,9 @@ export function registerCopyStoreCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-Copies articles, subscribers, digests, deliveries and imported feedback reports from DATABASE_URL
-with their ids, so delivery history (statuses, attempts, Message-IDs) stays attached to its digest
-and subscriber.
+Copies articles, subscribers, digests, deliveries, imported feedback reports and the feed sources
+from DATABASE_URL with their ids, so delivery history (statuses, attempts, Message-IDs) stays
+attached to its digest and subscriber.
 One transaction on the target: a failure leaves it as it was. Not copied: leases, send_clock and
 send_grants, the state of running senders, compiled_segments, which the next send fills again,
 and confirmation_sends, the last day's confirmation emails (the subscribe form's limit).

@@ -1,13 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { failingSources } from '../../articles/source-store.ts';
 import { type Week, formatWeekRange, resolveWeek, weekOf } from '../../articles/week.ts';
 import type { Db } from '../../db/connect.ts';
 import type { Config } from '../../config.ts';
 import { type BuildResult, SAMPLE_RECIPIENT, buildDigest } from '../../digests/build-digest.ts';
 import { draftContent, findDigest, loadDigestContent } from '../../digests/find-digest.ts';
 import { requeueFailed } from '../../delivery/delivery-store.ts';
-import { describeSend } from '../../delivery/send-status.ts';
+import { type SendStatus, describeSend } from '../../delivery/send-status.ts';
 import { createProgressReporter } from '../progress.ts';
 import { recipientValues } from '../../delivery/recipient-values.ts';
 import type { SendProgress, SendSummary } from '../../delivery/send-digest.ts';
@@ -21,6 +22,7 @@ import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import type { DigestRow } from '../../db/schema.ts';
 import { type CliContext, loadCliConfig, withContext } from '../context.ts';
 import { forTerminal, plural, printJson } from '../output.ts';
+import { failingSourcesJson, printFailingSources } from './sources.ts';
 
 const WEEK_HELP = 'ISO week, e.g. 2026-W48 (default: the last completed week)';
 
@@ -173,7 +175,7 @@ export function registerDigestCommands(program: Command): void {
 
   program
     .command('status')
-    .description("show a week's digest: deliveries by state, rate, ETA, most frequent errors")
+    .description("show a week's digest (deliveries, rate, ETA, errors) and failing sources")
     .option('--week <week>', WEEK_HELP)
     .option('--json', 'print JSON')
     .action(async (options: { week?: string; json?: boolean }) => {
@@ -181,26 +183,33 @@ export function registerDigestCommands(program: Command): void {
         const week = resolveWeek(options.week, new Date(), config.timeZone);
         const digest = await findDigest(db, week.id);
         const status = digest ? await describeSend(db, config, digest.id) : null;
-        if (options.json) return printJson({ week: week.id, digest: digest ?? null, ...(status ?? {}) });
-        if (!digest || !status) return console.log(`${week.id}: no digest built yet (run \`digest build --week ${week.id}\`)`);
-        console.log(`${week.id} (${formatWeekRange(weekOf(week.id, config.timeZone))}): ${digest.status}`);
-        console.log(forTerminal(`  subject:    ${digest.subject}`));
-        console.log(`  built:      ${digest.built_at}${digest.started_at ? `, sending since ${digest.started_at}` : ''}${digest.finished_at ? `, finished ${digest.finished_at}` : ''}`);
-        console.log(`  HTML:       ${formatKb(digest.html_bytes)}`);
-        console.log(`  deliveries: ${Object.entries(status.counts).map(([state, n]) => `${n} ${state}`).join(', ')}`);
-        if (status.perMinute > 0) console.log(`  rate:       ${status.perMinute} sent in the last minute${status.etaSeconds ? `, about ${Math.ceil(status.etaSeconds / 60)} min to go` : ''}`);
-        if (status.hourlyResumeAt) console.log(`  paused:     SEND_HOURLY_LIMIT (${config.sendHourlyLimit}/h) reached; sending resumes at ${status.hourlyResumeAt}`);
-        if (status.nextRetryAt) console.log(`  next retry: ${status.nextRetryAt}`);
-        for (const s of status.senders) console.log(`  sender:     ${s.owner} holds ${plural(s.claimed, 'delivery', 'deliveries')}`);
-        for (const e of status.topErrors) console.log(forTerminal(`  error ×${e.count}: ${e.error}`));
-        const { complaints, lateBounces } = status.feedback;
-        if (complaints + lateBounces > 0) {
-          // Gmail asks bulk senders to stay under 0.3 % of spam complaints.
-          const rate = status.counts.sent > 0 ? ` (${((complaints / status.counts.sent) * 100).toFixed(2)} % of those sent)` : '';
-          console.log(`  feedback:   ${plural(complaints, 'spam complaint')}${rate}, ${plural(lateBounces, 'late bounce')} (digest feedback import)`);
-        }
+        const failing = await failingSources(db);
+        if (options.json) return printJson({ week: week.id, digest: digest ?? null, ...(status ?? {}), failedSources: failingSourcesJson(failing) });
+        // The sources feed next week's digest: a failing one is news whether or not this week's is built.
+        if (!digest || !status) console.log(`${week.id}: no digest built yet (run \`digest build --week ${week.id}\`)`);
+        else printDigestStatus(config, week, digest, status);
+        printFailingSources(failing);
       });
     });
+}
+
+function printDigestStatus(config: Config, week: Week, digest: DigestRow, status: SendStatus): void {
+  console.log(`${week.id} (${formatWeekRange(weekOf(week.id, config.timeZone))}): ${digest.status}`);
+  console.log(forTerminal(`  subject:    ${digest.subject}`));
+  console.log(`  built:      ${digest.built_at}${digest.started_at ? `, sending since ${digest.started_at}` : ''}${digest.finished_at ? `, finished ${digest.finished_at}` : ''}`);
+  console.log(`  HTML:       ${formatKb(digest.html_bytes)}`);
+  console.log(`  deliveries: ${Object.entries(status.counts).map(([state, n]) => `${n} ${state}`).join(', ')}`);
+  if (status.perMinute > 0) console.log(`  rate:       ${status.perMinute} sent in the last minute${status.etaSeconds ? `, about ${Math.ceil(status.etaSeconds / 60)} min to go` : ''}`);
+  if (status.hourlyResumeAt) console.log(`  paused:     SEND_HOURLY_LIMIT (${config.sendHourlyLimit}/h) reached; sending resumes at ${status.hourlyResumeAt}`);
+  if (status.nextRetryAt) console.log(`  next retry: ${status.nextRetryAt}`);
+  for (const s of status.senders) console.log(`  sender:     ${s.owner} holds ${plural(s.claimed, 'delivery', 'deliveries')}`);
+  for (const e of status.topErrors) console.log(forTerminal(`  error ×${e.count}: ${e.error}`));
+  const { complaints, lateBounces } = status.feedback;
+  if (complaints + lateBounces > 0) {
+    // Gmail asks bulk senders to stay under 0.3 % of spam complaints.
+    const rate = status.counts.sent > 0 ? ` (${((complaints / status.counts.sent) * 100).toFixed(2)} % of those sent)` : '';
+    console.log(`  feedback:   ${plural(complaints, 'spam complaint')}${rate}, ${plural(lateBounces, 'late bounce')} (digest feedback import)`);
+  }
 }
 
 async function dryRun(db: Db, config: Config, digest: DigestRow, week: Week): Promise<void> {

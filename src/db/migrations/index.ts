@@ -6,6 +6,7 @@ import * as m004 from './004-compiled-segments.ts';
 import * as m005 from './005-feedback-reports.ts';
 import * as m006 from './006-confirmation-sends.ts';
 import * as m007 from './007-article-identity.ts';
+import * as m008 from './008-sources.ts';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '005-feedback-reports': m005,
   '006-confirmation-sends': m006,
   '007-article-identity': m007,
+  '008-sources': m008,
 };
 
 export const migrationProvider: MigrationProvider = {
