@@ -47,4 +47,14 @@ describe('readFeed: links and identity', () => {
     expect(entry('<title type="text">a &lt;b&gt; c</title>')).toEqual({ value: 'a <b> c', html: false });
     expect(entry('<title type="html">a &lt;b&gt;c&lt;/b&gt;</title>')).toEqual({ value: 'a <b>c</b>', html: true });
   });
+
+  it('reads Atom with namespace prefixes, XHTML content in its own prefix included', () => {
+    const feed = readFeed(
+      '<a:feed xmlns:a="http://www.w3.org/2005/Atom" xmlns:h="http://www.w3.org/1999/xhtml"><a:title>P</a:title><a:id>urn:p</a:id><a:entry><a:title type="xhtml"><h:div>Pre <h:b>fixed</h:b></h:div></a:title><a:link href="https://p.example/1"/><a:id>1</a:id><a:updated>2026-11-18T10:00:00Z</a:updated><a:content type="xhtml"><h:div><h:p>One</h:p><h:p>Two</h:p></h:div></a:content></a:entry></a:feed>',
+      undefined,
+    );
+    expect(feed).toMatchObject({ format: 'atom', key: 'urn:p', items: [{ link: 'https://p.example/1', id: '1', date: '2026-11-18T10:00:00Z' }] });
+    expect(feed.items[0]!.title!.html).toBe(true);
+    expect(feed.items[0]!.summary!.value).toMatch(/One.*Two/);
+  });
 });
