@@ -1,15 +1,24 @@
 /**
- * The feedparser corpus against our feed import, for the engineer fixing it:
- * the counts table of test/feed-corpus.test.ts, the failures grouped by kind
- * (with an example file each), then every failure (file, field, expected, got).
+ * The feedparser corpus against our feed import, for the engineer fixing it,
+ * in two measures (test/feed-corpus.test.ts):
+ *
+ * 1. items: expected items (a link and a title or summary) through the whole
+ *    import into a store — the counts, the failures grouped by kind (with an
+ *    example file each), then every failure (file, field, expected, got);
+ * 2. fields: every assertion on a field we store, against the mapped item at
+ *    its index, link or not — the counts, the exclusion rules (what we decided
+ *    not to store) with their counts, the wrong ones grouped by kind, then
+ *    every wrong and every excluded assertion.
  *
  *   npx tsx scripts/feed-corpus-report.ts [path prefix, e.g. wellformed/atom10]
  *
  * Runs in an in-memory store; writes nothing.
  */
 import { migrateToLatest, openDatabase } from '../src/db/connect.ts';
+import { EXCLUSION_RULES } from '../test/helpers/corpus-field-check.ts';
 import { type CorpusFileResult, importCorpusFile, listCorpusFiles } from '../test/helpers/feed-corpus.ts';
-import { countByFolder, formatCountsTable } from '../test/helpers/feed-corpus-summary.ts';
+import { general, howWrong } from '../test/helpers/feed-corpus-fields.ts';
+import { countByFolder, countFieldsByFolder, formatCountsTable, formatFieldsTable } from '../test/helpers/feed-corpus-summary.ts';
 
 interface Failure {
   file: string;
@@ -30,16 +39,49 @@ try {
   await db.destroy();
 }
 
+console.log('# 1. Items: expected items (a link and a title or summary) through the whole import\n');
 console.log(formatCountsTable(countByFolder(results)));
 const failures = results.flatMap(failuresOf);
-const kinds = new Map<string, Failure[]>();
-for (const failure of failures) kinds.set(failure.kind, [...(kinds.get(failure.kind) ?? []), failure]);
-console.log(`\n${failures.length} failures of ${kinds.size} kinds: crashes, unstable re-imports, feeds refused that feedparser reads as well-formed (all of wellformed/, and files whose Expect says 'not bozo'), and expected items not imported or with a field wrong:\n`);
-for (const [kind, group] of [...kinds].sort((a, b) => b[1].length - a[1].length)) {
-  console.log(`${String(group.length).padStart(5)}  ${kind}  (e.g. ${group[0]!.file})`);
+console.log(`\n${failures.length} failures of ${byKind(failures).length} kinds: crashes, unstable re-imports, feeds refused that feedparser reads as well-formed (all of wellformed/, and files whose Expect says 'not bozo'), and expected items not imported or with a field wrong:\n`);
+printKinds(failures);
+printList(failures);
+
+console.log('\n# 2. Fields: every assertion on url, title, summary, publishedAt, imageUrl, against the mapped item at its index, link or not\n');
+console.log(formatFieldsTable(countFieldsByFolder(results)));
+const assertions = results.flatMap((r) => r.fields.map((f) => ({ ...f, file: r.file })));
+const excluded = assertions.filter((f) => f.excludedBy);
+console.log(`\n${excluded.length} excluded, neither right nor wrong: about what we decided not to store.\n`);
+for (const [rule, { rule: what, reason }] of Object.entries(EXCLUSION_RULES)) {
+  const count = excluded.filter((f) => f.excludedBy === rule).length;
+  console.log(`${String(count).padStart(5)}  ${rule}: ${what}\n       why: ${reason}`);
 }
-console.log('\nfile\tfield\texpected\tgot');
-for (const f of failures) console.log([f.file, f.field, show(f.expected), show(f.got)].join('\t'));
+const wrong: Failure[] = assertions
+  .filter((f) => f.verdict === 'wrong')
+  .map((f) => ({ file: f.file, kind: f.kind!, field: f.path, expected: f.expected, got: f.got ?? '(none)' }));
+console.log(`\n${wrong.length} wrong of ${byKind(wrong).length} kinds:\n`);
+printKinds(wrong);
+printList(wrong);
+console.log('\nexcluded:\nfile\tfield\trule\texpected\tgot');
+for (const f of excluded) console.log([f.file, f.path, f.excludedBy, show(f.expected), show(f.got ?? '(none)')].join('\t'));
+
+function byKind(list: Failure[]): [string, Failure[]][] {
+  const kinds = new Map<string, Failure[]>();
+  for (const failure of list) kinds.set(failure.kind, [...(kinds.get(failure.kind) ?? []), failure]);
+  return [...kinds].sort((a, b) => b[1].length - a[1].length);
+}
+
+/** Each kind with its count and one example: file, expected and got. */
+function printKinds(list: Failure[]): void {
+  for (const [kind, group] of byKind(list)) {
+    const example = group[0]!;
+    console.log(`${String(group.length).padStart(5)}  ${kind}\n       e.g. ${example.file} ${example.field}: expected ${show(example.expected)}, got ${show(example.got)}`);
+  }
+}
+
+function printList(list: Failure[]): void {
+  console.log('\nfile\tfield\texpected\tgot');
+  for (const f of list) console.log([f.file, f.field, show(f.expected), show(f.got)].join('\t'));
+}
 
 function failuresOf(result: CorpusFileResult): Failure[] {
   const failures: Failure[] = [];
@@ -68,33 +110,8 @@ function failuresOf(result: CorpusFileResult): Failure[] {
   return failures;
 }
 
-/** A message with its specifics (the file's name, quoted text, positions) taken out, so that like groups with like. */
-function general(message: string, file: string): string {
-  return message
-    .replaceAll(file, '<file>')
-    .replace(/"[^"]*"/g, '"…"')
-    .replace(/\(line \d+, column \d+\)/g, '(line …)');
-}
-
-/** The usual ways a text differs, named; anything else is "differs". */
-function howWrong(expected: string, got: string | null, note: string | undefined): string {
-  if (note?.startsWith('unsafe')) return 'unsafe markup survives';
-  if (got === null || got === '') return 'missing';
-  const squeeze = (s: string) => s.replace(/\s+/g, '');
-  if (squeeze(expected) === squeeze(got)) return 'white space differs (words glued or split)';
-  if (/&(?:#\d+|#x[0-9a-f]+|[a-z]+);/i.test(got) && !/&(?:#\d+|#x[0-9a-f]+|[a-z]+);/i.test(expected)) return 'entity left encoded';
-  if (/<\/?[a-z][^>]*>/i.test(got) && !/<\/?[a-z][^>]*>/i.test(expected)) return 'markup left in';
-  if (expected.includes(got)) return 'text lost (ours is part of the expected)';
-  if (got.includes(expected)) return 'extra text (the expected is part of ours)';
-  if (/^https?:/.test(expected) && /^https?:/.test(got)) return new URL(expected).host === new URL(got).host ? 'another path on the same host' : 'another host';
-  if (/^\d{4}-\d\d-\d\dT/.test(expected) && /^\d{4}-\d\d-\d\dT/.test(got)) {
-    const hours = (Date.parse(got) - Date.parse(expected)) / 3_600_000;
-    return Number.isInteger(hours) ? `off by ${hours} h (time zone)` : 'another date';
-  }
-  return 'differs';
-}
-
+/** Quoted on one line; C1 controls escaped too (JSON leaves them raw, and a terminal shows them as nothing). */
 function show(value: string): string {
-  const oneLine = JSON.stringify(value);
+  const oneLine = JSON.stringify(value).replace(/[\u0080-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return oneLine.length > 160 ? `${oneLine.slice(0, 157)}…"` : oneLine;
 }

@@ -61,7 +61,9 @@ export function fieldsRightShare(counts: CorpusCounts): number {
   return counts.expected === 0 ? 1 : counts.fieldsRight / counts.expected;
 }
 
-const COLUMNS: [string, (c: CorpusCounts) => string][] = [
+type Column<Row> = [title: string, cell: (row: Row) => string];
+
+const COLUMNS: Column<CorpusCounts>[] = [
   ['folder', (c) => c.folder],
   ['files', (c) => String(c.files)],
   ['items', (c) => String(c.items)],
@@ -79,10 +81,58 @@ const COLUMNS: [string, (c: CorpusCounts) => string][] = [
   ['Expect unread', (c) => String(c.unreadableExpect)],
 ];
 
-/** A Markdown table, padded so that it also reads in a CI log. */
+/** The item measure as a table. */
 export function formatCountsTable(rows: CorpusCounts[]): string {
-  const cells = [COLUMNS.map(([title]) => title), ...rows.map((row) => COLUMNS.map(([, cell]) => cell(row)))];
-  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)));
+  return formatTable(COLUMNS, rows);
+}
+
+/** The field measure of one folder (or of all): every stored-field assertion, judged against the mapped item. */
+export interface FieldCounts {
+  folder: string;
+  files: number;
+  assertions: number;
+  right: number;
+  wrong: number;
+  /** About what we decided not to store (EXCLUSION_RULES): neither right nor wrong. */
+  excluded: number;
+}
+
+/** Field counts by top-level folder, then a total row. */
+export function countFieldsByFolder(results: CorpusFileResult[]): FieldCounts[] {
+  const folders = [...new Set(results.map((r) => r.folder))];
+  const count = (folder: string, of: CorpusFileResult[]): FieldCounts => {
+    const fields = of.flatMap((r) => r.fields);
+    const verdicts = (verdict: string) => fields.filter((f) => f.verdict === verdict).length;
+    return { folder, files: of.length, assertions: fields.length, right: verdicts('right'), wrong: verdicts('wrong'), excluded: verdicts('excluded') };
+  };
+  return [...folders.map((folder) => count(folder, results.filter((r) => r.folder === folder))), count('total', results)];
+}
+
+/** Right out of those judged: the excluded ones are neither. */
+export function fieldsRightPercent(counts: FieldCounts): string {
+  const judged = counts.right + counts.wrong;
+  return judged === 0 ? '–' : `${((100 * counts.right) / judged).toFixed(1)} %`;
+}
+
+const FIELD_COLUMNS: Column<FieldCounts>[] = [
+  ['folder', (c) => c.folder],
+  ['files', (c) => String(c.files)],
+  ['assertions', (c) => String(c.assertions)],
+  ['excluded', (c) => String(c.excluded)],
+  ['right', (c) => String(c.right)],
+  ['wrong', (c) => String(c.wrong)],
+  ['% right (of right + wrong)', fieldsRightPercent],
+];
+
+/** The field measure as a table. */
+export function formatFieldsTable(rows: FieldCounts[]): string {
+  return formatTable(FIELD_COLUMNS, rows);
+}
+
+/** A Markdown table, padded so that it also reads in a CI log. */
+function formatTable<Row>(columns: Column<Row>[], rows: Row[]): string {
+  const cells = [columns.map(([title]) => title), ...rows.map((row) => columns.map(([, cell]) => cell(row)))];
+  const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)));
   const line = (values: string[]) => `| ${values.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(cells[0]!), rule, ...cells.slice(1).map(line)].join('\n');

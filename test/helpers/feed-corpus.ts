@@ -2,18 +2,11 @@ import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Db } from '../../src/db/connect.ts';
 import type { ArticleRow } from '../../src/db/schema.ts';
-import { isUserError } from '../../src/errors.ts';
 import { type SourceBytes, readSourceBytes } from '../../src/articles/fetch-source.ts';
 import { type SourceImportReport, importSourceBytes } from '../../src/articles/import-source.ts';
-import {
-  type CorpusHeader,
-  type StoredFieldExpectation,
-  collapseSpace,
-  decodeCorpusFile,
-  expectedText,
-  readCorpusHeader,
-  storedFieldExpectations,
-} from './feedparser-expect.ts';
+import { type FieldCheck, type StoredFields, absoluteUrl, checkField, isAnImage } from './corpus-field-check.ts';
+import { type FieldAssertion, failureOf, judgeFields, mapCorpusSource } from './feed-corpus-fields.ts';
+import { type CorpusHeader, type StoredFieldExpectation, decodeCorpusFile, readCorpusHeader, storedFieldExpectations } from './feedparser-expect.ts';
 import { type SourceItem, readSourceItems } from './feed-source-items.ts';
 
 /** feedparser's test corpus, vendored (see its README.md). */
@@ -25,18 +18,6 @@ export type ImportOutcome =
   | { kind: 'clear-error'; message: string }
   | { kind: 'crash'; message: string };
 
-/** One stored field compared with what the file's Expect line asserts. */
-export interface FieldCheck {
-  field: StoredFieldExpectation['field'];
-  path: string;
-  /** feedparser's value, reduced as we store it (text for titles and summaries). */
-  expected: string;
-  got: string | null;
-  ok: boolean;
-  /** Why a value counts as right although it differs (an http image we do not store), or why it is wrong beyond the text. */
-  note?: string;
-}
-
 /** One item of a file, as the measure sees it. */
 export interface ItemResult {
   index: number;
@@ -45,7 +26,7 @@ export interface ItemResult {
   imported: boolean;
   /** Why it was not imported: the rejected field and reason, or the file's error. */
   notImportedBecause?: string;
-  /** How many of our fields the Expect line asserts for this item. */
+  /** How many of our fields the Expect line asserts for this item (an enclosure that is no image is not one of them). */
   asserted: number;
   /** Those fields compared with the stored article; empty when it was not imported. */
   checks: FieldCheck[];
@@ -60,6 +41,8 @@ export interface CorpusFileResult {
   second: ImportOutcome;
   reimportStable: boolean;
   items: ItemResult[];
+  /** Every stored-field assertion of the Expect line, judged against the mapped item at its index, link or not. */
+  fields: FieldAssertion[];
   /** The URL and Content-Type feedparser's suite serves the file with (files with "http" in their path). */
   servedAs?: { url: string; contentType: string };
   /** feedparser's suite parses it without `bozo` (all of wellformed/, and files whose Expect says `not bozo`): a feed we should read. */
@@ -123,17 +106,19 @@ export async function importCorpusFile(db: Db, file: string, root = CORPUS_DIR):
 
   const sourceItems = readSourceItems(text).items;
   const rowOf = matchRows(sourceItems, first, rows);
+  const feedparserReadsWellFormed = file.startsWith('wellformed/') || /\bnot bozo\b/.test(header?.expect ?? '');
+  const fields = judgeFields({ file, expectations, outcome: mapCorpusSource(source, file), sourceItems, feedparserReadsWellFormed });
   const sanitize = file.startsWith('wellformed/sanitize/');
   const items = sourceItems.map((item, index): ItemResult => {
     const row = rowOf(index);
-    const asserted = expectations.filter((e) => e.entry === index && isStoredByUs(e, item));
+    const asserted = expectations.filter((e) => e.entry === index && isAnImage(e, item));
     return {
       index,
       expected: item.link !== undefined && (item.hasTitle || item.hasSummary),
       imported: row !== undefined,
       notImportedBecause: row ? undefined : whyNotImported(first, index),
       asserted: asserted.length,
-      checks: row ? asserted.map((e) => checkField(e, row, item, sanitize)) : [],
+      checks: row ? asserted.map((e) => checkField(e, storedFieldsOf(row), item, sanitize)) : [],
     };
   });
   return {
@@ -143,19 +128,22 @@ export async function importCorpusFile(db: Db, file: string, root = CORPUS_DIR):
     second,
     reimportStable: isStable(first, second),
     items,
+    fields,
     servedAs: served,
-    feedparserReadsWellFormed: file.startsWith('wellformed/') || /\bnot bozo\b/.test(header?.expect ?? ''),
+    feedparserReadsWellFormed,
     unreadableExpect,
   };
+}
+
+function storedFieldsOf(row: ArticleRow): StoredFields {
+  return { url: row.url, title: row.title, summary: row.summary, publishedAt: row.published_at, imageUrl: row.image_url };
 }
 
 async function importOnce(db: Db, source: SourceBytes, label: string): Promise<ImportOutcome> {
   try {
     return { kind: 'imported', report: await importSourceBytes(db, source, label, { timeZone: 'UTC' }) };
   } catch (error) {
-    // A UserError is printed as one line; one that spans several is no clearer than a stack trace.
-    if (isUserError(error) && !error.message.includes('\n')) return { kind: 'clear-error', message: error.message };
-    return { kind: 'crash', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    return failureOf(error);
   }
 }
 
@@ -189,66 +177,4 @@ function whyNotImported(first: ImportOutcome, index: number): string {
   if (first.kind !== 'imported') return `${first.kind}: ${first.message}`;
   const rejected = first.report.rejected.find((r) => r.index === index);
   return rejected ? `rejected: ${rejected.field}: ${rejected.reason}` : 'no stored article of its own (merged with another item?)';
-}
-
-/** An enclosure is our image only when its type is image/*. */
-function isStoredByUs(expectation: StoredFieldExpectation, item: SourceItem): boolean {
-  if (!expectation.enclosure) return true;
-  const type = expectation.enclosure.type ?? item.enclosureTypes[expectation.enclosure.index];
-  return type?.trim().toLowerCase().startsWith('image/') === true;
-}
-
-/** Compares one stored field with what the Expect line asserts. */
-function checkField(expectation: StoredFieldExpectation, row: ArticleRow, item: SourceItem, sanitize: boolean): FieldCheck {
-  const base = { field: expectation.field, path: expectation.path };
-  switch (expectation.field) {
-    case 'url': {
-      const expected = absoluteUrl(expectation.value) ?? expectation.value;
-      return { ...base, expected, got: row.url, ok: absoluteUrl(row.url) === expected };
-    }
-    case 'title':
-    case 'summary': {
-      const fromContent = expectation.path.includes("['content']");
-      const plain = expectation.field === 'title' ? item.plainText.title : fromContent ? item.plainText.content : item.plainText.summary;
-      const expected = expectedText(expectation.value, plain);
-      const stored = expectation.field === 'title' ? row.title : row.summary;
-      const got = collapseSpace(stored);
-      const same = expectation.operator === 'in' ? got.includes(expected) : got === expected || isCutFrom(got, expected);
-      const unsafe = sanitize ? unsafeMarkup(stored) : undefined;
-      return { ...base, expected, got, ok: same && !unsafe, note: unsafe && `unsafe markup survives: ${unsafe}` };
-    }
-    case 'publishedAt': {
-      const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
-      return { ...base, expected: expectation.value, got: row.published_at, ok: seconds(row.published_at) === seconds(expectation.value) };
-    }
-    case 'imageUrl': {
-      const expected = absoluteUrl(expectation.value) ?? expectation.value;
-      if (expected.startsWith('http:')) {
-        // We store https images only; the corpus's are http. Nothing, or the https address, is right.
-        const https = expected.replace(/^http:/, 'https:');
-        return { ...base, expected, got: row.image_url, ok: row.image_url === null || absoluteUrl(row.image_url) === https, note: 'http image in the corpus: not stored' };
-      }
-      return { ...base, expected, got: row.image_url, ok: row.image_url !== null && absoluteUrl(row.image_url) === expected };
-    }
-  }
-}
-
-/** Our summary is cut at a word with "…" (SUMMARY_MAX_CHARS); a cut of the expected text is right. */
-function isCutFrom(got: string, expected: string): boolean {
-  return got.endsWith('…') && expected.length > got.length && expected.startsWith(got.slice(0, -1).trimEnd());
-}
-
-/** What a sanitised field must never hold: a tag, a script URL, an event handler. */
-function unsafeMarkup(text: string): string | undefined {
-  return /<\/?[a-z!?][^>]*>?/i.exec(text)?.[0] ?? /javascript:|onerror/i.exec(text)?.[0];
-}
-
-/** The WHATWG serialisation of an absolute URL (so `http://a.test` and `http://a.test/` are one); undefined for a relative one. */
-function absoluteUrl(value: string | undefined | null): string | undefined {
-  if (!value) return undefined;
-  try {
-    return new URL(value.trim()).href;
-  } catch {
-    return undefined;
-  }
 }

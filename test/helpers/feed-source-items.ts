@@ -12,6 +12,8 @@ export interface SourceItem {
   hasTitle: boolean;
   /** Non-blank description, summary, content, `content:encoded`, `dc:description`, `itunes:summary` or `media:description`. */
   hasSummary: boolean;
+  /** A summary beside the full content (all of the above but content and `content:encoded`): what the import stores when both are there. */
+  hasSummaryBesideContent: boolean;
   /**
    * Whether feedparser reports the title, summary or content as plain text
    * rather than HTML: an Atom text construct of type text (the default) with
@@ -20,6 +22,8 @@ export interface SourceItem {
   plainText: { title: boolean; summary: boolean; content: boolean };
   /** `<enclosure type>` (RSS) or `<link rel="enclosure" type>` (Atom), in order. */
   enclosureTypes: (string | undefined)[];
+  /** The names of its child elements as written, once each (`title`, `xhtml:body`…), or its keys in JSON Feed: what a dropped item held. */
+  elementNames: string[];
 }
 
 export interface SourceFeed {
@@ -29,6 +33,8 @@ export interface SourceFeed {
 
 /** An element with its namespace resolved. */
 interface XmlElement {
+  /** As written, prefix included: `xhtml:body`. */
+  name: string;
   local: string;
   ns: string;
   attrs: Record<string, string>;
@@ -90,8 +96,10 @@ function rssItem(item: XmlElement, ns: string): SourceItem {
     link: link?.trim() ?? permalink,
     hasTitle: hasText(item, [[ns, 'title'], [DC, 'title']]),
     hasSummary: hasSummary(item, ns),
+    hasSummaryBesideContent: hasSummaryBesideContent(item, ns),
     plainText: { title: false, summary: false, content: false },
     enclosureTypes: childElements(item, 'enclosure', ns).map((e) => e.attrs.type),
+    elementNames: elementNames(item),
   };
 }
 
@@ -106,13 +114,19 @@ function atomItem(entry: XmlElement, ns: string): SourceItem {
     link: alternate?.attrs.href?.trim(),
     hasTitle: hasText(entry, [[ns, 'title'], [DC, 'title']]),
     hasSummary: hasSummary(entry, ns),
+    hasSummaryBesideContent: hasSummaryBesideContent(entry, ns),
     plainText: { title: isPlainText(title), summary: isPlainText(summary ?? content), content: isPlainText(content) },
     enclosureTypes: links.filter((l) => l.attrs.rel?.trim() === 'enclosure').map((l) => l.attrs.type),
+    elementNames: elementNames(entry),
   };
 }
 
 function hasSummary(item: XmlElement, ns: string): boolean {
-  return hasText(item, [[ns, 'description'], [ns, 'summary'], [ns, 'content'], [CONTENT, 'encoded'], [DC, 'description']])
+  return hasSummaryBesideContent(item, ns) || hasText(item, [[ns, 'content'], [CONTENT, 'encoded']]);
+}
+
+function hasSummaryBesideContent(item: XmlElement, ns: string): boolean {
+  return hasText(item, [[ns, 'description'], [ns, 'summary'], [DC, 'description']])
     || item.children.filter(isElement).some((e) => (isItunes(e) && e.local === 'summary') || (isMediaRss(e) && e.local === 'description') ? nonBlank(textOf(e)) : false);
 }
 
@@ -153,8 +167,10 @@ function readJsonFeed(body: string): SourceFeed {
       link: nonBlank(item.url) ? item.url.trim() : undefined,
       hasTitle: nonBlank(item.title),
       hasSummary: [item.summary, item.content_html, item.content_text].some(nonBlank),
+      hasSummaryBesideContent: nonBlank(item.summary),
       plainText: { title: true, summary: !nonBlank(item.summary) && !nonBlank(item.content_html), content: false },
       enclosureTypes: Array.isArray(item.attachments) ? item.attachments.map((a) => record(a).mime_type).map((t) => (typeof t === 'string' ? t : undefined)) : [],
+      elementNames: Object.keys(item),
     })),
   };
 }
@@ -175,9 +191,13 @@ function resolveNamespaces(nodes: unknown[], inScope: Map<string, string>): XmlE
     const children = (node[name] as Record<string, unknown>[]).map((child) =>
       '#text' in child ? String(child['#text']) : resolveNamespaces([child], scope)[0],
     );
-    elements.push({ local, ns: scope.get(prefix) ?? (prefix ? `unbound:${prefix}` : ''), attrs, children: children.filter((c) => c !== undefined) });
+    elements.push({ name, local, ns: scope.get(prefix) ?? (prefix ? `unbound:${prefix}` : ''), attrs, children: children.filter((c) => c !== undefined) });
   }
   return elements;
+}
+
+function elementNames(item: XmlElement): string[] {
+  return [...new Set(item.children.filter(isElement).map((e) => e.name))];
 }
 
 function childElements(parent: XmlElement, local: string, ns: string): XmlElement[] {
