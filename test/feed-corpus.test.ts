@@ -126,12 +126,12 @@ describe('the corpus harness on feeds of our own', () => {
 });
 
 /**
- * A ratchet, not a goal: just below the 573 wellformed/ assertions on our
+ * A ratchet, not a goal: the 585 wellformed/ assertions on our
  * fields that were right on 2026-12-02 (of 721 judged). Raise it as the
  * import is fixed (`npx tsx scripts/feed-corpus-report.ts` lists every wrong
  * one); never lower it to let a change through, that change broke a field.
  */
-const WELLFORMED_FIELDS_RIGHT_FLOOR = 570;
+const WELLFORMED_FIELDS_RIGHT_FLOOR = 585;
 
 describe('feedparser corpus through importSourceBytes (issue #15)', () => {
   const results: CorpusFileResult[] = [];

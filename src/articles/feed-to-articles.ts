@@ -95,9 +95,12 @@ const htmlToText = compile({
   limits: { maxDepth: 64, ellipsis: '…', maxInputLength: 100_000 },
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },
-    ...['img', 'script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'video', 'audio', 'form', 'frameset', 'applet', 'head', 'title'].map(
+    // An <object>'s children are what a reader sees when it does not load: kept, like its text.
+    ...['img', 'script', 'style', 'noscript', 'template', 'iframe', 'embed', 'param', 'svg', 'video', 'audio', 'form', 'frameset', 'applet', 'head', 'title', 'hr'].map(
       (selector) => ({ selector, format: 'skip' }),
     ),
+    // A quote is a paragraph of the summary; `>` markers would turn into Markdown.
+    { selector: 'blockquote', format: 'block' },
     ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
     { selector: 'table', format: 'block' },
     { selector: 'tr', format: 'block' },
@@ -141,17 +144,29 @@ export function htmlToOneLine(html: string): string {
 }
 
 function paragraphs(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+  return windows1252Controls(text)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
     .split(/\n\s*\n/)
     .map((paragraph) => paragraph.split('\n').map((line) => line.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n'))
     .filter(Boolean)
     .join('\n\n');
 }
 
+/**
+ * `&#146;` in a feed is XML for U+0092, a control character; its writer
+ * meant windows-1252's ’, as HTML reads it (WHATWG, numeric character
+ * references 0x80–0x9F). Old blog engines wrote such references for curly
+ * quotes and dashes.
+ */
+const WINDOWS_1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function windows1252Controls(text: string): string {
+  return text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252[c.charCodeAt(0) - 0x80]!);
+}
+
 /** One line: control characters, line breaks and runs of white space become one space. */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\s]+/g, ' ').trim();
+  return windows1252Controls(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\s]+/g, ' ').trim();
 }
 
 /** Cuts `text` to `max` characters with "…" and says so in `notes`. */

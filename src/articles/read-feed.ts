@@ -81,12 +81,13 @@ function readRss(feed: RssFeed.Feed<string>, documentUrl: string | undefined): F
       // A guid is the item's page unless it says isPermaLink="false" (RSS 2.0 §guid).
       const permalink = item.guid?.isPermaLink !== false ? item.guid?.value : undefined;
       return {
-        title: maybeHtml(item.title),
+        title: maybeHtml(item.title ?? item.dc?.titles?.[0] ?? item.media?.title?.value),
         link: resolve(item.link, base) ?? httpUrl(permalink),
         id: item.guid?.value,
         categories: [...(item.categories ?? []).map((c) => c.name), ...(item.dc?.subjects ?? [])].filter((c) => c !== undefined),
-        date: item.pubDate ?? item.dc?.dates?.[0] ?? first(item.dcterms?.created) ?? item.atom?.published ?? item.atom?.updated,
-        summary: html(item.description) ?? text(item.itunes?.summary ?? item.itunes?.subtitle) ?? mediaText(item.media) ?? html(item.content?.encoded),
+        date: item.pubDate ?? item.dc?.dates?.[0] ?? dctermsDate(item.dcterms) ?? item.atom?.published ?? item.atom?.updated,
+        summary:
+          html(item.description) ?? html(item.dc?.descriptions?.[0]) ?? text(item.itunes?.summary ?? item.itunes?.subtitle) ?? mediaText(item.media) ?? html(item.content?.encoded),
         image: resolve(mediaImage(item.media) ?? enclosureImage(item.enclosures) ?? item.itunes?.image, base),
       };
     }),
@@ -104,8 +105,8 @@ function readRdf(feed: RdfFeed.Feed<string>, documentUrl: string | undefined): F
       link: resolve(item.link, feedBase) ?? httpUrl(item.rdf?.about),
       id: item.rdf?.about,
       categories: item.dc?.subjects ?? [],
-      date: item.dc?.dates?.[0] ?? first(item.dcterms?.created),
-      summary: html(item.description) ?? mediaText(item.media) ?? html(item.content?.encoded),
+      date: item.dc?.dates?.[0] ?? dctermsDate(item.dcterms),
+      summary: html(item.description) ?? html(item.dc?.descriptions?.[0]) ?? mediaText(item.media) ?? html(item.content?.encoded),
       image: resolve(mediaImage(item.media), feedBase),
     })),
   };
@@ -239,6 +240,11 @@ function resolve(href: string | undefined, base: string | undefined): string | u
 
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Dublin Core Terms dates, the publication's first: issued, created, then modified. */
+function dctermsDate(dcterms: { issued?: string | string[]; created?: string | string[]; modified?: string | string[] } | undefined): string | undefined {
+  return first(dcterms?.issued) ?? first(dcterms?.created) ?? first(dcterms?.modified);
 }
 
 function absolute(href: string | undefined): string | undefined {
