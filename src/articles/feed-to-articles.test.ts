@@ -108,6 +108,15 @@ describe('htmlToSummary', () => {
     expect(() => htmlToSummary('<b>'.repeat(50_000))).not.toThrow();
   });
 
+  it('reads references to C1 controls as windows-1252, as HTML does (&#146; is ’)', () => {
+    expect(htmlToSummary('don\u0092t \u0093quote\u0094 \u0097 dash')).toBe('don’t “quote” — dash');
+    expect(htmlToOneLine('don\u0092t')).toBe('don’t');
+  });
+
+  it('keeps an object’s fallback text and drops rules', () => {
+    expect(htmlToSummary('safe<object data="x.swf"><param name="a" value="b"> description</object><hr>after')).toBe('safe description\n\nafter');
+  });
+
   it('collapses white space but keeps paragraphs', () => {
     expect(htmlToSummary('  <p>one\n   two\t three</p>\n\n\n<div>four</div>  ')).toBe('one two three\n\nfour');
   });

@@ -96,11 +96,12 @@ const htmlToText = compile({
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },
     // An <object>'s children are what a reader sees when it does not load: kept, like its text.
-    ...['img', 'script', 'style', 'noscript', 'template', 'iframe', 'embed', 'param', 'svg', 'video', 'audio', 'form', 'frameset', 'applet', 'head', 'title', 'hr'].map(
+    ...['img', 'script', 'style', 'noscript', 'template', 'iframe', 'embed', 'param', 'svg', 'video', 'audio', 'form', 'frameset', 'applet', 'head', 'title'].map(
       (selector) => ({ selector, format: 'skip' }),
     ),
-    // A quote is a paragraph of the summary; `>` markers would turn into Markdown.
+    // A quote is a paragraph of the summary (`>` markers would turn into Markdown), a rule only a break.
     { selector: 'blockquote', format: 'block' },
+    { selector: 'hr', format: 'block' },
     ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
     { selector: 'table', format: 'block' },
     { selector: 'tr', format: 'block' },
