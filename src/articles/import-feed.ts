@@ -113,7 +113,7 @@ function readFeedOrExplain(document: string | object, label: string, documentUrl
     return readFeed(document, documentUrl);
   } catch (error) {
     if (typeof document === 'string' && looksLikeHtml(document)) throw new UserError(`${label} is an HTML page, not a feed`, 'EINPUT');
-    const root = typeof document === 'string' ? /<([A-Za-z_][\w:.-]*)/.exec(document.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/gi, ''))?.[1] : undefined;
+    const root = typeof document === 'string' ? /<([A-Za-z_][\w:.-]*)/.exec(document.slice(0, 4_096).replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/gi, ''))?.[1] : undefined;
     const what = root ? `XML but not an RSS, RDF or Atom feed (its root element is <${root}>)` : 'not a feed';
     throw new UserError(`${label} is ${what}: ${oneLine((error as Error).message)}`, 'EINPUT');
   }
@@ -137,13 +137,14 @@ function parseJson(body: string, label: string): unknown {
  * means (the RSS elements, unprefixed).
  */
 function unprefixedRss(body: string): string {
-  const prefix = /^(?:<\?[\s\S]*?\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<([A-Za-z_][\w.-]*):rss[\s>]/.exec(body)?.[1];
+  // The root is near the start: a pattern run over a 6 MB feed would cost more than the rest of the check.
+  const prefix = /^(?:<\?[\s\S]*?\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<([A-Za-z_][\w.-]*):rss[\s>]/.exec(body.slice(0, 4_096))?.[1];
   if (!prefix || !new RegExp(`xmlns:${prefix}\\s*=\\s*["']https?://backend\\.userland\\.com/rss2?["']`).test(body)) return body;
   return body.replace(new RegExp(`<(/?)${prefix}:`, 'g'), '<$1');
 }
 
 function looksLikeHtml(body: string): boolean {
-  return /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!doctype html|<html[\s>])/i.test(body);
+  return /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!doctype html|<html[\s>])/i.test(body.slice(0, 4_096));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -147,7 +147,12 @@ async function loadStored(trx: Transaction, rows: NewArticleRow[]): Promise<{ by
   const byGuid = new Map<string, StoredArticle>();
   const byUrl = new Map<string, StoredArticle>();
   const guidsByFeed = new Map<string | null, string[]>();
-  for (const row of rows) if (row.guid) guidsByFeed.set(row.feed_key ?? null, [...(guidsByFeed.get(row.feed_key ?? null) ?? []), row.guid]);
+  for (const row of rows) {
+    if (!row.guid) continue;
+    const guids = guidsByFeed.get(row.feed_key ?? null);
+    if (guids) guids.push(row.guid);
+    else guidsByFeed.set(row.feed_key ?? null, [row.guid]);
+  }
   for (const [feedKey, guids] of guidsByFeed) {
     for (const chunk of chunks(unique(guids))) {
       const inFeed = feedKey === null ? select().where('feed_key', 'is', null) : select().where('feed_key', '=', feedKey);
