@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SourceImportOptions, importSourceBytes } from '../src/articles/import-source.ts';
 import type { Db } from '../src/db/connect.ts';
+import { markdownToHtml } from '../src/render/markdown.ts';
 import { openScratchDb } from './helpers/store.ts';
 
 /** One small feed per defect that real publishers' feeds showed (issue #15), each imported for real into the store. */
@@ -88,8 +89,10 @@ describe('feed defects seen in real feeds', () => {
     expect(inline).toMatchObject({
       url: 'https://blog.example.net/elsewhere/relative-page',
       title: 'Inline markup keeps its words',
-      summary: 'Escaped <b> stays text.',
+      // Stored as Markdown with the feed's text escaped: it renders as written.
+      summary: 'Escaped \\<b> stays text.',
     });
+    expect(markdownToHtml(inline!.summary)).toBe('<p>Escaped &lt;b&gt; stays text.</p>');
   });
 
   it('forum: an over-long title and category are cut with an ellipsis and reported; items sharing a link with their own ids stay two; table cells stay apart', async () => {

@@ -1,4 +1,5 @@
 import { compile } from 'html-to-text';
+import { escapeMarkdown } from '../text/escape-markdown.ts';
 import { parseFeedDate } from './feed-date.ts';
 import { type FeedItem, type FeedText, looksLikeHtml } from './read-feed.ts';
 
@@ -47,10 +48,10 @@ const MAX_TOPICS = 5;
 export function feedItemToArticle(item: FeedItem, context: FeedContext): MappedItem {
   const notes: string[] = [];
   const url = item.link?.trim() || undefined;
-  const summary = item.summary ? textOf(item.summary, 'summary') : '';
+  const summaryText = item.summary ? textOf(item.summary, 'summary') : '';
   let title = item.title ? oneLine(textOf(item.title, 'line')) : '';
-  if (title === '' && summary !== '') {
-    title = truncateAtWord(oneLine(summary), DERIVED_TITLE_MAX_CHARS);
+  if (title === '' && summaryText !== '') {
+    title = truncateAtWord(oneLine(summaryText), DERIVED_TITLE_MAX_CHARS);
     notes.push('no title: took one from its text');
   }
   title = fit(title, TITLE_MAX_CHARS, 'title', notes);
@@ -64,7 +65,8 @@ export function feedItemToArticle(item: FeedItem, context: FeedContext): MappedI
     category,
     topics: unique(rest.map((c) => c.toLowerCase())).slice(0, MAX_TOPICS),
     publishedAt: date.iso,
-    summary,
+    // Summaries are rendered as Markdown: the feed's text is escaped so that it reads as written.
+    summary: escapeMarkdown(summaryText),
     whyItMatters: '',
     source: { title, name: fit(context.feedTitle ? oneLine(textOf(context.feedTitle, 'line')) : '', NAME_MAX_CHARS, 'feed title', notes) || hostOf(url), url },
     ...(date.undated ? { undated: true } : {}),
