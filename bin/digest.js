@@ -48,7 +48,10 @@ function externalBut(bundled) {
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, (args) => {
         const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-        return bundled.has(name) ? undefined : { path: args.path, external: true };
+        // A bundled package's own dependencies are bundled from where it imports them: the versions it pins
+        // (feedsmith's nested entities 7 and fast-xml-parser 5.11), not whatever sits at the top of node_modules.
+        const fromBundled = [...bundled].some((pkg) => args.importer.includes(`/node_modules/${pkg}/`));
+        return bundled.has(name) || fromBundled ? undefined : { path: args.path, external: true };
       });
     },
   };

@@ -48,6 +48,10 @@ describe('article identity (migration 007)', () => {
       // Without a guid, the link stays unique: the store refuses a second row rather than trusting the code alone.
       const row = { url: 'https://news.example.org/2', title: 't', category: 'c', topics: '[]', why_it_matters: '', summary: '', source_title: 't', source_name: 'n', source_url: 'https://n.example/', published_at: '2026-11-18T09:30:00.000Z', created_at: 'x', updated_at: 'x' };
       await expect(db.insertInto('articles').values(row).execute()).rejects.toThrow(/unique/i);
+      // Down and up again: one row per URL (the first) survives the way down, and the way up works on what down left.
+      expect((await migrator.migrateTo('006-confirmation-sends')).error).toBeUndefined();
+      expect(await db.selectFrom('articles').select('id').orderBy('id').execute()).toEqual([{ id: 1 }, { id: 2 }]);
+      expect((await migrator.migrateToLatest()).error).toBeUndefined();
     } finally {
       await db.destroy();
     }
@@ -62,6 +66,22 @@ describe('upsertArticles', () => {
       expect(await importArticles(db, items)).toEqual({ created: 2, updated: 0, unchanged: 0, rejected: [], repeats: [{ index: 1, first: 0, by: 'link' }] });
       expect(await importArticles(db, items)).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
       expect((await db.selectFrom('articles').select('title').orderBy('id').execute()).map((r) => r.title)).toEqual(['Story 1', 'Story 2']);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('matches a row without a guid once: after an item with a guid takes it over, a guid-less item with that link is its own article, and it settles', async () => {
+    const db = await openScratchDb();
+    try {
+      await upsertArticles(db, [article(1)]);
+      const feed = [article(1, { guid: 'g1', feedKey: 'https://news.example.org/feed', title: 'With a guid' }), article(1, { title: 'Without one' })];
+      expect(await upsertArticles(db, feed)).toEqual({ created: 1, updated: 1, unchanged: 0 });
+      expect(await upsertArticles(db, feed)).toEqual({ created: 0, updated: 0, unchanged: 2 });
+      expect(await db.selectFrom('articles').select(['id', 'guid', 'title']).orderBy('id').execute()).toEqual([
+        { id: 1, guid: 'g1', title: 'With a guid' },
+        { id: 2, guid: null, title: 'Without one' },
+      ]);
     } finally {
       await db.destroy();
     }

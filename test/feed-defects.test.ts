@@ -146,6 +146,12 @@ describe('feed defects seen in real feeds', () => {
     expect((await stored())[0]!.title).toBe('Première étude: déjà vu à la française, naïve façade');
     const undecidable = Buffer.concat([Buffer.from('<rss version="2.0"><channel><title>'), Buffer.from([0x81, 0x8d, 0x8f, 0x90, 0x9d]), Buffer.from('</title></channel></rss>')]);
     await expect(importFile('garbled.xml', { bytes: undecidable })).rejects.toThrow(/^garbled\.xml: no encoding declared and not UTF-8, and its encoding cannot be told/);
+    // A short Latin-1 feed chardet cannot place is read as windows-1252, the web's default, and said.
+    const short = Buffer.from('<rss version="2.0"><channel><title>Café</title><item><title>Résumé</title><link>https://l.example/1</link><pubDate>Wed, 18 Nov 2026 09:30:00 GMT</pubDate></item></channel></rss>', 'latin1');
+    expect((await importFile('short.xml', { bytes: short })).notes[0]).toMatch(/^no encoding declared and not UTF-8: decoded as (ISO-8859-1|windows-1252) \((detected|the web's default)\)$/);
+    // UTF-8 bytes a server labels ISO-8859-1 (Apache's old default) are read as UTF-8, and said.
+    const mislabelled = await importFile('mislabelled.rdf', { bytes: Buffer.from(xml, 'utf8'), contentType: 'text/xml; charset=ISO-8859-1' });
+    expect(mislabelled.notes[0]).toBe('declared ISO-8859-1 but the bytes are UTF-8: decoded as UTF-8');
   });
 
   it('markup nested ten thousand levels deep neither crashes nor loses the rest of the feed', async () => {

@@ -34,6 +34,12 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null, l
   const fromXml = /^<\?xml[^>]*\bencoding\s*=\s*["']([\w.:-]+)["']/.exec(head)?.[1];
   // Bytes that can only be one encoding (a byte-order mark, `<?` in UTF-16 or UTF-32) outrank any label.
   const declared = fromBytes(bytes) ?? fromHeader ?? fromXml;
+  // A server's default `charset=ISO-8859-1` on a UTF-8 feed (Apache's, for years): bytes that are valid UTF-8 with
+  // characters beyond ASCII are not Latin-1 text in practice, and reading them so would store mojibake.
+  if (declared && isLatinLabel(declared) && bytes.some((byte) => byte > 0x7f)) {
+    const utf8 = decodeAs(bytes, 'utf-8');
+    if (utf8 !== undefined) return { text: utf8, note: `declared ${declared} but the bytes are UTF-8: decoded as UTF-8` };
+  }
   const text = decodeAs(bytes, declared ?? 'utf-8');
   if (text !== undefined) return { text };
   const why = declared ? `declared ${declared} but not valid ${declared}` : 'no encoding declared and not UTF-8';
@@ -41,6 +47,9 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null, l
   const rest = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? bytes.subarray(3) : bytes;
   const detected = detect(rest);
   if (detected) return { text: detected.text, note: `${why}: decoded as ${detected.encoding} (detected)` };
+  // The web's default for undeclared Western text (WHATWG Encoding), when the bytes are text in it.
+  const western = decodeAs(rest, 'windows-1252');
+  if (western !== undefined) return { text: western, note: `${why}: decoded as windows-1252 (the web's default)` };
   throw new UserError(`${label}: ${why}, and its encoding cannot be told; ask the publisher to declare it (e.g. <?xml version="1.0" encoding="windows-1252"?>)`, 'EINPUT');
 }
 
@@ -68,7 +77,7 @@ function fromBytes(bytes: Uint8Array): string | undefined {
  * browsers read them (WHATWG Encoding).
  */
 function decodeAs(bytes: Uint8Array, encoding: string): string | undefined {
-  const name = /^(iso[-_]?8859[-_]1|latin-?1|l1|(us-)?ascii|cp819|ibm819)$/i.test(encoding) ? 'windows-1252' : encoding.toLowerCase();
+  const name = isLatinLabel(encoding) ? 'windows-1252' : encoding.toLowerCase();
   if (name === 'utf-8' || name === 'utf8') {
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -85,6 +94,10 @@ function detect(bytes: Uint8Array): { encoding: string; text: string } | undefin
   const [best, next] = analyse(bytes).filter((match) => decodeAs(bytes, match.name) !== undefined);
   if (!best || best.confidence < MIN_CONFIDENCE || (next && best.confidence < next.confidence * MIN_LEAD)) return undefined;
   return { encoding: best.name, text: decodeAs(bytes, best.name)! };
+}
+
+function isLatinLabel(encoding: string): boolean {
+  return /^(iso[-_]?8859[-_]1|latin-?1|l1|(us-)?ascii|cp819|ibm819|windows-1252|cp1252)$/i.test(encoding);
 }
 
 /** Free of U+FFFD (bytes with no character in the encoding) and of C1 control characters, which real text never holds. */

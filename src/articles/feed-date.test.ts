@@ -205,6 +205,8 @@ describe('parseFeedDate', () => {
     ['Tue, 17 Nov 2026 08:00:00 IST', 'ambiguous time zone "IST" in date "Tue, 17 Nov 2026 08:00:00 IST"'],
     ['Tue, 17 Nov 2026 08:00:00 J', 'unknown time zone "J" in date "Tue, 17 Nov 2026 08:00:00 J"'], // J is no military zone
     ['Tue, 17 Nov 2026 08:00:00 XYZ', 'unknown time zone "XYZ" in date "Tue, 17 Nov 2026 08:00:00 XYZ"'],
+    // A name on every object's prototype is no zone (read as one, the date fell back to the host's zone).
+    ['Tue, 17 Nov 2026 08:00:00 constructor', 'unknown time zone "constructor" in date "Tue, 17 Nov 2026 08:00:00 constructor"'],
     ['Tue, 17 Nov 2026 08:00:00 Mars/Olympus', 'unknown time zone "Mars/Olympus" in date "Tue, 17 Nov 2026 08:00:00 Mars/Olympus"'],
     ['Tue, 17 Nov 2026 08:00:00 +1500', 'unknown time zone "+1500" in date "Tue, 17 Nov 2026 08:00:00 +1500"'],
     ['2026-11-18T09:30:00+0', 'unknown time zone "+0" in date "2026-11-18T09:30:00+0"'],

@@ -191,8 +191,8 @@ function nameIndex(names: string[], word: string): number {
 
 function readZone(token: string): Zone | 'ambiguous' | undefined {
   const lower = token.toLowerCase();
-  const named = NAMED_ZONES[lower];
-  if (named !== undefined) return named;
+  // Own names only: "constructor" is no zone, and reading it as one would fall back to the host's zone.
+  if (Object.hasOwn(NAMED_ZONES, lower)) return NAMED_ZONES[lower];
   if (AMBIGUOUS_ZONES.has(lower)) return 'ambiguous';
   if (MILITARY_LETTER.test(lower)) return hours(0);
   const numeric = NUMERIC_OFFSET.exec(lower);

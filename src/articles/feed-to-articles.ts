@@ -93,8 +93,8 @@ function dateOf(text: string | undefined, context: FeedContext, notes: string[])
 // (a hostile feed's ten thousand <div>s would otherwise overflow the stack).
 const htmlToText = compile({
   wordwrap: false,
-  // A summary keeps 1,200 characters: the first 100,000 of a post's HTML are plenty, and a huge one costs no more.
-  limits: { maxDepth: 64, ellipsis: '…', maxInputLength: 100_000 },
+  // A summary keeps 1,200 characters: the first 100,000 of a post's HTML are plenty (htmlToSummary cuts them), and a huge one costs no more.
+  limits: { maxDepth: 64, ellipsis: '…' },
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },
     // An <object>'s children are what a reader sees when it does not load: kept, like its text.
@@ -121,8 +121,11 @@ function textOf(text: FeedText, kind: 'summary' | 'line'): string {
 }
 
 function toText(html: string, kind: 'summary' | 'line'): string {
-  return kind === 'summary' ? htmlToSummary(html) : htmlToText(html);
+  return kind === 'summary' ? htmlToSummary(html) : htmlToText(html.slice(0, MAX_HTML_CHARS));
 }
+
+/** The converter's own cut prints a console warning per long post into the service's log; ours is silent. */
+const MAX_HTML_CHARS = 100_000;
 
 /**
  * Feed HTML to plain text for a summary: no tags, entities decoded (what
@@ -133,7 +136,7 @@ function toText(html: string, kind: 'summary' | 'line'): string {
  * htmlToSummary('<p>Council&#8217;s vote</p><script>alert(1)</script>'); // 'Council’s vote'
  */
 export function htmlToSummary(html: string, maxChars = SUMMARY_MAX_CHARS): string {
-  return truncateAtWord(paragraphs(htmlToText(html)), maxChars);
+  return truncateAtWord(paragraphs(htmlToText(html.slice(0, MAX_HTML_CHARS))), maxChars);
 }
 
 /**
@@ -143,7 +146,7 @@ export function htmlToSummary(html: string, maxChars = SUMMARY_MAX_CHARS): strin
  * htmlToOneLine('Face &amp; voice <em>cloning</em>\n'); // 'Face & voice cloning'
  */
 export function htmlToOneLine(html: string): string {
-  return oneLine(htmlToText(html));
+  return oneLine(htmlToText(html.slice(0, MAX_HTML_CHARS)));
 }
 
 function paragraphs(text: string): string {

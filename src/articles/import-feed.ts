@@ -101,7 +101,7 @@ function parseXmlFeed(body: string, label: string, documentUrl: string | undefin
   const valid = XMLValidator.validate(body);
   if (valid !== true) {
     // The usual wrong URL is a web page: say so rather than quote its first parse error.
-    if (looksLikeHtml(body)) throw new UserError(`${label} is an HTML page, not a feed`, 'EINPUT');
+    if (isHtmlPage(body)) throw new UserError(`${label} is an HTML page, not a feed`, 'EINPUT');
     const { msg, line, col } = valid.err;
     throw new UserError(`${label} is not well-formed XML: ${oneLine(msg)} (line ${line}, column ${col})`, 'EINPUT');
   }
@@ -112,7 +112,7 @@ function readFeedOrExplain(document: string | object, label: string, documentUrl
   try {
     return readFeed(document, documentUrl);
   } catch (error) {
-    if (typeof document === 'string' && looksLikeHtml(document)) throw new UserError(`${label} is an HTML page, not a feed`, 'EINPUT');
+    if (typeof document === 'string' && isHtmlPage(document)) throw new UserError(`${label} is an HTML page, not a feed`, 'EINPUT');
     const root = typeof document === 'string' ? /<([A-Za-z_][\w:.-]*)/.exec(document.slice(0, 4_096).replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/gi, ''))?.[1] : undefined;
     const what = root ? `XML but not an RSS, RDF or Atom feed (its root element is <${root}>)` : 'not a feed';
     throw new UserError(`${label} is ${what}: ${oneLine((error as Error).message)}`, 'EINPUT');
@@ -143,7 +143,7 @@ function unprefixedRss(body: string): string {
   return body.replace(new RegExp(`<(/?)${prefix}:`, 'g'), '<$1');
 }
 
-function looksLikeHtml(body: string): boolean {
+function isHtmlPage(body: string): boolean {
   return /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!doctype html|<html[\s>])/i.test(body.slice(0, 4_096));
 }
 

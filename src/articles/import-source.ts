@@ -61,7 +61,11 @@ export async function importParsed(db: Db, parsed: ParsedSource, now = new Date(
 /** One line per kind of note, with the items it applies to: 131 undated episodes are one line, not 131. */
 function summarizeNotes(notes: ItemNote[]): string[] {
   const byNote = new Map<string, number[]>();
-  for (const { index, note } of notes) byNote.set(note, [...(byNote.get(note) ?? []), index]);
+  for (const { index, note } of notes) {
+    const items = byNote.get(note);
+    if (items) items.push(index);
+    else byNote.set(note, [index]);
+  }
   return [...byNote].map(([note, items]) => {
     const shown = items.slice(0, 5).join(', ') + (items.length > 5 ? `, … (${items.length} items)` : '');
     return `${items.length === 1 ? 'item' : 'items'} ${shown}: ${note}`;

@@ -80,8 +80,10 @@ export async function upsertArticles(db: Db, articles: ArticleInput[], now = new
     for (const [i, row] of rows.entries()) {
       const key = identityOf(row);
       if (touched.has(key)) continue;
-      const legacy = row.guid ? stored.byUrl.get(row.url) : undefined;
-      const target = (row.guid ? stored.byGuid.get(key) : stored.byUrl.get(row.url)) ?? (legacy && !claimed.has(legacy.id) ? legacy : undefined);
+      // A row without a guid is matched by URL once: an item with a guid may take it over, and then it is that item's.
+      const byUrl = stored.byUrl.get(row.url);
+      const unclaimed = byUrl && !claimed.has(byUrl.id) ? byUrl : undefined;
+      const target = row.guid ? (stored.byGuid.get(key) ?? unclaimed) : unclaimed;
       if (!target) {
         inserts.push(row);
         touched.add(key);

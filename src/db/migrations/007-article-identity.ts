@@ -14,9 +14,16 @@ import { dialectOf } from '../dialect.ts';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   if (dialectOf(db) === 'postgres') {
-    await sql`alter table articles drop constraint articles_url_key`.execute(db);
+    // The constraint 001 made, or the index `down` leaves in its place.
+    await sql`alter table articles drop constraint if exists articles_url_key`.execute(db);
+    await sql`drop index if exists articles_url_key`.execute(db);
     await sql`alter table articles add column feed_key text, add column guid text`.execute(db);
-  } else {
+    await addIdentityIndexes(db);
+    return;
+  }
+  // Kysely runs SQLite migrations outside a transaction (no transactional DDL, it says; SQLite has it): a crash between
+  // the drop and the rename would leave no articles table. One transaction makes the rebuild all or nothing.
+  await db.transaction().execute(async (trx) => {
     await sql`create table articles_rebuilt (
       id integer primary key autoincrement,
       url text not null,
@@ -34,13 +41,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at text not null,
       feed_key text,
       guid text
-    )`.execute(db);
+    )`.execute(trx);
     await sql`insert into articles_rebuilt (id, url, title, category, topics, summary, why_it_matters, source_title, source_name, source_url, image_url, published_at, created_at, updated_at)
-      select id, url, title, category, topics, summary, why_it_matters, source_title, source_name, source_url, image_url, published_at, created_at, updated_at from articles`.execute(db);
-    await sql`drop table articles`.execute(db);
-    await sql`alter table articles_rebuilt rename to articles`.execute(db);
-    await sql`create index articles_published_at on articles (published_at)`.execute(db);
-  }
+      select id, url, title, category, topics, summary, why_it_matters, source_title, source_name, source_url, image_url, published_at, created_at, updated_at from articles`.execute(trx);
+    await sql`drop table articles`.execute(trx);
+    await sql`alter table articles_rebuilt rename to articles`.execute(trx);
+    await sql`create index articles_published_at on articles (published_at)`.execute(trx);
+    await addIdentityIndexes(trx);
+  });
+}
+
+async function addIdentityIndexes(db: Kysely<unknown>): Promise<void> {
   await sql`create unique index articles_feed_guid on articles (feed_key, guid) where guid is not null`.execute(db);
   await sql`create unique index articles_url_without_guid on articles (url) where guid is null`.execute(db);
   await sql`create index articles_url on articles (url)`.execute(db);
