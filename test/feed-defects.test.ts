@@ -154,6 +154,14 @@ describe('feed defects seen in real feeds', () => {
     expect(mislabelled.notes[0]).toBe('declared ISO-8859-1 but the bytes are UTF-8: decoded as UTF-8');
   });
 
+  it('a bare & (hand-written feeds) is read as the character and said; any other ill-formed XML is refused in one line', async () => {
+    const xml = '<rss version="2.0"><channel><title>Tom & Jerry Weekly</title><item><title>Q&A: cats & mice</title><link>https://tj.example/?a=1&b=2</link><pubDate>Wed, 18 Nov 2026 09:30:00 GMT</pubDate><description>Fish &amp; chips</description></item></channel></rss>';
+    const result = await importSettled('bare-amp.xml', { bytes: Buffer.from(xml) });
+    expect(result.notes).toEqual(['not well-formed XML: 4 bare "&" read as text']);
+    expect((await stored())[0]).toMatchObject({ title: 'Q&A: cats & mice', url: 'https://tj.example/?a=1&b=2', summary: 'Fish & chips', source_name: 'Tom & Jerry Weekly' });
+    await expect(importFile('cut.xml', { bytes: Buffer.from(xml.replace('</channel></rss>', '</chan')) })).rejects.toThrow(/^cut\.xml is not well-formed XML: .*\(line 1, column \d+\)$/);
+  });
+
   it('markup nested ten thousand levels deep neither crashes nor loses the rest of the feed', async () => {
     const deep = `${'<div>'.repeat(10_000)}deep${'</div>'.repeat(10_000)}`;
     const xml = `<rss version="2.0"><channel><title>Deep</title>${[1, 2, 3]

@@ -35,6 +35,8 @@ export interface ParsedSource {
   /** Items refused while mapping (an unreadable date), by index; `items` still holds them, unvalidated. */
   refused: RejectedItem[];
   notes: ItemNote[];
+  /** What the summary should say about the source as a whole (a bare `&` read as text, say). */
+  sourceNotes: string[];
 }
 
 /**
@@ -62,7 +64,12 @@ export async function readArticleSource(source: string, options: ParseOptions & 
 export function parseArticleSource(text: string, label: string, options: ParseOptions): ParsedSource {
   const body = text.replace(/^\uFEFF/, '').trim();
   if (body === '') throw new UserError(`${label} is empty`, 'EINPUT');
-  if (body.startsWith('<')) return mapFeed(parseXmlFeed(unprefixedRss(body), label, options.documentUrl), label, options);
+  if (body.startsWith('<')) {
+    const { feed, note } = parseXmlFeed(unprefixedRss(body), label, options.documentUrl);
+    const parsed = mapFeed(feed, label, options);
+    if (note) parsed.sourceNotes.push(note);
+    return parsed;
+  }
   const data = parseJson(body, label);
   if (isRecord(data) && typeof data.version === 'string' && /^https?:\/\/jsonfeed\.org\/version\//.test(data.version)) {
     if (!Array.isArray(data.items)) throw new UserError(`${label} is a JSON Feed without an "items" array`, 'EINPUT');
@@ -70,7 +77,7 @@ export function parseArticleSource(text: string, label: string, options: ParseOp
   }
   const items = Array.isArray(data) ? data : isRecord(data) ? data.articles : undefined;
   if (!Array.isArray(items)) throw new UserError(`${label} must hold a JSON array of articles (or be a JSON Feed)`, 'EINPUT');
-  return { format: 'articles-json', items, refused: [], notes: [] };
+  return { format: 'articles-json', items, refused: [], notes: [], sourceNotes: [] };
 }
 
 function mapFeed(feed: ReturnType<typeof readFeed>, label: string, options: ParseOptions): ParsedSource {
@@ -82,7 +89,7 @@ function mapFeed(feed: ReturnType<typeof readFeed>, label: string, options: Pars
     timeZone: options.timeZone,
     now: options.now ?? new Date(),
   };
-  const parsed: ParsedSource = { format: feed.format === 'json' ? 'json-feed' : feed.format, items: [], refused: [], notes: [] };
+  const parsed: ParsedSource = { format: feed.format === 'json' ? 'json-feed' : feed.format, items: [], refused: [], notes: [], sourceNotes: [] };
   feed.items.forEach((item, index) => {
     const mapped = feedItemToArticle(item, context);
     parsed.items.push(mapped.article);
@@ -95,18 +102,27 @@ function mapFeed(feed: ReturnType<typeof readFeed>, label: string, options: Pars
 /**
  * A document that is not well-formed XML is refused whole, with the first
  * error's place: feedsmith would read what it can of it, but a cut or
- * mangled feed read leniently can yield wrong items that look right.
+ * mangled feed read leniently can yield wrong items that look right. The one
+ * repair made is the commonest slip of hand-written feeds, a bare `&`
+ * (`Tom & Jerry`, `?a=1&b=2`): it can only mean the character, and the
+ * document must be well-formed once it is escaped.
  */
-function parseXmlFeed(body: string, label: string, documentUrl: string | undefined): ReturnType<typeof readFeed> {
+function parseXmlFeed(body: string, label: string, documentUrl: string | undefined): { feed: ReturnType<typeof readFeed>; note?: string } {
   const valid = XMLValidator.validate(body);
-  if (valid !== true) {
-    // The usual wrong URL is a web page: say so rather than quote its first parse error.
-    if (isHtmlPage(body)) throw new UserError(`${label} is an HTML page, not a feed`, 'EINPUT');
-    const { msg, line, col } = valid.err;
-    throw new UserError(`${label} is not well-formed XML: ${oneLine(msg)} (line ${line}, column ${col})`, 'EINPUT');
+  if (valid === true) return { feed: readFeedOrExplain(body, label, documentUrl) };
+  // The usual wrong URL is a web page: say so rather than quote its first parse error.
+  if (isHtmlPage(body)) throw new UserError(`${label} is an HTML page, not a feed`, 'EINPUT');
+  const bare = body.match(BARE_AMPERSAND)?.length ?? 0;
+  const repaired = bare > 0 ? body.replace(BARE_AMPERSAND, '&amp;') : undefined;
+  if (repaired !== undefined && XMLValidator.validate(repaired) === true) {
+    return { feed: readFeedOrExplain(repaired, label, documentUrl), note: `not well-formed XML: ${bare === 1 ? 'a bare "&" read' : `${bare} bare "&" read`} as text` };
   }
-  return readFeedOrExplain(body, label, documentUrl);
+  const { msg, line, col } = valid.err;
+  throw new UserError(`${label} is not well-formed XML: ${oneLine(msg)} (line ${line}, column ${col})`, 'EINPUT');
 }
+
+/** An `&` that starts no entity or character reference. */
+const BARE_AMPERSAND = /&(?!(?:[A-Za-z_][\w.-]*|#\d+|#x[0-9A-Fa-f]+);)/g;
 
 function readFeedOrExplain(document: string | object, label: string, documentUrl?: string): ReturnType<typeof readFeed> {
   try {

@@ -54,7 +54,7 @@ export async function importParsed(db: Db, parsed: ParsedSource, now = new Date(
     format: parsed.format,
     ...counts,
     rejected: [...parsed.refused, ...rejected].sort((a, b) => a.index - b.index),
-    notes: summarizeNotes(notes),
+    notes: [...parsed.sourceNotes, ...summarizeNotes(notes)],
   };
 }
 
