@@ -85,6 +85,8 @@ export function keepLease(db: Db, name: string, owner: string): { lost: AbortSig
  * Runs `work` holding the lease `name`, renewed as it goes and released at
  * the end. When another owner holds it, waits up to `waitMs` (default: not
  * at all) for it to let go; `held: false` and the holder when it did not.
+ * `work` gets a signal that aborts when the lease is lost (another process
+ * took it over after renewals failed), so it can stop between steps.
  *
  * @example
  * const run = await withLease(db, 'sources', owner, () => fetchAllSources(db, options));
@@ -94,7 +96,7 @@ export async function withLease<T>(
   db: Db,
   name: string,
   owner: string,
-  work: () => Promise<T>,
+  work: (lost: AbortSignal) => Promise<T>,
   options: { waitMs?: number; signal?: AbortSignal } = {},
 ): Promise<{ held: true; value: T } | { held: false; holder: string | null }> {
   const giveUpAt = Date.now() + (options.waitMs ?? 0);
@@ -104,7 +106,7 @@ export async function withLease<T>(
   }
   const lease = keepLease(db, name, owner);
   try {
-    return { held: true, value: await work() };
+    return { held: true, value: await work(lease.lost) };
   } finally {
     lease.stop();
     await releaseLease(db, name, owner);

@@ -30,7 +30,14 @@ export async function runSourceFetch(
 ): Promise<SourceFetchRun> {
   const { db, config, log } = deps;
   const started = Date.now();
-  const run = await withLease(db, SOURCES_LEASE, options.owner, () => fetchAllSources(db, { timeZone: config.timeZone, signal: options.signal }, (result) => logResult(log, result)), options);
+  const run = await withLease(
+    db,
+    SOURCES_LEASE,
+    options.owner,
+    // A stop, or the lease lost to another process, ends the fetch between sources.
+    (lost) => fetchAllSources(db, { timeZone: config.timeZone, signal: options.signal ? AbortSignal.any([options.signal, lost]) : lost }, (result) => logResult(log, result)),
+    options,
+  );
   if (!run.held) {
     log.info({ why: options.why, holder: run.holder }, 'sources not fetched: another process is fetching them');
     return { outcome: 'busy' };

@@ -92,7 +92,7 @@ export function registerSourceCommands(program: Command): void {
       const [{ fetchAllSources }, { SOURCES_LEASE }] = await Promise.all([import('../../articles/fetch-sources.ts'), import('../../schedule/source-fetch-job.ts')]);
       await withContext(async ({ db, config }) => {
         // Under the service's lock: two imports of one feed at once would race on the same articles.
-        const run = await withLease(db, SOURCES_LEASE, newOwner(), () => fetchAllSources(db, { timeZone: config.timeZone }, options.json ? undefined : printFetchResult));
+        const run = await withLease(db, SOURCES_LEASE, newOwner(), (lost) => fetchAllSources(db, { timeZone: config.timeZone, signal: lost }, options.json ? undefined : printFetchResult));
         if (!run.held) throw new UserError(`another process is fetching the sources now (${run.holder ?? 'unknown'}); try again when it is done`, 'EBUSY');
         const results = run.value;
         if (options.json) printJson(results.map(fetchResultJson));
