@@ -39,8 +39,8 @@ describe('article identity (migration 007)', () => {
       ]);
       // An item that now has a guid takes over the row it was stored as; a second guid with the same link is its own article.
       const episode = (guid: string) => article(1, { guid, feedKey: 'https://news.example.org/feed', title: `Episode ${guid}` });
-      expect(await upsertArticles(db, [episode('a'), episode('b')])).toEqual({ created: 1, updated: 1, unchanged: 0 });
-      expect(await upsertArticles(db, [episode('a'), episode('b')])).toEqual({ created: 0, updated: 0, unchanged: 2 });
+      expect(await upsertArticles(db, [episode('a'), episode('b')])).toEqual({ created: 1, updated: 1, unchanged: 0, repeats: [] });
+      expect(await upsertArticles(db, [episode('a'), episode('b')])).toEqual({ created: 0, updated: 0, unchanged: 2, repeats: [] });
       expect(await db.selectFrom('articles').select(['id', 'guid']).where('url', '=', 'https://news.example.org/1').orderBy('id').execute()).toEqual([
         { id: 1, guid: 'a' },
         { id: 3, guid: 'b' },
@@ -76,8 +76,8 @@ describe('upsertArticles', () => {
     try {
       await upsertArticles(db, [article(1)]);
       const feed = [article(1, { guid: 'g1', feedKey: 'https://news.example.org/feed', title: 'With a guid' }), article(1, { title: 'Without one' })];
-      expect(await upsertArticles(db, feed)).toEqual({ created: 1, updated: 1, unchanged: 0 });
-      expect(await upsertArticles(db, feed)).toEqual({ created: 0, updated: 0, unchanged: 2 });
+      expect(await upsertArticles(db, feed)).toEqual({ created: 1, updated: 1, unchanged: 0, repeats: [] });
+      expect(await upsertArticles(db, feed)).toEqual({ created: 0, updated: 0, unchanged: 2, repeats: [] });
       expect(await db.selectFrom('articles').select(['id', 'guid', 'title']).orderBy('id').execute()).toEqual([
         { id: 1, guid: 'g1', title: 'With a guid' },
         { id: 2, guid: null, title: 'Without one' },
@@ -91,8 +91,8 @@ describe('upsertArticles', () => {
     const db = await openScratchDb();
     try {
       const items = Array.from({ length: 1_000 }, (_, i) => article(i, { guid: `g${i}`, feedKey: 'https://news.example.org/feed' }));
-      expect(await upsertArticles(db, items)).toEqual({ created: 1_000, updated: 0, unchanged: 0 });
-      expect(await upsertArticles(db, items)).toEqual({ created: 0, updated: 0, unchanged: 1_000 });
+      expect(await upsertArticles(db, items)).toEqual({ created: 1_000, updated: 0, unchanged: 0, repeats: [] });
+      expect(await upsertArticles(db, items)).toEqual({ created: 0, updated: 0, unchanged: 1_000, repeats: [] });
     } finally {
       await db.destroy();
     }

@@ -1,17 +1,21 @@
 import type { Db } from '../db/connect.ts';
 import { type RejectedItem, validateArticles } from './article-input.ts';
-import { type Repeat, type UpsertCounts, firstOfEach, upsertArticles } from './upsert-articles.ts';
+import { type UpsertResult, upsertArticles } from './upsert-articles.ts';
 
-export interface ImportResult extends UpsertCounts {
+export interface ImportResult extends UpsertResult {
   rejected: RejectedItem[];
-  /** Items that repeat an earlier one's URL: only the first is imported. */
-  repeats: Repeat[];
 }
 
-/** Validates and upserts; the valid items are imported even when others are rejected. */
-export async function importArticles(db: Db, items: unknown[], now = new Date()): Promise<ImportResult> {
-  const { valid, rejected, indexes } = validateArticles(items);
-  const { unique, repeats } = firstOfEach(valid, indexes);
-  const counts = await upsertArticles(db, unique, now);
-  return { ...counts, rejected, repeats };
+/**
+ * Validates and upserts; the valid items are imported even when others are
+ * rejected. Items at `skip` are rejected already (by the caller, who says
+ * why). Indexes in `rejected` and `repeats` are the items' positions.
+ *
+ * @example
+ * await importArticles(db, items); // { created: 2, updated: 0, unchanged: 0, rejected: [], repeats: [{ index: 1, first: 0, by: 'link' }] }
+ */
+export async function importArticles(db: Db, items: unknown[], now = new Date(), skip: ReadonlySet<number> = new Set()): Promise<ImportResult> {
+  const { valid, rejected, indexes } = validateArticles(items, skip);
+  const { repeats, ...counts } = await upsertArticles(db, valid, now);
+  return { ...counts, rejected, repeats: repeats.map((r) => ({ ...r, index: indexes[r.index]!, first: indexes[r.first]! })) };
 }

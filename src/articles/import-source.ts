@@ -1,9 +1,10 @@
 import type { Db } from '../db/connect.ts';
-import { type RejectedItem, validateArticles } from './article-input.ts';
+import type { RejectedItem } from './article-input.ts';
 import { decodeFeedBytes } from './decode-feed.ts';
 import type { SourceBytes } from './fetch-source.ts';
 import { type ItemNote, type ParsedSource, type SourceFormat, parseArticleSource } from './import-feed.ts';
-import { type UpsertCounts, firstOfEach, upsertArticles } from './upsert-articles.ts';
+import { importArticles } from './import-json.ts';
+import type { UpsertCounts } from './upsert-articles.ts';
 
 export interface SourceImportOptions {
   /** Category of feed items that name none (`--category`); `General` when unset. */
@@ -38,18 +39,13 @@ export async function importSourceBytes(db: Db, source: SourceBytes, label: stri
 }
 
 /**
- * Validates and upserts parsed items: the good ones are imported even when
- * others are rejected. Items that are one article (the same guid, or no guid
- * and the same link) are merged into the first, and the notes say so.
- *
- * @example
- * await importParsed(db, parseArticleSource(text, 'feed.xml', { timeZone: 'UTC' }));
+ * Imports parsed items (`importArticles`) and words what happened for the
+ * summary: items that are one article (the same guid, or no guid and the
+ * same link) were merged into the first.
  */
-export async function importParsed(db: Db, parsed: ParsedSource, now = new Date()): Promise<SourceImportReport> {
-  const { valid, rejected, indexes } = validateArticles(parsed.items, new Set(parsed.refused.map((r) => r.index)));
-  const { unique, repeats } = firstOfEach(valid, indexes);
+async function importParsed(db: Db, parsed: ParsedSource, now: Date): Promise<SourceImportReport> {
+  const { repeats, rejected, ...counts } = await importArticles(db, parsed.items, now, new Set(parsed.refused.map((r) => r.index)));
   const notes = [...parsed.notes, ...repeats.map(({ index, first, by }) => ({ index, note: `the same ${by === 'guid' ? 'guid' : 'link, and no guid,'} as item ${first}: merged into it` }))];
-  const counts = await upsertArticles(db, unique, now);
   return {
     format: parsed.format,
     ...counts,

@@ -8,6 +8,19 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
+/** An input that repeats an earlier one's identity: `index` repeats `first` (positions in the input). */
+export interface Repeat {
+  index: number;
+  first: number;
+  /** What they share: the guid, or (having none) the link. */
+  by: 'guid' | 'link';
+}
+
+export interface UpsertResult extends UpsertCounts {
+  /** Inputs skipped because an earlier one is the same article: the first copy is kept. */
+  repeats: Repeat[];
+}
+
 type Transaction = Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0];
 type StoredArticle = Pick<ArticlesTable, (typeof CONTENT_COLUMNS)[number]> & { id: number };
 
@@ -60,87 +73,59 @@ const BATCH = 200;
  * Inserts new articles and updates changed ones, in one transaction. An
  * article is found by its feed and guid when it has a guid, else by its URL;
  * a guid'd item also takes over the row it was stored as before it had one.
+ * An input that repeats an earlier one's identity is skipped and reported:
+ * letting two copies take turns would make every re-import an update.
  * The stored rows are read in a few batched queries and new rows written in
  * multi-row inserts: a 5,000-item feed is a few dozen statements, not 10,000.
  *
  * @example
- * const counts = await upsertArticles(db, articles); // { created: 3, updated: 1, unchanged: 40 }
+ * const result = await upsertArticles(db, articles); // { created: 3, updated: 1, unchanged: 40, repeats: [] }
  */
-export async function upsertArticles(db: Db, articles: ArticleInput[], now = new Date()): Promise<UpsertCounts> {
+export async function upsertArticles(db: Db, articles: ArticleInput[], now = new Date()): Promise<UpsertResult> {
   const stamp = now.toISOString();
-  const counts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
+  const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, repeats: [] };
   const rows = articles.map((input) => toRow(input, stamp));
   await db.transaction().execute(async (trx) => {
     const stored = await loadStored(trx, rows);
-    // What this run has already matched or created, by identity: a repeat is skipped (callers drop and report repeats
-    // with `firstOfEach`; letting two copies take turns would make every re-import an update).
-    const touched = new Set<string>();
+    // Where each identity first came in this run.
+    const firstAt = new Map<string, number>();
     const claimed = new Set<number>();
     const inserts: NewArticleRow[] = [];
     for (const [i, row] of rows.entries()) {
       const key = identityOf(row);
-      if (touched.has(key)) continue;
+      const first = firstAt.get(key);
+      if (first !== undefined) {
+        result.repeats.push({ index: i, first, by: row.guid ? 'guid' : 'link' });
+        continue;
+      }
+      firstAt.set(key, i);
       // A row without a guid is matched by URL once: an item with a guid may take it over, and then it is that item's.
       const byUrl = stored.byUrl.get(row.url);
       const unclaimed = byUrl && !claimed.has(byUrl.id) ? byUrl : undefined;
       const target = row.guid ? (stored.byGuid.get(key) ?? unclaimed) : unclaimed;
       if (!target) {
         inserts.push(row);
-        touched.add(key);
-        counts.created++;
+        result.created++;
         continue;
       }
       // An undated item keeps the date it was first seen: re-importing it changes nothing.
       if (articles[i]!.undated) row.published_at = target.published_at;
-      touched.add(key);
       claimed.add(target.id);
       if (CONTENT_COLUMNS.every((column) => target[column] === row[column])) {
-        counts.unchanged++;
+        result.unchanged++;
         continue;
       }
-      counts.updated++;
+      result.updated++;
       const { created_at: _created, ...changes } = row;
       await trx.updateTable('articles').set(changes).where('id', '=', target.id).execute();
     }
-    for (let i = 0; i < inserts.length; i += BATCH) await trx.insertInto('articles').values(inserts.slice(i, i + BATCH)).execute();
+    for (const batch of chunks(inserts)) await trx.insertInto('articles').values(batch).execute();
   });
-  return counts;
+  return result;
 }
 
 function identityOf(row: Pick<NewArticleRow, 'guid' | 'feed_key' | 'url'>): string {
   return row.guid ? `guid\u0000${row.feed_key ?? ''}\u0000${row.guid}` : `url\u0000${row.url}`;
-}
-
-/** An input that repeats an earlier one's identity: `index` repeats `first`. */
-export interface Repeat {
-  index: number;
-  first: number;
-  /** What they share: the guid, or (having none) the link. */
-  by: 'guid' | 'link';
-}
-
-/**
- * Keeps the first article of each identity (its feed and guid, else its
- * link): importing a source that repeats one must settle, not flip between
- * the copies. `indexes` are the articles' positions in the source, for the report.
- *
- * @example
- * firstOfEach([a, b, aAgain], [0, 1, 2]); // { unique: [a, b], repeats: [{ index: 2, first: 0, by: 'link' }] }
- */
-export function firstOfEach(articles: ArticleInput[], indexes: number[]): { unique: ArticleInput[]; repeats: Repeat[] } {
-  const seen = new Map<string, number>();
-  const repeats: Repeat[] = [];
-  const unique = articles.filter((article, i) => {
-    const key = identityOf({ guid: article.guid ?? null, feed_key: article.guid ? (article.feedKey ?? null) : null, url: article.url });
-    const first = seen.get(key);
-    if (first === undefined) {
-      seen.set(key, indexes[i]!);
-      return true;
-    }
-    repeats.push({ index: indexes[i]!, first, by: article.guid ? 'guid' : 'link' });
-    return false;
-  });
-  return { unique, repeats };
 }
 
 /** The stored rows the input may match: by feed and guid, and (guid-less) by URL. */
