@@ -48,15 +48,15 @@ const MAX_TOPICS = 5;
 export function feedItemToArticle(item: FeedItem, context: FeedContext): MappedItem {
   const notes: string[] = [];
   const url = item.link?.trim() || undefined;
-  const summaryText = item.summary ? textOf(item.summary, 'summary') : '';
-  let title = item.title ? oneLine(textOf(item.title, 'line')) : '';
+  const summaryText = item.summary ? summaryOf(item.summary) : '';
+  let title = item.title ? lineOf(item.title) : '';
   if (title === '' && summaryText !== '') {
     title = truncateAtWord(oneLine(summaryText), DERIVED_TITLE_MAX_CHARS);
     notes.push('no title: took one from its text');
   }
   title = fit(title, TITLE_MAX_CHARS, 'title', notes);
   // Categories are plain text but for the odd feed that escapes them as HTML: only those pay for the HTML converter.
-  const [first, ...rest] = unique(item.categories.map((c) => oneLine(looksLikeHtml(c) ? toText(c, 'line') : c)).filter(Boolean));
+  const [first, ...rest] = unique(item.categories.map((c) => lineOf({ value: c, html: looksLikeHtml(c) })).filter(Boolean));
   const category = first ? fit(first, CATEGORY_MAX_CHARS, 'category', notes) : context.defaultCategory?.trim() || DEFAULT_CATEGORY;
   const date = dateOf(item.date, context, notes);
   const article: Record<string, unknown> = {
@@ -68,7 +68,7 @@ export function feedItemToArticle(item: FeedItem, context: FeedContext): MappedI
     // Summaries are rendered as Markdown: the feed's text is escaped so that it reads as written.
     summary: escapeMarkdown(summaryText),
     whyItMatters: '',
-    source: { title, name: fit(context.feedTitle ? oneLine(textOf(context.feedTitle, 'line')) : '', NAME_MAX_CHARS, 'feed title', notes) || hostOf(url), url },
+    source: { title, name: fit(context.feedTitle ? lineOf(context.feedTitle) : '', NAME_MAX_CHARS, 'feed title', notes) || hostOf(url), url },
     ...(date.undated ? { undated: true } : {}),
     ...(item.id?.trim() ? { guid: item.id.trim(), feedKey: context.feedKey } : {}),
   };
@@ -112,20 +112,28 @@ const htmlToText = compile({
   ],
 });
 
-/** Text for a field, from HTML or kept as plain text; `line` fields lose their line breaks later. */
-function textOf(text: FeedText, kind: 'summary' | 'line'): string {
-  // HTML without a tag or an entity reads the same as text, without the converter's cost (most of an import's).
-  const html = text.html && /[<&]/.test(text.value);
-  if (html) return toText(text.value, kind);
-  return kind === 'summary' ? truncateAtWord(paragraphs(text.html ? text.value.replace(/\s+/g, ' ') : text.value), SUMMARY_MAX_CHARS) : text.value;
-}
-
-function toText(html: string, kind: 'summary' | 'line'): string {
-  return kind === 'summary' ? htmlToSummary(html) : htmlToText(html.slice(0, MAX_HTML_CHARS));
-}
-
 /** The converter's own cut prints a console warning per long post into the service's log; ours is silent. */
 const MAX_HTML_CHARS = 100_000;
+
+/**
+ * A feed's text as text: HTML through the converter, plain text as written.
+ * HTML without a tag or an entity reads the same as text once its white
+ * space collapses, without the converter's cost (most of an import's).
+ */
+function plainText(text: FeedText): string {
+  if (!text.html) return text.value;
+  return /[<&]/.test(text.value) ? htmlToText(text.value.slice(0, MAX_HTML_CHARS)) : text.value.replace(/\s+/g, ' ');
+}
+
+/** A summary: paragraphs, at most `maxChars` characters cut at a word. */
+function summaryOf(text: FeedText, maxChars = SUMMARY_MAX_CHARS): string {
+  return truncateAtWord(paragraphs(plainText(text)), maxChars);
+}
+
+/** A title, category or name: one line. */
+function lineOf(text: FeedText): string {
+  return oneLine(plainText(text));
+}
 
 /**
  * Feed HTML to plain text for a summary: no tags, entities decoded (what
@@ -136,7 +144,7 @@ const MAX_HTML_CHARS = 100_000;
  * htmlToSummary('<p>Council&#8217;s vote</p><script>alert(1)</script>'); // 'Council’s vote'
  */
 export function htmlToSummary(html: string, maxChars = SUMMARY_MAX_CHARS): string {
-  return truncateAtWord(paragraphs(htmlToText(html.slice(0, MAX_HTML_CHARS))), maxChars);
+  return summaryOf({ value: html, html: true }, maxChars);
 }
 
 /**
@@ -146,7 +154,7 @@ export function htmlToSummary(html: string, maxChars = SUMMARY_MAX_CHARS): strin
  * htmlToOneLine('Face &amp; voice <em>cloning</em>\n'); // 'Face & voice cloning'
  */
 export function htmlToOneLine(html: string): string {
-  return oneLine(htmlToText(html.slice(0, MAX_HTML_CHARS)));
+  return lineOf({ value: html, html: true });
 }
 
 function paragraphs(text: string): string {

@@ -1,4 +1,4 @@
-import { type AnyFeed, type AtomFeed, type JsonFeed, type MediaNs, ParseError, type RdfFeed, type RssFeed, parseFeed, detectAtomFeed, detectJsonFeed, detectRdfFeed, detectRssFeed } from 'feedsmith';
+import { type AnyFeed, type AtomFeed, type DcTermsNs, type JsonFeed, type MediaNs, ParseError, type RdfFeed, type RssFeed, parseFeed, detectAtomFeed, detectJsonFeed, detectRdfFeed, detectRssFeed } from 'feedsmith';
 
 /** Text as a feed gave it: HTML to be reduced to text, or plain text to be kept as written (`&lt;blink&gt;` stays `<blink>`). */
 export interface FeedText {
@@ -121,7 +121,7 @@ function readAtom(feed: AtomFeed.Feed<string>, documentUrl: string | undefined):
     items: (feed.entries ?? []).map((entry) => {
       const base = resolve(entry.xml?.base, feedBase) ?? feedBase;
       return {
-        title: entry.title === undefined ? undefined : atomText(entry.title),
+        title: atomText(entry.title),
         // An entry without a page link is often identified by its URL.
         link: alternateLink(entry.links, base) ?? httpUrl(entry.id),
         id: entry.id,
@@ -141,16 +141,19 @@ function readJson(feed: JsonFeed.Feed<string>, documentUrl: string | undefined):
   return {
     title: text(feed.title),
     key: absolute(feed.feed_url) ?? absolute(feed.home_page_url),
-    items: (feed.items ?? []).map((item) => ({
-      // JSON Feed's title is plain text by the spec, but feeds written by blog engines escape it as HTML.
-      title: maybeHtml(item.title),
-      link: resolve(item.url ?? item.external_url, base) ?? httpUrl(item.id === undefined ? undefined : String(item.id)),
-      id: item.id === undefined ? undefined : String(item.id),
-      categories: item.tags ?? [],
-      date: item.date_published ?? item.date_modified,
-      summary: text(item.summary) ?? html(item.content_html) ?? text(item.content_text),
-      image: resolve(item.image ?? item.banner_image, base),
-    })),
+    items: (feed.items ?? []).map((item) => {
+      const id = item.id === undefined ? undefined : String(item.id);
+      return {
+        // JSON Feed's title is plain text by the spec, but feeds written by blog engines escape it as HTML.
+        title: maybeHtml(item.title),
+        link: resolve(item.url ?? item.external_url, base) ?? httpUrl(id),
+        id,
+        categories: item.tags ?? [],
+        date: item.date_published ?? item.date_modified,
+        summary: text(item.summary) ?? html(item.content_html) ?? text(item.content_text),
+        image: resolve(item.image ?? item.banner_image, base),
+      };
+    }),
   };
 }
 
@@ -200,10 +203,9 @@ function mediaImage(media: MediaNs.ItemOrFeed | undefined): string | undefined {
     if (thumbnail) return thumbnail;
   }
   for (const scope of scopes) {
-    const content = [...(scope.contents ?? []), ...(scope.contents ?? []).flatMap((c) => c.thumbnails?.map((t) => ({ url: t.url, medium: 'image' })) ?? [])].find(
-      (c) => c.url && (c.medium === 'image' || ('type' in c && typeof c.type === 'string' && c.type.startsWith('image/'))),
-    );
-    if (content?.url) return content.url;
+    const contents = scope.contents ?? [];
+    const image = contents.find((c) => c.url && (c.medium === 'image' || c.type?.startsWith('image/')))?.url ?? contents.flatMap((c) => c.thumbnails ?? []).find((t) => t.url)?.url;
+    if (image) return image;
   }
   return undefined;
 }
@@ -238,13 +240,9 @@ function resolve(href: string | undefined, base: string | undefined): string | u
   }
 }
 
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /** Dublin Core Terms dates, the publication's first: issued, created, then modified. */
-function dctermsDate(dcterms: { issued?: string | string[]; created?: string | string[]; modified?: string | string[] } | undefined): string | undefined {
-  return first(dcterms?.issued) ?? first(dcterms?.created) ?? first(dcterms?.modified);
+function dctermsDate(dcterms: DcTermsNs.ItemOrFeed<string> | undefined): string | undefined {
+  return dcterms?.issued?.[0] ?? dcterms?.created?.[0] ?? dcterms?.modified?.[0];
 }
 
 function absolute(href: string | undefined): string | undefined {
