@@ -1,7 +1,8 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchIfChanged, readSourceBytes, readSourceText } from './fetch-source.ts';
+import { decodeFeedBytes } from './decode-feed.ts';
+import { type FetchLimits, fetchIfChanged, readSourceBytes } from './fetch-source.ts';
 
 let server: Server;
 let base: string;
@@ -54,7 +55,13 @@ afterAll(async () => {
 
 const limits = { timeoutMs: 500, maxBytes: 1_000 };
 
-describe('readSourceText', () => {
+/** What the import reads from a URL: its bytes, decoded by their charset or XML declaration. */
+async function readSourceText(url: string, limits: FetchLimits): Promise<string> {
+  const { bytes, contentType } = await readSourceBytes(url, limits);
+  return decodeFeedBytes(bytes, contentType, url).text;
+}
+
+describe('readSourceBytes', () => {
   it('reads a URL, following redirects, decoding by charset or XML declaration', async () => {
     expect(await readSourceText(`${base}/moved`, limits)).toContain('<title>Café</title>');
     expect(await readSourceText(`${base}/latin1.xml`, limits)).toContain('<title>Café</title>');

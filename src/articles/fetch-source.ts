@@ -76,17 +76,6 @@ export async function fetchIfChanged(url: string, validators: Validators | null,
   return fetchBytes(url, options.limits ?? DEFAULT_FETCH_LIMITS, validators, options.lookup ?? systemLookup);
 }
 
-/**
- * The text of a file or URL, decoded as `decodeFeedBytes` does.
- *
- * @example
- * const text = await readSourceText('https://news.example.org/feed.xml'); // '<?xml …'
- */
-export async function readSourceText(source: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<string> {
-  const { bytes, contentType } = await readSourceBytes(source, limits);
-  return decodeFeedBytes(bytes, contentType, maskCredentials(source)).text;
-}
-
 /** A local file as text, its encoding detected; a missing or unreadable file is one line for the user. */
 export async function readFileText(path: string): Promise<string> {
   return decodeFeedBytes(await readFileBytes(path), null, path).text;

@@ -2,8 +2,8 @@ import type { Db } from '../db/connect.ts';
 import type { SourceRow } from '../db/schema.ts';
 import { maskCredentials } from '../text/mask-credentials.ts';
 import { type FetchOptions, fetchIfChanged } from './fetch-source.ts';
-import { type SourceImportReport, importSourceBytes } from './import-source.ts';
-import { describeImport, listSources, recordFailure, recordImported, recordNotModified } from './source-store.ts';
+import { type SourceImportReport, describeImport, importSourceBytes } from './import-source.ts';
+import { listSources, recordFailure, recordImported, recordNotModified } from './source-store.ts';
 
 /** What fetching one source did. */
 export type SourceFetchResult =

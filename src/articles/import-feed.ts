@@ -2,10 +2,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import type { RejectedItem } from './article-input.ts';
 import { UserError } from '../errors.ts';
 import { quoteForMessage } from '../text/escape-controls.ts';
-import { maskCredentials } from '../text/mask-credentials.ts';
-import { decodeFeedBytes } from './decode-feed.ts';
 import { feedItemToArticle } from './feed-to-articles.ts';
-import { type FetchLimits, readSourceBytes } from './fetch-source.ts';
 import { readFeed } from './read-feed.ts';
 
 /** What `digest articles import` can read; told apart by content, not by file name. */
@@ -37,21 +34,6 @@ export interface ParsedSource {
   notes: ItemNote[];
   /** What the summary should say about the source as a whole (a bare `&` read as text, say). */
   sourceNotes: string[];
-}
-
-/**
- * Reads articles from a file or an http(s) URL: our JSON format, RSS, RDF,
- * Atom or JSON Feed.
- *
- * @example
- * const parsed = await readArticleSource('https://news.example.org/feed.xml', { timeZone: 'Europe/Berlin' });
- * parsed.items.length; // 12
- */
-export async function readArticleSource(source: string, options: ParseOptions & { limits?: FetchLimits }): Promise<ParsedSource> {
-  const fetched = await readSourceBytes(source, options.limits);
-  // Errors name the source; a private feed's URL carries its password.
-  const label = maskCredentials(source);
-  return parseArticleSource(decodeFeedBytes(fetched.bytes, fetched.contentType, label).text, label, { ...options, documentUrl: fetched.url });
 }
 
 /**

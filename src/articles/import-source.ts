@@ -22,6 +22,15 @@ export interface SourceImportReport extends UpsertCounts {
 }
 
 /**
+ * `3 created, 1 updated, 40 unchanged, 0 rejected`: what an import did, as
+ * `digest articles import` and `digest sources fetch` print it and a
+ * source's `last_result` keeps it.
+ */
+export function describeImport(report: UpsertCounts & { rejected: unknown[] }): string {
+  return `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected.length} rejected`;
+}
+
+/**
  * Decodes, parses, validates and upserts what was read from one file or URL.
  * `label` (masked) names the source in errors.
  *

@@ -19,14 +19,6 @@ export function sourceLabel(source: Pick<SourceRow, 'name' | 'url'>): string {
   return source.name ?? maskCredentials(source.url);
 }
 
-/**
- * `3 created, 1 updated, 40 unchanged, 0 rejected`: what an import did, as
- * `digest sources fetch` prints it and `last_result` keeps it.
- */
-export function describeImport(report: { created: number; updated: number; unchanged: number; rejected: unknown[] }): string {
-  return `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected.length} rejected`;
-}
-
 /** Why `url` cannot be a source (one line, the URL masked), or null. */
 function sourceUrlProblem(url: string): string | null {
   // URL parsing drops tabs and line breaks silently (WHATWG): refuse them before, as config.ts does for PUBLIC_URL.

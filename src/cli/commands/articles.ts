@@ -17,16 +17,14 @@ export function registerArticleCommands(program: Command): void {
       if (options.category !== undefined && options.category.trim() === '') throw new UserError('--category must not be empty');
       // Feed parsing libraries load only for an import.
       const { readSourceBytes } = await import('../../articles/fetch-source.ts');
-      const { importSourceBytes } = await import('../../articles/import-source.ts');
+      const { describeImport, importSourceBytes } = await import('../../articles/import-source.ts');
       const fetched = await readSourceBytes(source);
       const result = await withContext(({ db, config }) =>
         importSourceBytes(db, fetched, maskCredentials(source), { defaultCategory: options.category, timeZone: config.timeZone }),
       );
       for (const r of result.rejected) console.error(forTerminal(`item ${r.index}: ${r.field}: ${r.reason}`));
       for (const note of result.notes) console.log(forTerminal(`note: ${note}`));
-      console.log(
-        `articles: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected.length} rejected`,
-      );
+      console.log(`articles: ${describeImport(result)}`);
       if (result.rejected.length > 0) process.exitCode = 1;
     });
 

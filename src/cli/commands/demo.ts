@@ -74,8 +74,9 @@ export function registerDemoCommand(program: Command): void {
           console.log('- reusing the data already there (run `npm run demo -- --fresh` to start over)');
         }
 
-        const { readArticleSource } = await import('../../articles/import-feed.ts');
-        const raw = (await readArticleSource(join(SAMPLE_DIR, 'articles.json'), { timeZone: config.timeZone })).items;
+        const [{ readFileText }, { parseArticleSource }] = await Promise.all([import('../../articles/fetch-source.ts'), import('../../articles/import-feed.ts')]);
+        const samplePath = join(SAMPLE_DIR, 'articles.json');
+        const raw = parseArticleSource(await readFileText(samplePath), samplePath, { timeZone: config.timeZone }).items;
         const { items, weeks } = shiftToLastWeek(raw, now, config.timeZone);
         const imported = await importArticles(db, items, now);
         const week = lastCompletedWeek(now, config.timeZone);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { SourceFetchResult } from '../../articles/fetch-sources.ts';
-import { addSource, describeImport, findSource, listSources, removeSource, sourceLabel } from '../../articles/source-store.ts';
+import { describeImport } from '../../articles/import-source.ts';
+import { addSource, findSource, listSources, removeSource, sourceLabel } from '../../articles/source-store.ts';
 import type { SourceRow } from '../../db/schema.ts';
 import { UserError, isUserError } from '../../errors.ts';
 import { quoteForMessage } from '../../text/escape-controls.ts';
