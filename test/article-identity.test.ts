@@ -1,11 +1,10 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { ArticleInput } from '../src/articles/article-input.ts';
 import { importArticles } from '../src/articles/import-json.ts';
 import { upsertArticles } from '../src/articles/upsert-articles.ts';
-import { migrateToLatest, openDatabase } from '../src/db/connect.ts';
-import { migrationProvider } from '../src/db/migrations/index.ts';
-import { TEST_STORE, openScratchDb, scratchDatabaseUrl } from './helpers/store.ts';
+import { migrateToLatest } from '../src/db/connect.ts';
+import { openScratchDb, openScratchDbAt } from './helpers/store.ts';
 
 const article = (n: number, overrides: Partial<ArticleInput> = {}): ArticleInput => ({
   url: `https://news.example.org/${n}`,
@@ -21,13 +20,8 @@ const article = (n: number, overrides: Partial<ArticleInput> = {}): ArticleInput
 
 describe('article identity (migration 007)', () => {
   it('keeps every stored article through the upgrade, and lets two guids share a link', async () => {
-    const url = TEST_STORE === 'sqlite' ? ':memory:' : scratchDatabaseUrl('');
-    const db = openDatabase(url);
+    const { db, migrator } = await openScratchDbAt('006-confirmation-sends');
     try {
-      const schema = TEST_STORE === 'postgres' ? new URL(url).searchParams.get('schema')! : undefined;
-      if (schema) await sql`create schema ${sql.id(schema)}`.execute(db);
-      const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
-      expect((await migrator.migrateTo('006-confirmation-sends')).error).toBeUndefined();
       for (const n of [1, 2]) {
         await sql`insert into articles (url, title, category, topics, summary, why_it_matters, source_title, source_name, source_url, published_at, created_at, updated_at)
           values (${`https://news.example.org/${n}`}, ${`Story ${n}`}, 'Policy', '[]', ${`Summary ${n}`}, '', ${`Story ${n}`}, 'News', ${`https://news.example.org/${n}`}, '2026-11-18T09:30:00.000Z', 'x', 'x')`.execute(db);
@@ -87,7 +81,7 @@ describe('upsertArticles', () => {
     }
   });
 
-  it('writes a big import in batches: 1,000 new articles, then all unchanged', async () => {
+  it('matches and inserts 1,000 articles across its 200-row batches: all created, then all unchanged', async () => {
     const db = await openScratchDb();
     try {
       const items = Array.from({ length: 1_000 }, (_, i) => article(i, { guid: `g${i}`, feedKey: 'https://news.example.org/feed' }));

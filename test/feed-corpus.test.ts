@@ -162,7 +162,7 @@ describe('feedparser corpus through importSourceBytes (issue #15)', () => {
     expect(unstable).toEqual([]);
   });
 
-  // The Done-when measure of #15; it fails until the import rewrite lands (see the table in the log).
+  // The Done-when measure of #15 (the table in the log shows it by folder).
   it('imports ≥ 95 % of well-formed items that have a link and a title or summary, with every field the corpus asserts', () => {
     const wellformed = countByFolder(results.filter((r) => r.folder === 'wellformed'))[0]!;
     expect(wellformed.expected).toBeGreaterThan(0);

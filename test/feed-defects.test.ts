@@ -70,7 +70,7 @@ describe('feed defects seen in real feeds', () => {
       '2026-11-16T01:00:00.000Z', // JST = +0900
       '2026-11-15T11:00:00.000Z', // Z
     ]);
-    expect(rows[0]).toMatchObject({ summary: 'Who can appeal a machine’s decision?'.replace('’', "'"), image_url: 'https://hearings.example.fm/ep6.jpg' });
+    expect(rows[0]).toMatchObject({ summary: "Who can appeal a machine's decision?", image_url: 'https://hearings.example.fm/ep6.jpg' });
   });
 
   it('xml:base: relative links resolved, the alternate HTML link chosen, text titles kept as written, inline markup keeps its words', async () => {
@@ -130,7 +130,7 @@ describe('feed defects seen in real feeds', () => {
     expect(result.notes).toEqual(['items 0, 1: no title: took one from its text']);
     const [first, second] = await stored();
     expect(first).toMatchObject({ title: 'Regulators fined the vendor for the screening model. More later today, once the order is published.', image_url: 'https://micro.example.org/1.jpg' });
-    expect(second).toMatchObject({ url: 'https://micro.example.org/2', title: 'A relative link, resolved against the feed’s own URL.'.replace('’', "'") });
+    expect(second).toMatchObject({ url: 'https://micro.example.org/2', title: "A relative link, resolved against the feed's own URL." });
   });
 
   it('RSS 1.0 (RDF) feeds import', async () => {

@@ -1,8 +1,7 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.ts';
 import { type Db, migrateToLatest, openDatabase } from '../src/db/connect.ts';
-import { migrationProvider } from '../src/db/migrations/index.ts';
 import type { SubscriberStatus } from '../src/db/schema.ts';
 import { recordHardBounce } from '../src/delivery/delivery-store.ts';
 import { BackgroundWork } from '../src/http/background-work.ts';
@@ -16,7 +15,7 @@ import { type AudienceApp, startAudienceApp } from './helpers/audience-app.ts';
 import { createWorkspace } from './helpers/cli.ts';
 import { startServe } from './helpers/serve.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
-import { TEST_STORE, addSubscribers, openTestDb, scratchDatabaseUrl } from './helpers/store.ts';
+import { addSubscribers, openScratchDbAt, openTestDb } from './helpers/store.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -252,13 +251,8 @@ describe('when an address bounced', () => {
   });
 
   it('migration 006 dates the bounces from before it by their last change', async () => {
-    const url = TEST_STORE === 'sqlite' ? ':memory:' : scratchDatabaseUrl('');
-    const db = openDatabase(url);
+    const { db } = await openScratchDbAt('005-feedback-reports');
     try {
-      const schema = TEST_STORE === 'postgres' ? new URL(url).searchParams.get('schema')! : undefined;
-      if (schema) await sql`create schema ${sql.id(schema)}`.execute(db);
-      const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
-      expect((await migrator.migrateTo('005-feedback-reports')).error).toBeUndefined();
       const person = (email: string, status: SubscriberStatus) => ({ email, email_key: email, name: '', status, topics: '[]', created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-03-04T05:06:07.000Z' });
       await sql`insert into subscribers (email, email_key, name, status, topics, created_at, updated_at) values
         ${sql.join([person('gone@example.org', 'bounced'), person('here@example.org', 'active')].map((p) => sql`(${sql.join(Object.values(p))})`))}`.execute(db);

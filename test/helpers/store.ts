@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { inject } from 'vitest';
 import { type Db, migrateToLatest, openDatabase } from '../../src/db/connect.ts';
+import { migrationProvider } from '../../src/db/migrations/index.ts';
 import { addSubscriber } from '../../src/subscribers/subscriber-store.ts';
 
 /**
@@ -28,6 +29,24 @@ export function scratchDatabaseUrl(dir: string): string {
 /** A migrated scratch store for a unit test: in memory on SQLite, a fresh schema on PostgreSQL. */
 export async function openScratchDb(): Promise<Db> {
   return openTestDb(TEST_STORE === 'sqlite' ? ':memory:' : scratchDatabaseUrl(''));
+}
+
+/**
+ * A scratch store migrated only up to `migration`, for testing what a later
+ * migration does to the rows already there; `migrator` moves it on (or back).
+ *
+ * @example
+ * const { db, migrator } = await openScratchDbAt('006-confirmation-sends');
+ */
+export async function openScratchDbAt(migration: string): Promise<{ db: Db; migrator: Migrator }> {
+  const url = TEST_STORE === 'sqlite' ? ':memory:' : scratchDatabaseUrl('');
+  const db = openDatabase(url);
+  const schema = TEST_STORE === 'postgres' ? new URL(url).searchParams.get('schema')! : undefined;
+  if (schema) await sql`create schema ${sql.id(schema)}`.execute(db);
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const { error } = await migrator.migrateTo(migration);
+  if (error) throw error;
+  return { db, migrator };
 }
 
 /** Opens (and migrates) the store a CLI process under test uses. */
