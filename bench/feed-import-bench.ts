@@ -62,7 +62,11 @@ try {
     console.log(`round ${round + 1}: first ${a.seconds.toFixed(2)} s (${a.output}); again ${b.seconds.toFixed(2)} s (${b.output})`);
   }
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-  console.log(`${items} items, ${(Buffer.byteLength(feed(items)) / 1e6).toFixed(1)} MB: first import median ${median(first).toFixed(2)} s, re-import median ${median(again).toFixed(2)} s (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log(
+    `${items} items, ${(Buffer.byteLength(feed(items)) / 1e6).toFixed(1)} MB: first import median ${median(first).toFixed(2)} s, re-import median ${median(again).toFixed(2)} s (load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -63,7 +63,12 @@ async function measureSenders(
   const what = store === 'sqlite' ? 'digest send (SQLite, for reference)' : `${count} × digest send --worker (PostgreSQL)`;
   log(`${what} to ${o.subscribers} subscribers, SEND_CONCURRENCY=${o.concurrency}${count > 1 ? ' each' : ''}`);
   await sink.reset();
-  const run = await runWorkers(o.root, count, { ...env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SEND_CONCURRENCY: String(o.concurrency) }, store === 'sqlite' ? { args: ['send', '--week', WEEK] } : {});
+  const run = await runWorkers(
+    o.root,
+    count,
+    { ...env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SEND_CONCURRENCY: String(o.concurrency) },
+    store === 'sqlite' ? { args: ['send', '--week', WEEK] } : {},
+  );
   const atSink = await sink.count();
   if (store === 'sqlite') rmSync(sqliteFile, { force: true });
   else await schemas.drop(name);
@@ -147,7 +152,8 @@ export async function runPostgresBench(o: PgBenchOptions): Promise<number> {
       const baselines = await measureBaselines(sink, parts, { count: o.subscribers, concurrency: o.concurrency, compose: o.compose, log });
       Object.assign(result, baselines);
       result.runs = runs.map((run) => ({ ...run, ratio: baselines.raw.msgsPerSec > 0 ? run.msgsPerSec / baselines.raw.msgsPerSec : 0 }));
-      result.verified &&= runs.every((run) => run.verified) && [baselines.raw, ...(baselines.compose ? [baselines.compose] : [])].every((s) => s.sinkCount === o.subscribers);
+      result.verified &&=
+        runs.every((run) => run.verified) && [baselines.raw, ...(baselines.compose ? [baselines.compose] : [])].every((s) => s.sinkCount === o.subscribers);
     }
     if (o.plan !== null) {
       result.plan = await measurePlanning(

@@ -91,7 +91,9 @@ export function planProblems(plan: PlanResult): string[] {
 }
 
 function formatPlan(p: PlanResult): string[] {
-  const statuses = Object.entries(p.byStatus).map(([status, n]) => `${n} ${status}`).join(', ');
+  const statuses = Object.entries(p.byStatus)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ');
   const lines = [
     '',
     `Planning a digest's deliveries, PostgreSQL, ${p.subscribers} active subscribers (80 % all topics, the rest one or two of eight, two of which the digest lacks):`,
@@ -135,7 +137,11 @@ export function formatPgReport(r: PgBenchResult): string {
           `${w.firstMessageSeconds === null ? '—' : `${w.firstMessageSeconds.toFixed(1)} s`} | ${w.sinkMsgsPerSec.toFixed(0)} | ${counts(w.sent)} | ${w.sendSeconds.map((v) => (v === null ? '—' : `${v.toFixed(1)} s`)).join(' / ')} | ${mb(w.peakRssMb)} MB |`,
       ),
       `| raw (pre-built bytes) | pool of ${r.concurrency} | **${raw.msgsPerSec.toFixed(0)}** | 1.00 | — | ${raw.sendSeconds.toFixed(1)} s | — | ${raw.sinkMsgsPerSec.toFixed(0)} | — | — | — |`,
-      ...(r.compose ? [`| nodemailer compose | pool of ${r.concurrency} | ${r.compose.msgsPerSec.toFixed(0)} | ${(r.compose.msgsPerSec / raw.msgsPerSec).toFixed(2)} | — | ${r.compose.sendSeconds.toFixed(1)} s | — | ${r.compose.sinkMsgsPerSec.toFixed(0)} | — | — | — |`] : []),
+      ...(r.compose
+        ? [
+            `| nodemailer compose | pool of ${r.concurrency} | ${r.compose.msgsPerSec.toFixed(0)} | ${(r.compose.msgsPerSec / raw.msgsPerSec).toFixed(2)} | — | ${r.compose.sendSeconds.toFixed(1)} s | — | ${r.compose.sinkMsgsPerSec.toFixed(0)} | — | — | — |`,
+          ]
+        : []),
       '',
       `- msgs/s = ${r.subscribers} ÷ wall time, from spawning the senders together to the last one's exit: it includes node start-up, migrations, building the digest (on PostgreSQL one worker, under the build lease), planning ${r.subscribers} deliveries, compiling and sending. Each run has a fresh store with the same subscribers (all topics) and no digest yet, no SEND_RATE.`,
       `- own "in X s": each sender's "this run sent N … in X s" (planning, compiling, sending; not start-up or the build). The default SQLite bench divides by this one, so its msgs/s is higher than this table's SQLite row.`,

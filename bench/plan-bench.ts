@@ -119,7 +119,11 @@ export async function measurePlanning(
     started = performance.now();
     const replanned = await planDeliveries(db, digest.id, categories);
     const replanSeconds = seconds(started);
-    const rows = await db.selectFrom('deliveries').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('status').execute();
+    const rows = await db
+      .selectFrom('deliveries')
+      .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+      .groupBy('status')
+      .execute();
     const byStatus = Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
     return { subscribers: options.count, seedSeconds, planned, planSeconds, byStatus, replanned, replanSeconds, send };
   } finally {

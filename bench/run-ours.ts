@@ -129,7 +129,17 @@ export function measureDigest(
         const cpu = field('User time \\(seconds\\)') + field('System time \\(seconds\\)');
         cpuSeconds = Number.isFinite(cpu) ? cpu : null;
       }
-      resolve({ code: code ?? 1, stdout, stderr, processMs, peakRssKb, peakRssWithChildrenKb, cpuSeconds, cpuAtMark: cpuAtMark === -1 ? null : cpuAtMark, rssMethod: 'VmHWM of the sender process, polled every 50 ms' });
+      resolve({
+        code: code ?? 1,
+        stdout,
+        stderr,
+        processMs,
+        peakRssKb,
+        peakRssWithChildrenKb,
+        cpuSeconds,
+        cpuAtMark: cpuAtMark === -1 ? null : cpuAtMark,
+        rssMethod: 'VmHWM of the sender process, polled every 50 ms',
+      });
     });
   });
 }

@@ -70,7 +70,10 @@ export function composedMessages(parts: MessageParts, count: number): SendMailOp
 }
 
 /** One baseline (bench/baseline-process.ts, in a process of its own) to a freshly reset sink, with the CPU each process spent. */
-async function measurePool(sink: SinkProcess, request: { parts: MessageParts; count: number; concurrency: number; kind: 'raw' | 'compose' }): Promise<SideResult> {
+async function measurePool(
+  sink: SinkProcess,
+  request: { parts: MessageParts; count: number; concurrency: number; kind: 'raw' | 'compose' },
+): Promise<SideResult> {
   await sink.reset();
   const sinkCpu = procCpuSeconds(sink.pid);
   const out = await new Promise<{ sendMs: number; cpuSeconds: number }>((resolve, reject) => {
@@ -78,7 +81,11 @@ async function measurePool(sink: SinkProcess, request: { parts: MessageParts; co
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout) as { sendMs: number; cpuSeconds: number }) : reject(new Error(`the ${request.kind} baseline exited with code ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(stdout) as { sendMs: number; cpuSeconds: number })
+        : reject(new Error(`the ${request.kind} baseline exited with code ${code}`)),
+    );
     child.stdin.end(JSON.stringify({ ...request, port: sink.port }));
   });
   const sinkNow = procCpuSeconds(sink.pid);

@@ -48,7 +48,17 @@ function runOne(root: string, args: string[], env: NodeJS.ProcessEnv, started: n
       live.delete(child);
       const exitMs = performance.now() - started;
       const line = /this run sent (\d+),.* in ([\d.]+) s/.exec(stdout);
-      resolve({ pid: child.pid ?? -1, code, signal, sent: line ? Number(line[1]) : null, sendSeconds: line ? Number(line[2]) : null, exitMs, peakRssKb: rss.stop(), stdout, stderr });
+      resolve({
+        pid: child.pid ?? -1,
+        code,
+        signal,
+        sent: line ? Number(line[1]) : null,
+        sendSeconds: line ? Number(line[2]) : null,
+        exitMs,
+        peakRssKb: rss.stop(),
+        stdout,
+        stderr,
+      });
     });
   });
 }
@@ -61,7 +71,12 @@ export const WORKER_ARGS = ['send', '--worker', '--week', WEEK];
  * store and waits for the last to exit. When `stop` resolves, sends each one
  * still running a SIGTERM (they finish what is in flight and exit 130).
  */
-export async function runWorkers(root: string, count: number, env: NodeJS.ProcessEnv, options: { args?: string[]; stop?: Promise<void> } = {}): Promise<WorkersRun> {
+export async function runWorkers(
+  root: string,
+  count: number,
+  env: NodeJS.ProcessEnv,
+  options: { args?: string[]; stop?: Promise<void> } = {},
+): Promise<WorkersRun> {
   const startedAt = Date.now();
   const started = performance.now();
   const running = Array.from({ length: count }, () => runOne(root, options.args ?? WORKER_ARGS, env, started));

@@ -55,12 +55,15 @@ const R = Number(args.rounds);
 if (![N, C, R].every((n) => Number.isInteger(n) && n >= 1)) usage('--subscribers, --concurrency and --rounds must be positive integers');
 const wholeNumbers = (text: string, what: string, min = 1): number[] => {
   const values = text.split(',').map(Number);
-  return values.every((v) => Number.isInteger(v) && v >= min) ? values : usage(`${what} must be ${min > 0 ? 'positive' : 'non-negative'} integers, got "${text}"`);
+  return values.every((v) => Number.isInteger(v) && v >= min)
+    ? values
+    : usage(`${what} must be ${min > 0 ? 'positive' : 'non-negative'} integers, got "${text}"`);
 };
 
 if (args.store === 'postgres') {
   if (R > 1 || args.cold) usage('--rounds and --cold apply to --store sqlite');
-  if (args['cpu-prof'] || args['node-flags']) usage('--cpu-prof and --node-flags apply to the single `digest send` of --store sqlite; they are not supported with --store postgres');
+  if (args['cpu-prof'] || args['node-flags'])
+    usage('--cpu-prof and --node-flags apply to the single `digest send` of --store sqlite; they are not supported with --store postgres');
   const { runPostgresBench } = await import('./pg-bench.ts');
   process.exit(
     await runPostgresBench({
@@ -133,7 +136,16 @@ try {
       articles: ARTICLES,
       subscribers: N,
       concurrency: C,
-      ours: { ...oursSide, cold: args.cold, sent: oursSent, processSeconds: ours.processMs / 1000, peakRssMb: ours.peakRssKb / 1024, peakRssWithChildrenMb: ours.peakRssWithChildrenKb === null ? null : ours.peakRssWithChildrenKb / 1024, rssMethod: ours.rssMethod, compileMs },
+      ours: {
+        ...oursSide,
+        cold: args.cold,
+        sent: oursSent,
+        processSeconds: ours.processMs / 1000,
+        peakRssMb: ours.peakRssKb / 1024,
+        peakRssWithChildrenMb: ours.peakRssWithChildrenKb === null ? null : ours.peakRssWithChildrenKb / 1024,
+        rssMethod: ours.rssMethod,
+        compileMs,
+      },
       raw,
       compose,
       ratio: raw.msgsPerSec > 0 ? oursSide.msgsPerSec / raw.msgsPerSec : 0,

@@ -22,8 +22,26 @@ export function match(text: string, re: RegExp, what: string): string {
  * the send, SEND_BATCH_SIZE and NODE_OPTIONS would change what is measured).
  */
 export function benchEnv(scratch: string, databaseUrl: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, OUTBOX_DIR: join(scratch, 'outbox'), APP_SECRET: 'bench-secret-0123456789', LOG_LEVEL: 'warn' };
-  for (const name of ['SMTP_URL', 'SEND_RATE', 'SEND_HOURLY_LIMIT', 'SEND_BATCH_SIZE', 'DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY_FILE', 'MAIL_FROM', 'MAIL_REPLY_TO', 'NODE_OPTIONS']) delete env[name];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    OUTBOX_DIR: join(scratch, 'outbox'),
+    APP_SECRET: 'bench-secret-0123456789',
+    LOG_LEVEL: 'warn',
+  };
+  for (const name of [
+    'SMTP_URL',
+    'SEND_RATE',
+    'SEND_HOURLY_LIMIT',
+    'SEND_BATCH_SIZE',
+    'DKIM_DOMAIN',
+    'DKIM_SELECTOR',
+    'DKIM_PRIVATE_KEY_FILE',
+    'MAIL_FROM',
+    'MAIL_REPLY_TO',
+    'NODE_OPTIONS',
+  ])
+    delete env[name];
   return env;
 }
 
@@ -70,4 +88,7 @@ export const forgetCompiledSegments = (dbPath: string) => execOn(dbPath, 'delete
 
 /** Puts the built digest back as it was before its send: no deliveries, still a draft (for the next --rounds). */
 export const resetSend = (dbPath: string) =>
-  execOn(dbPath, "delete from deliveries; update digests set status = 'draft', started_at = null, finished_at = null; delete from leases; delete from send_grants");
+  execOn(
+    dbPath,
+    "delete from deliveries; update digests set status = 'draft', started_at = null, finished_at = null; delete from leases; delete from send_grants",
+  );

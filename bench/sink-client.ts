@@ -21,11 +21,10 @@ export interface SinkProcess {
 
 /** Starts the sink with tsx and waits for the port it prints. */
 export async function startSinkProcess(root: string): Promise<SinkProcess> {
-  const child: ChildProcessWithoutNullStreams = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'bench/smtp-sink-process.ts')],
-    { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
-  );
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/smtp-sink-process.ts')], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   child.stderr.pipe(process.stderr);
   const waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
   createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.resolve(line));

@@ -31,7 +31,7 @@ export default function ConfirmSubscription(props: ConfirmSubscriptionProps) {
         <Button href={props.confirmUrl}>Confirm my subscription</Button>
         <MjmlText fontSize="14px">
           <p className="meta" style={{ margin: '8px 0 0' }}>
-            {"If the button does not work, paste this link into your browser: "}
+            {'If the button does not work, paste this link into your browser: '}
             <a href={props.confirmUrl}>{props.confirmUrl}</a>
           </p>
           <p className="meta" style={{ margin: '8px 0 0' }}>{`The link works for ${props.validDays} days.`}</p>

@@ -52,14 +52,12 @@ export default function WeeklyDigest(props: WeeklyDigestProps) {
   return (
     <EmailLayout title={props.subject} preheader={props.preheader}>
       <Gap height={24} />
-      <Header
-        publicationName={publication.name}
-        homeUrl={publication.homeUrl}
-        kicker={`Weekly digest · Week ${week.number} · ${week.range}`}
-      />
+      <Header publicationName={publication.name} homeUrl={publication.homeUrl} kicker={`Weekly digest · Week ${week.number} · ${week.range}`} />
       <CardSection padding="0 28px 24px">
         <MjmlText>
-          <p style={{ margin: 0 }}>{recipient ? `${recipient.greeting} ${introLine(sections, publication.topic)}` : capitalize(introLine(sections, publication.topic))}</p>
+          <p style={{ margin: 0 }}>
+            {recipient ? `${recipient.greeting} ${introLine(sections, publication.topic)}` : capitalize(introLine(sections, publication.topic))}
+          </p>
         </MjmlText>
       </CardSection>
       {countArticles(sections) > TOC_THRESHOLD ? (

@@ -35,8 +35,12 @@ export default function Welcome(props: WelcomeProps) {
       <Header publicationName={publication.name} homeUrl={publication.homeUrl} kicker="You're subscribed" />
       <CardSection padding="0 28px 28px">
         <MjmlText>
-          <p style={{ margin: '0 0 12px' }}>{`${props.greeting} thank you for confirming. The weekly digest of ${publication.name} will reach ${props.email} ${props.schedule}.`}</p>
-          <p style={{ margin: '0 0 12px' }}>{`Each issue collects the week's stories on ${topicsSentence(props.topics)}: what happened, why it matters, and the original source, so you can check it yourself.`}</p>
+          <p
+            style={{ margin: '0 0 12px' }}
+          >{`${props.greeting} thank you for confirming. The weekly digest of ${publication.name} will reach ${props.email} ${props.schedule}.`}</p>
+          <p
+            style={{ margin: '0 0 12px' }}
+          >{`Each issue collects the week's stories on ${topicsSentence(props.topics)}: what happened, why it matters, and the original source, so you can check it yourself.`}</p>
           <p style={{ margin: 0 }}>You can choose your topics or leave at any time, in one click, from the foot of every email.</p>
         </MjmlText>
         <Button href={props.archiveUrl}>Read past issues</Button>

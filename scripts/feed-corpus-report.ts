@@ -42,7 +42,9 @@ try {
 console.log('# 1. Items: expected items (a link and a title or summary) through the whole import\n');
 console.log(formatCountsTable(countByFolder(results)));
 const failures = results.flatMap(failuresOf);
-console.log(`\n${failures.length} failures of ${byKind(failures).length} kinds: crashes, unstable re-imports, feeds refused that feedparser reads as well-formed (all of wellformed/, and files whose Expect says 'not bozo'), and expected items not imported or with a field wrong:\n`);
+console.log(
+  `\n${failures.length} failures of ${byKind(failures).length} kinds: crashes, unstable re-imports, feeds refused that feedparser reads as well-formed (all of wellformed/, and files whose Expect says 'not bozo'), and expected items not imported or with a field wrong:\n`,
+);
 printKinds(failures);
 printList(failures);
 
@@ -74,7 +76,9 @@ function byKind(list: Failure[]): [string, Failure[]][] {
 function printKinds(list: Failure[]): void {
   for (const [kind, group] of byKind(list)) {
     const example = group[0]!;
-    console.log(`${String(group.length).padStart(5)}  ${kind}\n       e.g. ${example.file} ${example.field}: expected ${show(example.expected)}, got ${show(example.got)}`);
+    console.log(
+      `${String(group.length).padStart(5)}  ${kind}\n       e.g. ${example.file} ${example.field}: expected ${show(example.expected)}, got ${show(example.got)}`,
+    );
   }
 }
 
@@ -87,7 +91,8 @@ function failuresOf(result: CorpusFileResult): Failure[] {
   const failures: Failure[] = [];
   const file = result.file;
   for (const outcome of [result.first, result.second]) {
-    if (outcome.kind === 'crash') failures.push({ file, kind: `crash: ${general(outcome.message, file)}`, field: '(file)', expected: 'an import or a UserError', got: outcome.message });
+    if (outcome.kind === 'crash')
+      failures.push({ file, kind: `crash: ${general(outcome.message, file)}`, field: '(file)', expected: 'an import or a UserError', got: outcome.message });
   }
   if (!result.reimportStable && result.second.kind !== 'crash') {
     const got = result.second.kind === 'imported' ? `${result.second.report.created} created, ${result.second.report.updated} updated` : result.second.kind;
@@ -104,7 +109,13 @@ function failuresOf(result: CorpusFileResult): Failure[] {
       failures.push({ file, kind: `item not imported: ${general(why, file)}`, field: `entries[${item.index}]`, expected: 'an article', got: why });
     }
     for (const check of item.checks.filter((c) => !c.ok)) {
-      failures.push({ file, kind: `${check.field}: ${howWrong(check.expected, check.got, check.note)}`, field: check.path, expected: check.expected, got: check.got ?? '(none)' });
+      failures.push({
+        file,
+        kind: `${check.field}: ${howWrong(check.expected, check.got, check.note)}`,
+        field: check.path,
+        expected: check.expected,
+        got: check.got ?? '(none)',
+      });
     }
   }
   return failures;

@@ -46,11 +46,20 @@ describe('loadConfig', () => {
     [{ CATCHUP_WINDOW: 'soon' }, 'invalid configuration: CATCHUP_WINDOW must be a duration like 30s, 15m or 24h, got "soon"'],
     [{ PUBLICATION_TOPIC: 'AI\r\nBcc: x@example.com' }, 'invalid configuration: PUBLICATION_TOPIC must be one line of at most 120 characters'],
     // Issue 14: nothing from the environment can add a header line.
-    [{ MAIL_FROM: 'Ledger\u2028Reply-To: a@evil.example <news@example.com>' }, 'MAIL_FROM must be an email address like "Name <news@example.com>", got "Ledger\\u2028Reply-To: a@evil.example <news@example.com>": its name holds a control character or a line break'],
-    [{ MAIL_REPLY_TO: 'Desk\u0085 <desk@example.com>' }, 'MAIL_REPLY_TO must be an email address like "Name <news@example.com>", got "Desk\\u0085 <desk@example.com>": its name holds a control character or a line break'],
+    [
+      { MAIL_FROM: 'Ledger\u2028Reply-To: a@evil.example <news@example.com>' },
+      'MAIL_FROM must be an email address like "Name <news@example.com>", got "Ledger\\u2028Reply-To: a@evil.example <news@example.com>": its name holds a control character or a line break',
+    ],
+    [
+      { MAIL_REPLY_TO: 'Desk\u0085 <desk@example.com>' },
+      'MAIL_REPLY_TO must be an email address like "Name <news@example.com>", got "Desk\\u0085 <desk@example.com>": its name holds a control character or a line break',
+    ],
     [{ MAIL_FROM: 'Ledger <news\r\n@example.com>' }, 'its address contains a control character (U+000D)'],
     [{ MAIL_FROM: 'Ledger <zoë@example.com>' }, 'its address has letters beyond ASCII before the @, which only servers offering SMTPUTF8 (RFC 6531) accept'],
-    [{ PUBLIC_URL: 'https://news.example.org/\r\nBcc: x@evil.example' }, 'PUBLIC_URL must be an http(s) URL without spaces, control characters or line breaks, got "https://news.example.org/\\r\\nBcc: x@evil.example"'],
+    [
+      { PUBLIC_URL: 'https://news.example.org/\r\nBcc: x@evil.example' },
+      'PUBLIC_URL must be an http(s) URL without spaces, control characters or line breaks, got "https://news.example.org/\\r\\nBcc: x@evil.example"',
+    ],
     [{ PUBLIC_URL: 'https://news.example.org/\u2028' }, 'PUBLIC_URL must be an http(s) URL without spaces, control characters or line breaks'],
     [
       { TRUSTED_PROXIES: 'loopback, proxy.internal' },

@@ -28,7 +28,12 @@ const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     .string()
     .regex(/^\d+$/, { error: (issue) => `must be a whole number, got "${String(issue.input)}"` })
     .transform(Number)
-    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    );
 
 const positiveNumber = z
   .string()
@@ -80,7 +85,12 @@ const cronExpression = z.string().refine((value) => /^\s*(\S+\s+){4,5}\S+\s*$/.t
 const commaList = (problemOf: (entry: string) => string | null, expected: string) =>
   z
     .string()
-    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
     .superRefine((entries, ctx) => {
       const problem = entries.map(problemOf).find(Boolean);
       if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; expected ${expected}` });
@@ -125,7 +135,10 @@ const schema = z
     MAIL_REPLY_TO: optionalSetting(mailbox),
     PUBLICATION_NAME: setting(z.string(), 'The Harm Ledger'),
     POSTAL_ADDRESS: setting(z.string(), 'The Harm Ledger, 42 Example Street, Springfield 01234'),
-    PUBLICATION_TOPIC: setting(z.string().regex(/^[^\x00-\x1f\x7f]{1,120}$/, { error: 'must be one line of at most 120 characters' }), 'the harms and risks of AI'),
+    PUBLICATION_TOPIC: setting(
+      z.string().regex(/^[^\x00-\x1f\x7f]{1,120}$/, { error: 'must be one line of at most 120 characters' }),
+      'the harms and risks of AI',
+    ),
     PUBLIC_URL: setting(httpUrl, 'https://harmledger.example'),
     APP_SECRET: setting(z.string().min(16, { error: 'must be at least 16 characters long' }), DEFAULT_APP_SECRET),
     DIGEST_TZ: setting(timeZone, 'UTC'),

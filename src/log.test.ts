@@ -28,7 +28,12 @@ describe('createLogger', () => {
   });
 
   it('masks the credentials of any URL, a feed’s included, and escapes control characters', () => {
-    const text = logged({}, (log) => log.error({ feed: 'https://ann:feed-hunter2@feeds.example/rss.xml' }, 'import of \x1b[2Jhttps://ann:feed-hunter2@feeds.example/rss.xml \u009b failed\u202e'));
+    const text = logged({}, (log) =>
+      log.error(
+        { feed: 'https://ann:feed-hunter2@feeds.example/rss.xml' },
+        'import of \x1b[2Jhttps://ann:feed-hunter2@feeds.example/rss.xml \u009b failed\u202e',
+      ),
+    );
     expect(text).not.toContain('hunter2');
     expect(text).toContain('https://ann:***@feeds.example/rss.xml');
     expect(text.trim()).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);

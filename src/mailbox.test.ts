@@ -79,7 +79,10 @@ describe('needsSmtpUtf8', () => {
 
 describe('checkMailbox', () => {
   it('reads a quoted or bare name of any Unicode, and normalises the address', () => {
-    expect(checkMailbox('"The \\"Harm\\" Ledger" <news@Bücher.example>')).toEqual({ ok: true, mailbox: { name: 'The "Harm" Ledger', address: 'news@xn--bcher-kva.example' } });
+    expect(checkMailbox('"The \\"Harm\\" Ledger" <news@Bücher.example>')).toEqual({
+      ok: true,
+      mailbox: { name: 'The "Harm" Ledger', address: 'news@xn--bcher-kva.example' },
+    });
     expect(checkMailbox('Zoë’s Ledger 📰 <news@example.com>')).toEqual({ ok: true, mailbox: { name: 'Zoë’s Ledger 📰', address: 'news@example.com' } });
     expect(checkMailbox('news@example.com')).toEqual({ ok: true, mailbox: { name: '', address: 'news@example.com' } });
   });

@@ -24,7 +24,9 @@ describe('article identity (migration 007)', () => {
     try {
       for (const n of [1, 2]) {
         await sql`insert into articles (url, title, category, topics, summary, why_it_matters, source_title, source_name, source_url, published_at, created_at, updated_at)
-          values (${`https://news.example.org/${n}`}, ${`Story ${n}`}, 'Policy', '[]', ${`Summary ${n}`}, '', ${`Story ${n}`}, 'News', ${`https://news.example.org/${n}`}, '2026-11-18T09:30:00.000Z', 'x', 'x')`.execute(db);
+          values (${`https://news.example.org/${n}`}, ${`Story ${n}`}, 'Policy', '[]', ${`Summary ${n}`}, '', ${`Story ${n}`}, 'News', ${`https://news.example.org/${n}`}, '2026-11-18T09:30:00.000Z', 'x', 'x')`.execute(
+          db,
+        );
       }
       expect(await migrateToLatest(db)).toContain('007-article-identity');
       expect(await db.selectFrom('articles').select(['id', 'url', 'guid', 'feed_key']).orderBy('id').execute()).toEqual([
@@ -40,7 +42,20 @@ describe('article identity (migration 007)', () => {
         { id: 3, guid: 'b' },
       ]);
       // Without a guid, the link stays unique: the store refuses a second row rather than trusting the code alone.
-      const row = { url: 'https://news.example.org/2', title: 't', category: 'c', topics: '[]', why_it_matters: '', summary: '', source_title: 't', source_name: 'n', source_url: 'https://n.example/', published_at: '2026-11-18T09:30:00.000Z', created_at: 'x', updated_at: 'x' };
+      const row = {
+        url: 'https://news.example.org/2',
+        title: 't',
+        category: 'c',
+        topics: '[]',
+        why_it_matters: '',
+        summary: '',
+        source_title: 't',
+        source_name: 'n',
+        source_url: 'https://n.example/',
+        published_at: '2026-11-18T09:30:00.000Z',
+        created_at: 'x',
+        updated_at: 'x',
+      };
       await expect(db.insertInto('articles').values(row).execute()).rejects.toThrow(/unique/i);
       // Down and up again: one row per URL (the first) survives the way down, and the way up works on what down left.
       expect((await migrator.migrateTo('006-confirmation-sends')).error).toBeUndefined();

@@ -54,7 +54,7 @@ describe('the audience endpoints over a real socket', () => {
     const response = await post('/subscribe', { email: 'Ada@Example.org', name: 'Ada', topics: ['Labor', 'Privacy'] });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('Check your inbox');
-    expect((await subscriber('ada@example.org'))).toMatchObject({ status: 'pending', topics: '["Labor","Privacy"]', email: 'Ada@example.org' });
+    expect(await subscriber('ada@example.org')).toMatchObject({ status: 'pending', topics: '["Labor","Privacy"]', email: 'Ada@example.org' });
 
     const [confirmation] = await mailTo('Ada@example.org');
     expect(confirmation?.subject).toBe('Confirm your subscription to The Harm Ledger');
@@ -84,7 +84,11 @@ describe('the audience endpoints over a real socket', () => {
     const link = (daysAgo: number | null) =>
       `${http.url}/confirm?token=${signToken(config.appSecret, 'confirm', late.id, daysAgo === null ? undefined : new Date(Date.now() - daysAgo * 86_400_000))}`;
     // null: a link sent before links carried their date.
-    for (const [old, method] of [[8, 'GET'], [8, 'POST'], [null, 'POST']] as const) {
+    for (const [old, method] of [
+      [8, 'GET'],
+      [8, 'POST'],
+      [null, 'POST'],
+    ] as const) {
       const response = await fetch(link(old), { method });
       expect(response.status).toBe(410);
       const body = await response.text();
@@ -221,7 +225,16 @@ describe('the audience endpoints over a real socket', () => {
     const file = join(ws.dir, 'people.csv');
     writeFileSync(
       file,
-      ['email,name,topics', 'new1@example.org,New One,Privacy;Labor', 'not-an-email,Bad,', 'NEW1@example.org,Repeat,', 'ada@example.org,Ada Again,', '"Okafor, Chidi" <x',  'new2@example.org,"Okafor, Chidi",', ',No Address,'].join('\n'),
+      [
+        'email,name,topics',
+        'new1@example.org,New One,Privacy;Labor',
+        'not-an-email,Bad,',
+        'NEW1@example.org,Repeat,',
+        'ada@example.org,Ada Again,',
+        '"Okafor, Chidi" <x',
+        'new2@example.org,"Okafor, Chidi",',
+        ',No Address,',
+      ].join('\n'),
     );
     const result = await runCli(['subscribers', 'import', file, '--confirmed'], ws.env);
     expect(result.code).toBe(1);

@@ -34,7 +34,11 @@ describe('bin/digest.js bundle cache', () => {
     oldBundle(idle, gone);
     // The copy's sources are new to the cache: its first command builds a bundle, then prunes.
     // `compile-segments` waits for its request on stdin: a process that runs for as long as we like.
-    const command = spawn(process.execPath, [join(project.dir, 'bin/digest.js'), 'compile-segments'], { cwd: project.dir, env: childEnv({}), stdio: ['pipe', 'ignore', 'ignore'] });
+    const command = spawn(process.execPath, [join(project.dir, 'bin/digest.js'), 'compile-segments'], {
+      cwd: project.dir,
+      env: childEnv({}),
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
     const exited = new Promise((resolve) => command.on('exit', resolve));
     const marks = () => readdirSync(cache).filter((name) => existsSync(join(cache, name, `.in-use-${command.pid}`)));
     await waitFor(() => marks().length === 1, 30_000, 'the running command to mark its bundle');

@@ -34,7 +34,23 @@ describe('digest CLI', () => {
   it('lists every command, one line each', async () => {
     const { code, stdout } = await runCli(['--help'], {});
     expect(code).toBe(0);
-    for (const command of ['migrate', 'demo', 'articles import', 'articles list', 'sources add', 'sources list', 'sources remove', 'sources fetch', 'subscribers add', 'subscribers list', 'subscribers remove', 'build', 'render', 'send', 'status']) {
+    for (const command of [
+      'migrate',
+      'demo',
+      'articles import',
+      'articles list',
+      'sources add',
+      'sources list',
+      'sources remove',
+      'sources fetch',
+      'subscribers add',
+      'subscribers list',
+      'subscribers remove',
+      'build',
+      'render',
+      'send',
+      'status',
+    ]) {
       expect(stdout).toMatch(new RegExp(`^  ${command}\\b.*\\S{3,}.*$`, 'm'));
     }
   });
@@ -67,7 +83,10 @@ describe('digest CLI', () => {
       unparsable: await runCli(['status'], { ...ws.env, DATABASE_URL: 'postgres://digest:db-hunter2@[db.example.com/news' }),
       unreachable: await runCli(['status'], { ...ws.env, DATABASE_URL: `postgres://digest:db-hunter2@127.0.0.1:${port}/news` }),
     };
-    expectOneLineError(storeErrors.mistyped, /^digest: invalid configuration: DATABASE_URL must be .*, got "postgress:\/\/digest:\*\*\*@db\.example\.com\/news"$/);
+    expectOneLineError(
+      storeErrors.mistyped,
+      /^digest: invalid configuration: DATABASE_URL must be .*, got "postgress:\/\/digest:\*\*\*@db\.example\.com\/news"$/,
+    );
     expectOneLineError(storeErrors.unparsable, /^digest: invalid configuration: DATABASE_URL .*got "postgres:\/\/digest:\*\*\*@\[db\.example\.com\/news"$/);
     expectOneLineError(storeErrors.unreachable, new RegExp(`^digest: cannot reach PostgreSQL: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}$`));
     const smtp = await runCli(['subscribers', 'add', 'new@example.org'], { ...ws.env, SMTP_URL: `smtp://mailer:smtp-hunter2@127.0.0.1:${port}` });
@@ -151,7 +170,11 @@ describe('digest CLI', () => {
 
   it('imports its own export without a new subscriber, formula-guarded cells included', async () => {
     const ws = workspace();
-    for (const [email, name] of [['-ada@example.com', '=Ada'], ["'bob@example.com", "'=Bob"], ['+cy@example.com', '@Cy']]) {
+    for (const [email, name] of [
+      ['-ada@example.com', '=Ada'],
+      ["'bob@example.com", "'=Bob"],
+      ['+cy@example.com', '@Cy'],
+    ]) {
       expect((await runCli(['subscribers', 'add', `--name=${name}`, '--topics=-Privacy,Labor', '--confirmed', '--', email!], ws.env)).code).toBe(0);
     }
     const before = (await runCli(['subscribers', 'list', '--json'], ws.env)).stdout;

@@ -12,7 +12,12 @@ import { dsnReport } from './helpers/reports.ts';
 /** Every copied row of a store, by table, in id order: what a copy must carry over unchanged. */
 async function dump(db: Db): Promise<Record<string, unknown[]>> {
   const tables: Record<string, unknown[]> = {};
-  for (const table of COPIED_TABLES) tables[table] = await db.selectFrom(table).selectAll().orderBy((table === 'feedback_reports' ? 'report_key' : 'id') as never).execute();
+  for (const table of COPIED_TABLES)
+    tables[table] = await db
+      .selectFrom(table)
+      .selectAll()
+      .orderBy((table === 'feedback_reports' ? 'report_key' : 'id') as never)
+      .execute();
   return tables;
 }
 
@@ -37,7 +42,11 @@ function expectOneLineError(result: { code: number; stderr: string }, pattern: R
  * `digest status` as people read it, less the rate line (it depends on the minute it runs in),
  * sorted: errors as frequent as each other may be listed in either order.
  */
-const statusLines = (stdout: string) => stdout.split('\n').filter((line) => !line.startsWith('  rate:')).sort();
+const statusLines = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('  rate:'))
+    .sort();
 
 describe('digest copy-store: the command', () => {
   it('is listed on one line, and its help says what it leaves behind', async () => {
@@ -49,7 +58,10 @@ describe('digest copy-store: the command', () => {
   it('refuses a target URL it cannot use, before touching anything', async () => {
     const ws = createWorkspace({ DATABASE_URL: ':memory:' });
     try {
-      expectOneLineError(await runCli(['copy-store', '--to', 'mysql://root:hunter2@db/news'], ws.env), /^digest: --to must be postgres:\/\/.* or file:PATH, got "mysql:\/\/root:\*\*\*@db\/news"$/);
+      expectOneLineError(
+        await runCli(['copy-store', '--to', 'mysql://root:hunter2@db/news'], ws.env),
+        /^digest: --to must be postgres:\/\/.* or file:PATH, got "mysql:\/\/root:\*\*\*@db\/news"$/,
+      );
       // Taken for a SQLite path, it would have created folders named after it.
       expect(existsSync(join(ROOT, 'mysql:'))).toBe(false);
     } finally {
@@ -98,8 +110,12 @@ describe.skipIf(TEST_STORE !== 'postgres')('digest copy-store: an existing SQLit
     writeFileSync(join(reports, 'delay.eml'), dsnReport({ reportId: '<dsn-2@mx.example.net>', recipient: list[2]!.email, action: 'delayed', status: '4.2.2' }));
     expect((await runCli(['feedback', 'import', reports], sqliteEnv)).stdout).toContain('feedback: 0 complaints, 1 bounce, 1 ignored');
     // A feed source with a password, fetched once and failed (fetch refuses port 9): its streak and error move with it.
-    expect((await runCli(['sources', 'add', 'http://ann:feed-secret@127.0.0.1:9/feed.xml', '--category', 'Policing', '--name', 'Field Notes'], sqliteEnv)).code).toBe(0);
-    expect((await runCli(['sources', 'fetch'], sqliteEnv)).stdout).toMatch(/^Field Notes: error: cannot fetch http:\/\/ann:\*\*\*@127\.0\.0\.1:9\/feed\.xml: bad port$/m);
+    expect(
+      (await runCli(['sources', 'add', 'http://ann:feed-secret@127.0.0.1:9/feed.xml', '--category', 'Policing', '--name', 'Field Notes'], sqliteEnv)).code,
+    ).toBe(0);
+    expect((await runCli(['sources', 'fetch'], sqliteEnv)).stdout).toMatch(
+      /^Field Notes: error: cannot fetch http:\/\/ann:\*\*\*@127\.0\.0\.1:9\/feed\.xml: bad port$/m,
+    );
     source = await dumpOf(sqliteEnv.DATABASE_URL!);
     expect(source.sources).toMatchObject([{ name: 'Field Notes', error_count: 1, last_status: 'error' }]);
   }, 120_000);
@@ -163,7 +179,10 @@ describe.skipIf(TEST_STORE !== 'postgres')('digest copy-store: an existing SQLit
   it('refuses a target that already holds data, or the store itself, and writes nothing', async () => {
     const before = await dumpOf(pgEnv.DATABASE_URL!);
     const again = await runCli(['copy-store', '--to', pgEnv.DATABASE_URL!], sqliteEnv);
-    expectOneLineError(again, /^digest: the target store already holds data \(articles: \d+, subscribers: \d+, digests: 2, deliveries: \d+, feedback_reports: 2, sources: 1\); copy-store only fills an empty store$/);
+    expectOneLineError(
+      again,
+      /^digest: the target store already holds data \(articles: \d+, subscribers: \d+, digests: 2, deliveries: \d+, feedback_reports: 2, sources: 1\); copy-store only fills an empty store$/,
+    );
     expect(again.stdout).toBe('');
     expect(await dumpOf(pgEnv.DATABASE_URL!)).toEqual(before);
     const itself = await runCli(['copy-store', '--to', sqliteEnv.DATABASE_URL!], sqliteEnv);
@@ -188,13 +207,20 @@ describe.skipIf(TEST_STORE !== 'postgres')('digest copy-store: an existing SQLit
     const legacy = await openTestDb(sqliteEnv.DATABASE_URL!);
     const stripped = await legacy.selectFrom('articles').select('summary').where('url', '=', 'https://harmledger.example/bulk/1000').executeTakeFirstOrThrow();
     expect(stripped.summary).toBe('Pasted from a PDF with a NUL in it.');
-    await legacy.updateTable('articles').set({ summary: 'Pasted from a PDF\u0000 with a NUL in it.' }).where('url', '=', 'https://harmledger.example/bulk/1000').execute();
+    await legacy
+      .updateTable('articles')
+      .set({ summary: 'Pasted from a PDF\u0000 with a NUL in it.' })
+      .where('url', '=', 'https://harmledger.example/bulk/1000')
+      .execute();
     await legacy.destroy();
     const lastId = Math.max(...(source.articles as { id: number }[]).map((a) => a.id)) + 1001;
 
     const fresh = scratchDatabaseUrl(ws.dir);
     const result = await runCli(['copy-store', '--to', fresh], sqliteEnv);
-    expectOneLineError(result, new RegExp(`^digest: copy failed while writing articles ids 1001–${lastId}: invalid byte sequence .*0x00.*; nothing was written to the target$`));
+    expectOneLineError(
+      result,
+      new RegExp(`^digest: copy failed while writing articles ids 1001–${lastId}: invalid byte sequence .*0x00.*; nothing was written to the target$`),
+    );
     const target = await dumpOf(fresh);
     for (const table of COPIED_TABLES) expect(target[table], table).toEqual([]);
   });

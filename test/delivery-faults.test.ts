@@ -53,8 +53,19 @@ describe('delivery against a faulty SMTP server', () => {
     expect(byEmail.get('busy-0@example.com')).toMatchObject({ status: 'sent', attempts: 2 });
     expect(byEmail.get('dropped-0@example.com')).toMatchObject({ status: 'sent', attempts: 2 });
     expect(byEmail.get('ok-0@example.com')).toMatchObject({ status: 'sent', attempts: 1, smtp_response: expect.stringMatching(/^250 /) });
-    expect(byEmail.get('gone-0@example.com')).toMatchObject({ status: 'failed', attempts: 1, subscriber: 'bounced', bounce_count: 1, last_error: expect.stringContaining('550') });
-    expect(byEmail.get('spam-0@example.com')).toMatchObject({ status: 'failed', attempts: 1, subscriber: 'bounced', last_error: expect.stringContaining('554') });
+    expect(byEmail.get('gone-0@example.com')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      subscriber: 'bounced',
+      bounce_count: 1,
+      last_error: expect.stringContaining('550'),
+    });
+    expect(byEmail.get('spam-0@example.com')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      subscriber: 'bounced',
+      last_error: expect.stringContaining('554'),
+    });
     // A 4xx every time: MAX_ATTEMPTS (3) tries, then failed, but not a bounce.
     expect(byEmail.get('stuck@example.com')).toMatchObject({ status: 'failed', attempts: 3, subscriber: 'active', bounce_count: 0 });
     expect(summary.bounced).toBe(12);
@@ -81,7 +92,12 @@ describe('delivery against a faulty SMTP server', () => {
       .select(['d.status', 'd.last_error', 's.status as subscriber', 's.bounce_count'])
       .where('s.email', 'like', 'bad%')
       .executeTakeFirstOrThrow();
-    expect(bad).toMatchObject({ status: 'failed', subscriber: 'active', bounce_count: 0, last_error: expect.stringMatching(/To header: .* is not an address/) });
+    expect(bad).toMatchObject({
+      status: 'failed',
+      subscriber: 'active',
+      bounce_count: 0,
+      last_error: expect.stringMatching(/To header: .* is not an address/),
+    });
   });
 
   it('pauses while the server is down and finishes when it is back, without burning attempts', async () => {
@@ -113,9 +129,13 @@ describe('delivery against a faulty SMTP server', () => {
 
   it('requeues failed deliveries on request', async () => {
     let refuse = true;
-    const { sink, db, send } = await setUp(['late@example.com', 'fine@example.com'], {
-      onRcpt: (address) => (refuse && address.startsWith('late') ? { reply: 550, message: 'No such user (yet)' } : undefined),
-    }, { HARD_BOUNCE_LIMIT: '5' });
+    const { sink, db, send } = await setUp(
+      ['late@example.com', 'fine@example.com'],
+      {
+        onRcpt: (address) => (refuse && address.startsWith('late') ? { reply: 550, message: 'No such user (yet)' } : undefined),
+      },
+      { HARD_BOUNCE_LIMIT: '5' },
+    );
     expect((await send()).counts).toMatchObject({ sent: 1, failed: 1 });
     refuse = false;
     const { requeueFailed } = await import('../src/delivery/delivery-store.ts');
@@ -162,12 +182,9 @@ describe('rate limits', () => {
       if (ms >= 1000) duringPause.push((await describeSend(db, config, digest.id, new Date(t))).hourlyResumeAt);
       t += ms;
     };
-    const summary = await sendDigest(
-      { db, config: { ...config, sendConcurrency: 1 }, transport, now: () => new Date(t), sleep },
-      digest,
-      WEEK,
-      { onProgress: (p) => p.waiting && waits.push(`${p.waiting.reason} ${p.waiting.until}`) },
-    );
+    const summary = await sendDigest({ db, config: { ...config, sendConcurrency: 1 }, transport, now: () => new Date(t), sleep }, digest, WEEK, {
+      onProgress: (p) => p.waiting && waits.push(`${p.waiting.reason} ${p.waiting.until}`),
+    });
     await transport.close();
     expect(summary.counts.sent).toBe(8);
     expect(waits).toContain('hourly-limit 2026-11-23T09:00:00.000Z');

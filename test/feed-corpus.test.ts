@@ -21,9 +21,9 @@ import { openScratchDb } from './helpers/store.ts';
 describe('reading feedparser Expect lines', () => {
   it('maps the entries fields we store and ignores every other assertion', () => {
     const expectations = storedFieldExpectations(
-      "not bozo and entries[0]['link'] == 'http://www.example.com/' and feed['title'] == 'x' and entries[0]['title_detail']['type'] == 'text/html'"
-        + " and entries[1]['content'][0]['value'] == u'caf\\u00e9' and entries[0]['published_parsed'] == (2003, 12, 31, 10, 14, 55, 2, 365, 0)"
-        + " and entries[0]['media_thumbnail'][0]['url'] == 'https://example.com/t.jpg' and not entries[0]['guidislink']",
+      "not bozo and entries[0]['link'] == 'http://www.example.com/' and feed['title'] == 'x' and entries[0]['title_detail']['type'] == 'text/html'" +
+        " and entries[1]['content'][0]['value'] == u'caf\\u00e9' and entries[0]['published_parsed'] == (2003, 12, 31, 10, 14, 55, 2, 365, 0)" +
+        " and entries[0]['media_thumbnail'][0]['url'] == 'https://example.com/t.jpg' and not entries[0]['guidislink']",
     );
     expect(expectations.map(({ entry, field, value }) => [entry, field, value])).toEqual([
       [0, 'url', 'http://www.example.com/'],
@@ -36,7 +36,10 @@ describe('reading feedparser Expect lines', () => {
   it('reads Python string literals, chains, concatenation and `in`', () => {
     const values = (expect: string) => storedFieldExpectations(expect).map((e) => [e.entry, e.operator, e.value]);
     expect(values(`entries[0]['title'] == "it's \\\\ \\'q\\'"`)).toEqual([[0, '==', "it's \\ 'q'"]]);
-    expect(values(`entries[0]['link'] == entries[1]['link'] == 'http://a.test/'`)).toEqual([[0, '==', 'http://a.test/'], [1, '==', 'http://a.test/']]);
+    expect(values(`entries[0]['link'] == entries[1]['link'] == 'http://a.test/'`)).toEqual([
+      [0, '==', 'http://a.test/'],
+      [1, '==', 'http://a.test/'],
+    ]);
     expect(values(`entries[0]['description'] == '<!-' + '- x -' + '->'`)).toEqual([[0, '==', '<!-- x -->']]);
     expect(values(`u'Atom' in entries[0]['summary']`)).toEqual([[0, 'in', 'Atom']]);
     expect(values(`entries[0].link == 'http://a.test/' or entries[0]['title'] == 'x'`)).toEqual([]);
@@ -58,10 +61,16 @@ describe('reading feedparser Expect lines', () => {
 
   it('counts links from the source itself: RSS link, permalink guid, Atom alternate, JSON Feed url', () => {
     const links = (xml: string) => readSourceItems(xml).items.map((i) => i.link);
-    expect(links('<rss><channel><item><link>/a</link></item><item><guid>http://b.test/</guid></item><item><guid isPermaLink="false">http://c.test/</guid></item></channel></rss>'))
-      .toEqual(['/a', 'http://b.test/', undefined]);
-    expect(links('<a:feed xmlns:a="http://www.w3.org/2005/Atom"><a:entry><a:link rel="self" href="s"/><a:link href="p"/></a:entry><a:entry><a:link rel="self" href="s"/></a:entry></a:feed>'))
-      .toEqual(['p', undefined]);
+    expect(
+      links(
+        '<rss><channel><item><link>/a</link></item><item><guid>http://b.test/</guid></item><item><guid isPermaLink="false">http://c.test/</guid></item></channel></rss>',
+      ),
+    ).toEqual(['/a', 'http://b.test/', undefined]);
+    expect(
+      links(
+        '<a:feed xmlns:a="http://www.w3.org/2005/Atom"><a:entry><a:link rel="self" href="s"/><a:link href="p"/></a:entry><a:entry><a:link rel="self" href="s"/></a:entry></a:feed>',
+      ),
+    ).toEqual(['p', undefined]);
     expect(links('{"version":"https://jsonfeed.org/version/1.1","items":[{"url":"https://d.test/"},{"id":"1"}]}')).toEqual(['https://d.test/', undefined]);
   });
 });
@@ -76,18 +85,31 @@ describe('the corpus harness on feeds of our own', () => {
     mkdirSync(join(root, 'wellformed'));
     const item = `<item><title>Caf\u00e9 &amp;amp; bar</title><link>https://example.org/a?x=1&amp;y=2</link>
       <description>&lt;p&gt;One&lt;/p&gt;&lt;p&gt;Two&lt;/p&gt;</description><pubDate>Wed, 18 Nov 2026 09:30:00 GMT</pubDate></item>`;
-    const feed = (expect: string) => `<!--\nDescription: ours\nExpect:      ${expect}\n-->\n<rss version="2.0"><channel><title>Own</title>${item}<item><title>No link</title></item></channel></rss>`;
-    writeFileSync(join(root, 'wellformed/right.xml'), feed(
-      "not bozo and entries[0]['link'] == 'https://example.org/a?x=1&y=2' and entries[0]['title'] == u'Caf\\xe9 &amp; <b>bar</b>'"
-        + " and entries[0]['description'] == '<p>One</p><p>Two</p>' and entries[0]['published_parsed'] == (2026, 11, 18, 9, 30, 0, 2, 322, 0)",
-    ));
-    writeFileSync(join(root, 'wellformed/wrong.xml'), feed("not bozo and entries[0]['title'] == 'Another title' and entries[0]['link'] == 'https://example.org/b'"));
+    const feed = (expect: string) =>
+      `<!--\nDescription: ours\nExpect:      ${expect}\n-->\n<rss version="2.0"><channel><title>Own</title>${item}<item><title>No link</title></item></channel></rss>`;
+    writeFileSync(
+      join(root, 'wellformed/right.xml'),
+      feed(
+        "not bozo and entries[0]['link'] == 'https://example.org/a?x=1&y=2' and entries[0]['title'] == u'Caf\\xe9 &amp; <b>bar</b>'" +
+          " and entries[0]['description'] == '<p>One</p><p>Two</p>' and entries[0]['published_parsed'] == (2026, 11, 18, 9, 30, 0, 2, 322, 0)",
+      ),
+    );
+    writeFileSync(
+      join(root, 'wellformed/wrong.xml'),
+      feed("not bozo and entries[0]['title'] == 'Another title' and entries[0]['link'] == 'https://example.org/b'"),
+    );
     // Items without a link, which the import rejects: the field measure judges them all the same.
-    writeFileSync(join(root, 'wellformed/no-link.xml'), `<!--\nDescription: ours\nExpect:      entries[0]['title'] == 'Kept' and entries[0]['summary'] == 'Text and more'`
-      + ` and entries[0]['media_thumbnail'][0]['url'] == 'http://example.org/t.jpg' and entries[3]['title'] == 'x'\n-->\n`
-      + '<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Own</title>'
-      + '<item><title>Kept</title><description>Text</description><media:thumbnail url="http://example.org/t.jpg"/></item></channel></rss>');
-    writeFileSync(join(root, 'illformed.xml'), `<!--\nDescription: ours\nExpect:      entries[0]['title'] == 'Cut'\n-->\n<rss version="2.0"><channel><item><title>Cut</title></item></channel></rss`);
+    writeFileSync(
+      join(root, 'wellformed/no-link.xml'),
+      `<!--\nDescription: ours\nExpect:      entries[0]['title'] == 'Kept' and entries[0]['summary'] == 'Text and more'` +
+        ` and entries[0]['media_thumbnail'][0]['url'] == 'http://example.org/t.jpg' and entries[3]['title'] == 'x'\n-->\n` +
+        '<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Own</title>' +
+        '<item><title>Kept</title><description>Text</description><media:thumbnail url="http://example.org/t.jpg"/></item></channel></rss>',
+    );
+    writeFileSync(
+      join(root, 'illformed.xml'),
+      `<!--\nDescription: ours\nExpect:      entries[0]['title'] == 'Cut'\n-->\n<rss version="2.0"><channel><item><title>Cut</title></item></channel></rss`,
+    );
     db = await openScratchDb();
     for (const file of listCorpusFiles(root)) results.push(await importCorpusFile(db, file, root));
   });
@@ -98,7 +120,10 @@ describe('the corpus harness on feeds of our own', () => {
 
   it('counts a right item as right and names each wrong field', () => {
     const [right, wrong] = [resultOf('wellformed/right.xml'), resultOf('wellformed/wrong.xml')];
-    expect(right.items.map((i) => [i.expected, i.imported])).toEqual([[true, true], [false, false]]);
+    expect(right.items.map((i) => [i.expected, i.imported])).toEqual([
+      [true, true],
+      [false, false],
+    ]);
     expect(right.items[0]!.checks.filter((c) => !c.ok)).toEqual([]);
     expect(right.items[0]!.checks).toHaveLength(4);
     expect(wrong.items[0]!.checks.filter((c) => !c.ok).map((c) => [c.field, c.expected, c.got])).toEqual([
@@ -118,7 +143,10 @@ describe('the corpus harness on feeds of our own', () => {
       ["entries[0]['media_thumbnail'][0]['url']", 'excluded', 'http-image'],
       ["entries[3]['title']", 'wrong', 'item missing: the import has no item at this index (nor has the source)'],
     ]);
-    expect(judged('wellformed/wrong.xml')).toEqual([["entries[0]['title']", 'wrong', 'title: differs'], ["entries[0]['link']", 'wrong', 'url: another path on the same host']]);
+    expect(judged('wellformed/wrong.xml')).toEqual([
+      ["entries[0]['title']", 'wrong', 'title: differs'],
+      ["entries[0]['link']", 'wrong', 'url: another path on the same host'],
+    ]);
     // Not well-formed, and feedparser would say bozo: we refuse such a file whole, by decision.
     expect(judged('illformed.xml')).toEqual([["entries[0]['title']", 'excluded', 'ill-formed-refused']]);
     expect(countFieldsByFolder(results).at(-1)).toEqual({ folder: 'total', files: 4, assertions: 11, right: 5, wrong: 4, excluded: 2 });
@@ -168,13 +196,32 @@ describe('feedparser corpus through importSourceBytes (issue #15)', () => {
     expect(wellformed.expected).toBeGreaterThan(0);
     const failing = results
       .filter((r) => r.folder === 'wellformed')
-      .flatMap((r) => r.items.filter((i) => i.expected && !(i.imported && i.checks.every((c) => c.ok))).map((i) => `${r.file} entries[${i.index}]: ${i.notImportedBecause ?? i.checks.filter((c) => !c.ok).map((c) => c.field).join(', ')}`));
-    expect(fieldsRightShare(wellformed), `${wellformed.fieldsRight} of ${wellformed.expected} right; failing:\n${failing.join('\n')}`).toBeGreaterThanOrEqual(0.95);
+      .flatMap((r) =>
+        r.items
+          .filter((i) => i.expected && !(i.imported && i.checks.every((c) => c.ok)))
+          .map(
+            (i) =>
+              `${r.file} entries[${i.index}]: ${
+                i.notImportedBecause ??
+                i.checks
+                  .filter((c) => !c.ok)
+                  .map((c) => c.field)
+                  .join(', ')
+              }`,
+          ),
+      );
+    expect(fieldsRightShare(wellformed), `${wellformed.fieldsRight} of ${wellformed.expected} right; failing:\n${failing.join('\n')}`).toBeGreaterThanOrEqual(
+      0.95,
+    );
   });
 
   it(`gets at least ${WELLFORMED_FIELDS_RIGHT_FLOOR} of the wellformed/ assertions on our fields right, items without a link included`, () => {
     const wellformed = countFieldsByFolder(results.filter((r) => r.folder === 'wellformed'))[0]!;
-    const wrong = results.flatMap((r) => r.fields.filter((f) => r.folder === 'wellformed' && f.verdict === 'wrong').map((f) => `${r.file} ${f.path}: ${f.kind}`));
-    expect(wellformed.right, `${wellformed.right} right, ${wellformed.wrong} wrong:\n${wrong.join('\n')}`).toBeGreaterThanOrEqual(WELLFORMED_FIELDS_RIGHT_FLOOR);
+    const wrong = results.flatMap((r) =>
+      r.fields.filter((f) => r.folder === 'wellformed' && f.verdict === 'wrong').map((f) => `${r.file} ${f.path}: ${f.kind}`),
+    );
+    expect(wellformed.right, `${wellformed.right} right, ${wellformed.wrong} wrong:\n${wrong.join('\n')}`).toBeGreaterThanOrEqual(
+      WELLFORMED_FIELDS_RIGHT_FLOOR,
+    );
   });
 });

@@ -129,43 +129,75 @@ describe('feed defects seen in real feeds', () => {
     expect(result).toMatchObject({ format: 'json-feed', created: 2, rejected: [] });
     expect(result.notes).toEqual(['items 0, 1: no title: took one from its text']);
     const [first, second] = await stored();
-    expect(first).toMatchObject({ title: 'Regulators fined the vendor for the screening model. More later today, once the order is published.', image_url: 'https://micro.example.org/1.jpg' });
+    expect(first).toMatchObject({
+      title: 'Regulators fined the vendor for the screening model. More later today, once the order is published.',
+      image_url: 'https://micro.example.org/1.jpg',
+    });
     expect(second).toMatchObject({ url: 'https://micro.example.org/2', title: "A relative link, resolved against the feed's own URL." });
   });
 
   it('RSS 1.0 (RDF) feeds import', async () => {
     const result = await importSettled('rdf.xml');
     expect(result).toMatchObject({ format: 'rdf', created: 1 });
-    expect((await stored())[0]).toMatchObject({ url: 'https://rdf.example.org/1', title: 'First & RDF', category: 'Audits', published_at: '2026-11-18T09:00:00.000Z' });
+    expect((await stored())[0]).toMatchObject({
+      url: 'https://rdf.example.org/1',
+      title: 'First & RDF',
+      category: 'Audits',
+      published_at: '2026-11-18T09:00:00.000Z',
+    });
   });
 
   it('a feed in Latin-1 without a declaration is detected and said, never stored with U+FFFD', async () => {
-    const xml = readFileSync(join(DEFECTS, 'rdf.xml'), 'utf8').replace('First &amp; RDF', 'Première étude: déjà vu à la française, naïve façade').replace('<?xml version="1.0"?>', '');
+    const xml = readFileSync(join(DEFECTS, 'rdf.xml'), 'utf8')
+      .replace('First &amp; RDF', 'Première étude: déjà vu à la française, naïve façade')
+      .replace('<?xml version="1.0"?>', '');
     const result = await importSettled('latin1.rdf', { bytes: Buffer.from(xml, 'latin1') });
     expect(result.notes[0]).toMatch(/^no encoding declared and not UTF-8: decoded as (ISO-8859-1|windows-1252) \((detected|the web.s default)\)$/);
     expect((await stored())[0]!.title).toBe('Première étude: déjà vu à la française, naïve façade');
-    const undecidable = Buffer.concat([Buffer.from('<rss version="2.0"><channel><title>'), Buffer.from([0x81, 0x8d, 0x8f, 0x90, 0x9d]), Buffer.from('</title></channel></rss>')]);
-    await expect(importFile('garbled.xml', { bytes: undecidable })).rejects.toThrow(/^garbled\.xml: no encoding declared and not UTF-8, and its encoding cannot be told/);
+    const undecidable = Buffer.concat([
+      Buffer.from('<rss version="2.0"><channel><title>'),
+      Buffer.from([0x81, 0x8d, 0x8f, 0x90, 0x9d]),
+      Buffer.from('</title></channel></rss>'),
+    ]);
+    await expect(importFile('garbled.xml', { bytes: undecidable })).rejects.toThrow(
+      /^garbled\.xml: no encoding declared and not UTF-8, and its encoding cannot be told/,
+    );
     // A short Latin-1 feed chardet cannot place is read as windows-1252, the web's default, and said.
-    const short = Buffer.from('<rss version="2.0"><channel><title>Café</title><item><title>Résumé</title><link>https://l.example/1</link><pubDate>Wed, 18 Nov 2026 09:30:00 GMT</pubDate></item></channel></rss>', 'latin1');
-    expect((await importFile('short.xml', { bytes: short })).notes[0]).toMatch(/^no encoding declared and not UTF-8: decoded as (ISO-8859-1|windows-1252) \((detected|the web's default)\)$/);
+    const short = Buffer.from(
+      '<rss version="2.0"><channel><title>Café</title><item><title>Résumé</title><link>https://l.example/1</link><pubDate>Wed, 18 Nov 2026 09:30:00 GMT</pubDate></item></channel></rss>',
+      'latin1',
+    );
+    expect((await importFile('short.xml', { bytes: short })).notes[0]).toMatch(
+      /^no encoding declared and not UTF-8: decoded as (ISO-8859-1|windows-1252) \((detected|the web's default)\)$/,
+    );
     // UTF-8 bytes a server labels ISO-8859-1 (Apache's old default) are read as UTF-8, and said.
     const mislabelled = await importFile('mislabelled.rdf', { bytes: Buffer.from(xml, 'utf8'), contentType: 'text/xml; charset=ISO-8859-1' });
     expect(mislabelled.notes[0]).toBe('declared ISO-8859-1 but the bytes are UTF-8: decoded as UTF-8');
   });
 
   it('a bare & (hand-written feeds) is read as the character and said; any other ill-formed XML is refused in one line', async () => {
-    const xml = '<rss version="2.0"><channel><title>Tom & Jerry Weekly</title><item><title>Q&A: cats & mice</title><link>https://tj.example/?a=1&b=2</link><pubDate>Wed, 18 Nov 2026 09:30:00 GMT</pubDate><description>Fish &amp; chips</description></item></channel></rss>';
+    const xml =
+      '<rss version="2.0"><channel><title>Tom & Jerry Weekly</title><item><title>Q&A: cats & mice</title><link>https://tj.example/?a=1&b=2</link><pubDate>Wed, 18 Nov 2026 09:30:00 GMT</pubDate><description>Fish &amp; chips</description></item></channel></rss>';
     const result = await importSettled('bare-amp.xml', { bytes: Buffer.from(xml) });
     expect(result.notes).toEqual(['not well-formed XML: 4 bare "&" read as text']);
-    expect((await stored())[0]).toMatchObject({ title: 'Q&A: cats & mice', url: 'https://tj.example/?a=1&b=2', summary: 'Fish & chips', source_name: 'Tom & Jerry Weekly' });
-    await expect(importFile('cut.xml', { bytes: Buffer.from(xml.replace('</channel></rss>', '</chan')) })).rejects.toThrow(/^cut\.xml is not well-formed XML: .*\(line 1, column \d+\)$/);
+    expect((await stored())[0]).toMatchObject({
+      title: 'Q&A: cats & mice',
+      url: 'https://tj.example/?a=1&b=2',
+      summary: 'Fish & chips',
+      source_name: 'Tom & Jerry Weekly',
+    });
+    await expect(importFile('cut.xml', { bytes: Buffer.from(xml.replace('</channel></rss>', '</chan')) })).rejects.toThrow(
+      /^cut\.xml is not well-formed XML: .*\(line 1, column \d+\)$/,
+    );
   });
 
   it('markup nested ten thousand levels deep neither crashes nor loses the rest of the feed', async () => {
     const deep = `${'<div>'.repeat(10_000)}deep${'</div>'.repeat(10_000)}`;
     const xml = `<rss version="2.0"><channel><title>Deep</title>${[1, 2, 3]
-      .map((n) => `<item><title>Item ${n}</title><link>https://deep.example.org/${n}</link><pubDate>Wed, 18 Nov 2026 09:30:00 GMT</pubDate><description><![CDATA[${n === 2 ? deep : `<p>Plain ${n}</p>`}]]></description></item>`)
+      .map(
+        (n) =>
+          `<item><title>Item ${n}</title><link>https://deep.example.org/${n}</link><pubDate>Wed, 18 Nov 2026 09:30:00 GMT</pubDate><description><![CDATA[${n === 2 ? deep : `<p>Plain ${n}</p>`}]]></description></item>`,
+      )
       .join('')}</channel></rss>`;
     const result = await importSettled('deep.xml', { bytes: Buffer.from(xml) });
     expect(result).toMatchObject({ created: 3, rejected: [] });

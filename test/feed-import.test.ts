@@ -30,7 +30,8 @@ function serveFeeds(req: IncomingMessage, res: ServerResponse): void {
     path = path.slice('/private'.length);
     if (path === '/loop') return void res.writeHead(302, { location: '/private/loop' }).end();
     if (path === '/elsewhere') return void res.writeHead(302, { location: `${otherBase}/private/atom.xml` }).end();
-    if (path === '/malformed.xml') return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(readFileSync(join(FEEDS, 'malformed.rss.xml')));
+    if (path === '/malformed.xml')
+      return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(readFileSync(join(FEEDS, 'malformed.rss.xml')));
   }
   const type = SERVED[path];
   if (!type) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('no such feed');
@@ -134,7 +135,10 @@ describe('digest articles import <feed>', () => {
 
   it('explains a URL that does not answer with a feed in one line', async () => {
     const ws = workspace();
-    expectOneLineError(await runCli(['articles', 'import', `${base}/missing.xml`], ws.env), new RegExp(`^digest: cannot fetch ${base}/missing\\.xml: 404 Not Found$`));
+    expectOneLineError(
+      await runCli(['articles', 'import', `${base}/missing.xml`], ws.env),
+      new RegExp(`^digest: cannot fetch ${base}/missing\\.xml: 404 Not Found$`),
+    );
   });
 
   it('explains a malformed feed file in one line', async () => {
@@ -146,7 +150,7 @@ describe('digest articles import <feed>', () => {
     expect(await storedArticles(ws)).toEqual([]);
   });
 
-  it('reads a private feed with the URL\'s credentials, and never shows its password', async () => {
+  it("reads a private feed with the URL's credentials, and never shows its password", async () => {
     const ws = workspace();
     const privateUrl = (path: string, password = PASSWORD) => `${base.replace('//', `//ann:${password}@`)}/private${path}`;
     const masked = (path: string) => `${base.replace('//', '//ann:***@')}/private${path}`;
@@ -166,7 +170,10 @@ describe('digest articles import <feed>', () => {
     expect(runs.imported.stdout).toContain('articles: 2 created, 0 updated, 0 unchanged, 1 rejected');
     // Each failure still names the server and says what went wrong.
     expectOneLineError(runs.status, new RegExp(`^digest: cannot fetch ${escapeRegExp(masked('/atom.xml'))}: 401 Unauthorized$`));
-    expectOneLineError(runs.unreachable, new RegExp(`^digest: cannot fetch ${escapeRegExp(closed.base.replace('//', '//ann:***@'))}/private/atom\\.xml: connect ECONNREFUSED`));
+    expectOneLineError(
+      runs.unreachable,
+      new RegExp(`^digest: cannot fetch ${escapeRegExp(closed.base.replace('//', '//ann:***@'))}/private/atom\\.xml: connect ECONNREFUSED`),
+    );
     expectOneLineError(runs.parse, new RegExp(`^digest: ${escapeRegExp(masked('/malformed.xml'))} is not well-formed XML: `));
     expectOneLineError(runs.loop, new RegExp(`^digest: cannot fetch ${escapeRegExp(masked('/loop'))}: redirect count exceeded$`));
     // A redirect to another origin does not take the credentials along.

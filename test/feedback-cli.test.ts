@@ -24,8 +24,20 @@ describe('digest feedback import', () => {
     // A Maildir: reports in new/ and cur/, an auto-reply among them.
     const maildir = join(ws.dir, 'Maildir');
     for (const sub of ['new', 'cur', 'tmp']) mkdirSync(join(maildir, sub), { recursive: true });
-    writeFileSync(join(maildir, 'new', '1700000001.complaint'), arfReport({ reportId: '<fbl-1@x>', original: originalHeaders(digestMessageId(config, '2026-W42', 1), 'redacted@x') }));
-    writeFileSync(join(maildir, 'cur', '1700000002.bounce:2,S'), dsnReport({ reportId: '<dsn-1@mx>', recipient: 'bob@example.org', action: 'failed', status: '5.1.1', original: originalHeaders(digestMessageId(config, '2026-W42', 2), 'bob@example.org') }));
+    writeFileSync(
+      join(maildir, 'new', '1700000001.complaint'),
+      arfReport({ reportId: '<fbl-1@x>', original: originalHeaders(digestMessageId(config, '2026-W42', 1), 'redacted@x') }),
+    );
+    writeFileSync(
+      join(maildir, 'cur', '1700000002.bounce:2,S'),
+      dsnReport({
+        reportId: '<dsn-1@mx>',
+        recipient: 'bob@example.org',
+        action: 'failed',
+        status: '5.1.1',
+        original: originalHeaders(digestMessageId(config, '2026-W42', 2), 'bob@example.org'),
+      }),
+    );
     writeFileSync(join(maildir, 'cur', '1700000003.reply:2,S'), 'From: cy@example.org\r\nSubject: Out of office\r\n\r\nBack soon.\r\n');
 
     const first = await runCli(['feedback', 'import', maildir, join(ws.dir, 'no-such.eml')], ws.env);

@@ -15,7 +15,11 @@ import { addSubscribers, openScratchDb } from './helpers/store.ts';
 import { createWorkspace } from './helpers/cli.ts';
 
 /** Everything a raw socket receives until the server closes it, and how long that took. */
-function rawExchange(url: string, send: (write: (text: string) => void) => void, giveUpMs: number): Promise<{ received: string; closedAfterMs: number | null }> {
+function rawExchange(
+  url: string,
+  send: (write: (text: string) => void) => void,
+  giveUpMs: number,
+): Promise<{ received: string; closedAfterMs: number | null }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const started = performance.now();

@@ -28,7 +28,11 @@ interface Answer {
 }
 
 /** One request over a real socket, with the Host header we choose (fetch() will not send a foreign one). */
-function send(base: string, path: string, options: { host?: string; method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Answer> {
+function send(
+  base: string,
+  path: string,
+  options: { host?: string; method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const url = new URL(path, base);
   const body = options.form ? new URLSearchParams(options.form).toString() : undefined;
   return new Promise((resolve, reject) => {
@@ -111,7 +115,13 @@ describe('the preview server over a real socket', () => {
     await addSubscriber(db, { email: 'rita@example.com', name: 'Rita Reader' }, { confirmed: true });
     await addSubscriber(db, { email: 'sam@example.com', name: 'Sam' }, { confirmed: true });
     await addSubscriber(db, { email: 'pat@example.com', name: 'Pat' }, { confirmed: false });
-    preview = await startPreviewServer({ db, config, root: project.dir, port: 0, createTransport: () => createSmtpTransport({ url: sink.url, connections: 1 }) });
+    preview = await startPreviewServer({
+      db,
+      config,
+      root: project.dir,
+      port: 0,
+      createTransport: () => createSmtpTransport({ url: sink.url, connections: 1 }),
+    });
     port = Number(new URL(preview.url).port);
     appTransport = createSmtpTransport({ url: sink.url, connections: 1 });
     app = await startHttpServer(config, audienceRoutes({ db, config, transport: appTransport, background }), { host: '127.0.0.1', port: 0 });
@@ -131,7 +141,15 @@ describe('the preview server over a real socket', () => {
     it('refuses every route for a foreign Host, leaking no address or signed link', async () => {
       // What a page on evil.example sends once its name points at 127.0.0.1.
       const evil = `evil.example:${port}`;
-      for (const path of ['/', '/preview/weekly-digest?week=2026-W47', '/render/weekly-digest?week=2026-W47', '/render/confirm-subscription', '/render/welcome', '/events', '/nowhere']) {
+      for (const path of [
+        '/',
+        '/preview/weekly-digest?week=2026-W47',
+        '/render/weekly-digest?week=2026-W47',
+        '/render/confirm-subscription',
+        '/render/welcome',
+        '/events',
+        '/nowhere',
+      ]) {
         const answer = await send(preview.url, path, { host: evil });
         expect(answer.status, path).toBe(403);
         expect(answer.headers['content-type'], path).toBe('text/html; charset=utf-8');
@@ -221,9 +239,14 @@ describe('the preview server over a real socket', () => {
     it('is the sender’s message, byte for byte in its HTML, with only the per-recipient values the editor’s', async () => {
       const { mail } = await sendTestCopy('weekly-digest', { to: 'editor@example.org', week: '2026-W47' });
       const sample = (await send(preview.url, '/render/weekly-digest?week=2026-W47')).body;
-      const rita = (await db.selectFrom('subscribers').select(['id', 'email', 'name']).where('email', '=', 'rita@example.com').executeTakeFirstOrThrow());
+      const rita = await db.selectFrom('subscribers').select(['id', 'email', 'name']).where('email', '=', 'rita@example.com').executeTakeFirstOrThrow();
       const ritas = recipientValues(config, rita);
-      const editors = { greeting: 'Hello,', email: 'editor@example.org', unsubscribeUrl: appLinks(mail.html as string).find((l) => l.includes('/unsubscribe'))!, preferencesUrl: appLinks(mail.html as string).find((l) => l.includes('/preferences'))! };
+      const editors = {
+        greeting: 'Hello,',
+        email: 'editor@example.org',
+        unsubscribeUrl: appLinks(mail.html as string).find((l) => l.includes('/unsubscribe'))!,
+        preferencesUrl: appLinks(mail.html as string).find((l) => l.includes('/preferences'))!,
+      };
       let expected = sample;
       for (const slot of ['greeting', 'email', 'unsubscribeUrl', 'preferencesUrl'] as const) expected = expected.replaceAll(ritas[slot], editors[slot]);
       expect(mail.html).toBe(expected);
@@ -238,7 +261,8 @@ describe('the preview server over a real socket', () => {
       expect(mail.text).toContain('Hi Eddie,');
       const links = appLinks(`${mail.text}\n${mail.html}`);
       expect(links.map((l) => new URL(l).pathname).sort()).toEqual(['/preferences', '/unsubscribe']);
-      for (const link of links) expect(await (await fetch(onApp(link), { method: 'POST', body: new URLSearchParams({ action: 'unsubscribe' }) })).text()).toContain('from a test copy');
+      for (const link of links)
+        expect(await (await fetch(onApp(link), { method: 'POST', body: new URLSearchParams({ action: 'unsubscribe' }) })).text()).toContain('from a test copy');
       expect(raw).not.toContain('ada@example.com');
     });
 
@@ -263,7 +287,8 @@ describe('the preview server over a real socket', () => {
       expect(mail.text).toContain('Hi Eddie,');
       const links = appLinks(`${mail.text}\n${mail.html}`);
       expect(links.map((l) => new URL(l).pathname).sort()).toEqual(['/preferences', '/unsubscribe']);
-      for (const link of links) expect(await (await fetch(onApp(link), { method: 'POST', body: new URLSearchParams({ action: 'unsubscribe' }) })).text()).toContain('from a test copy');
+      for (const link of links)
+        expect(await (await fetch(onApp(link), { method: 'POST', body: new URLSearchParams({ action: 'unsubscribe' }) })).text()).toContain('from a test copy');
       expect(await statuses()).toEqual(READERS);
       for (const reader of Object.keys(READERS)) expect(raw).not.toContain(reader);
     });
@@ -318,7 +343,15 @@ describe('the preview server over a real socket', () => {
 
   describe('HEAD', () => {
     it('answers HEAD on every GET route with GET’s status and headers, and no body', async () => {
-      for (const path of ['/', '/preview/weekly-digest?week=2026-W47', '/render/weekly-digest?week=2026-W47', '/preview/welcome', '/render/confirm-subscription', '/events', '/nowhere']) {
+      for (const path of [
+        '/',
+        '/preview/weekly-digest?week=2026-W47',
+        '/render/weekly-digest?week=2026-W47',
+        '/preview/welcome',
+        '/render/confirm-subscription',
+        '/events',
+        '/nowhere',
+      ]) {
         const get = await send(preview.url, path);
         const head = await rawExchange(port, `HEAD ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`, 10_000);
         expect(head.closedAfterMs, path).not.toBeNull();
@@ -326,7 +359,12 @@ describe('the preview server over a real socket', () => {
         expect(body, path).toBe('');
         const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headerBlock!)![1]);
         expect(status, path).toBe(get.status);
-        const headers = Object.fromEntries(headerBlock!.split('\r\n').slice(1).map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+        const headers = Object.fromEntries(
+          headerBlock!
+            .split('\r\n')
+            .slice(1)
+            .map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+        );
         for (const name of ANSWER_HEADERS) expect(headers[name], `${path} ${name}`).toBe(get.headers[name]);
         if (path !== '/events') expect(Number(headers['content-length']), path).toBe(Buffer.byteLength(get.body));
       }

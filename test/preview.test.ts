@@ -71,11 +71,9 @@ describe('digest preview in a real browser', () => {
 
   it('lists every template, and the weeks with articles newest first under the upcoming week', async () => {
     await page.goto(`${preview.url}/`);
-    await expect.poll(() => page.locator('#templates li').allTextContents()).toEqual([
-      'Weekly digest emails/weekly-digest.tsx',
-      'Confirm subscription emails/confirm-subscription.tsx',
-      'Welcome emails/welcome.tsx',
-    ]);
+    await expect
+      .poll(() => page.locator('#templates li').allTextContents())
+      .toEqual(['Weekly digest emails/weekly-digest.tsx', 'Confirm subscription emails/confirm-subscription.tsx', 'Welcome emails/welcome.tsx']);
     const weeks = await page.locator('#weeks li a').allTextContents();
     expect(weeks.slice(1)).toEqual(['2026-W47', '2026-W46', '2026-W45', '2026-W44', '2026-W43', '2026-W42']);
     expect(await page.locator('#weeks li').first().textContent()).toContain('upcoming');
@@ -100,7 +98,12 @@ describe('digest preview in a real browser', () => {
     expect((await frame.boundingBox())!.width).toBe(700);
     await page.getByRole('button', { name: 'Mobile 375 px' }).click();
     expect((await frame.boundingBox())!.width).toBe(375);
-    const cardBackground = () => page.frameLocator('#email').locator('.dm-card').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    const cardBackground = () =>
+      page
+        .frameLocator('#email')
+        .locator('.dm-card')
+        .first()
+        .evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(await cardBackground()).toBe('rgb(255, 255, 255)');
     await page.getByRole('button', { name: 'Dark' }).click();
     expect(await cardBackground()).toBe('rgb(31, 33, 37)');

@@ -55,7 +55,12 @@ describe('digest subscribers reactivate', () => {
     expect(done.stdout).toMatch(/reactivated 8 subscribers bounced since \S+ \(active again, bounce counts reset\)/);
     expect(done.stdout).toContain('`digest send --week 2026-W47 --retry-failed`');
     const rows = await db.selectFrom('subscribers').select(['email', 'status', 'bounce_count', 'bounced_at']).orderBy('email').execute();
-    expect(rows.filter((r) => r.status === 'active').map((r) => r.email).sort()).toEqual([...readers].sort());
+    expect(
+      rows
+        .filter((r) => r.status === 'active')
+        .map((r) => r.email)
+        .sort(),
+    ).toEqual([...readers].sort());
     expect(rows.filter((r) => r.status === 'active').every((r) => r.bounce_count === 0 && r.bounced_at === null)).toBe(true);
     expect(rows.find((r) => r.email === 'long-gone@example.com')).toMatchObject({ status: 'bounced', bounce_count: 3 });
 

@@ -25,7 +25,10 @@ async function setUp(subscribers: number, sinkOptions: SinkOptions = {}, env: Re
   const db: Db = await openTestDb(ws.env.DATABASE_URL!);
   const raw = JSON.parse(readFileSync(join(ROOT, 'data/sample/articles.json'), 'utf8')) as unknown[];
   await importArticles(db, shiftToLastWeek(raw, new Date(), 'UTC').items);
-  await seedSubscribers(db, Array.from({ length: subscribers }, (_, i) => `reader-${i}@example.com`));
+  await seedSubscribers(
+    db,
+    Array.from({ length: subscribers }, (_, i) => `reader-${i}@example.com`),
+  );
   const processes: ServeProcess[] = [];
   cleanups.push(async () => {
     for (const p of processes) p.child.kill('SIGKILL');
@@ -64,7 +67,12 @@ describe('digest serve', () => {
     expect(uniqueRecipients(sink)).toBe(5);
     expect((await db.selectFrom('digests').select('status').where('week', '=', week).executeTakeFirstOrThrow()).status).toBe('sent');
 
-    const health = (await (await fetch(`${service.url}/healthz`)).json()) as { status: string; lastRun: { week: string; result: string }; nextRun: string; deliveriesPending: number };
+    const health = (await (await fetch(`${service.url}/healthz`)).json()) as {
+      status: string;
+      lastRun: { week: string; result: string };
+      nextRun: string;
+      deliveriesPending: number;
+    };
     expect(health).toMatchObject({ status: 'ok', lastRun: { week, result: 'sent' }, deliveriesPending: 0 });
     expect(Date.parse(health.nextRun)).toBeGreaterThan(Date.now() - 1000);
 
@@ -212,7 +220,11 @@ describe('digest serve and the sources', () => {
     const service = await serve({ DIGEST_CRON: '* * * * * *', CATCHUP_WINDOW: '1s' });
     await waitFor(() => sink.received.length >= 2, 30_000, 'two messages');
 
-    const article = await db.selectFrom('articles').select('id').where('url', '=', 'https://wire.example.org/fetched-before-the-build').executeTakeFirstOrThrow();
+    const article = await db
+      .selectFrom('articles')
+      .select('id')
+      .where('url', '=', 'https://wire.example.org/fetched-before-the-build')
+      .executeTakeFirstOrThrow();
     const digest = await db.selectFrom('digests').select(['article_ids', 'built_at']).where('week', '=', week).executeTakeFirstOrThrow();
     expect(JSON.parse(digest.article_ids)).toContain(article.id);
     expect(sink.received[0]!.raw.toString('latin1').replace(/=\r\n/g, '')).toContain('Fetched just before the build');
@@ -262,7 +274,10 @@ describe('the sender lease and a manual send', () => {
     expect(busy.code).toBe(1);
     expect(busy.stderr.trim()).toBe(`digest: another sender is at work (mail-2.example.net:4242:abcd, lease until ${until}); try again later`);
     expect(sink.received).toHaveLength(0);
-    await db.updateTable('leases').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).execute();
+    await db
+      .updateTable('leases')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .execute();
     const sent = await runCli(['send'], ws.env);
     expect(sent.code).toBe(0);
     expect(sink.received).toHaveLength(3);

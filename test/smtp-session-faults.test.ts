@@ -31,7 +31,11 @@ async function setUp(emails: string[], sinkOptions: SinkOptions, env: Record<str
 async function expectNobodyBlamed(db: Db, n: number) {
   const subscribers = await db.selectFrom('subscribers').select(['status', 'bounce_count']).distinct().execute();
   expect(subscribers).toEqual([{ status: 'active', bounce_count: 0 }]);
-  const deliveries = await db.selectFrom('deliveries').select(['status', 'attempts', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['status', 'attempts']).execute();
+  const deliveries = await db
+    .selectFrom('deliveries')
+    .select(['status', 'attempts', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy(['status', 'attempts'])
+    .execute();
   expect(deliveries.map((d) => ({ ...d, n: Number(d.n) }))).toEqual([{ status: 'pending', attempts: 0, n }]);
 }
 
@@ -91,7 +95,9 @@ describe('a failure of the SMTP session or the sender', () => {
   });
 
   it('a temporary refusal of the sender (451 at MAIL FROM) pauses the send, which then finishes with no attempt lost', { timeout: 60_000 }, async () => {
-    const { db, sink, send } = await setUp(readers(20), { onMailFrom: (_address, n) => (n <= 4 ? { reply: 451, message: '4.3.0 Try again later' } : undefined) });
+    const { db, sink, send } = await setUp(readers(20), {
+      onMailFrom: (_address, n) => (n <= 4 ? { reply: 451, message: '4.3.0 Try again later' } : undefined),
+    });
     const waits: string[] = [];
     const summary = await send({ onProgress: (p) => void (p.waiting && waits.push(p.waiting.reason)) });
     expect(waits).toContain('smtp-session');
@@ -124,7 +130,11 @@ describe('the breaker', () => {
 
   it('counts the bounces of a streak shorter than the limit', async () => {
     const dead = readers(5).map((e) => e.replace('reader', 'gone'));
-    const { db, send } = await setUp([...dead, ...readers(10)], { onRcpt: (address) => (address.startsWith('gone') ? { reply: 550, message: `5.1.1 <${address}>: User unknown` } : undefined) }, { CONSECUTIVE_FAILURE_LIMIT: '20' });
+    const { db, send } = await setUp(
+      [...dead, ...readers(10)],
+      { onRcpt: (address) => (address.startsWith('gone') ? { reply: 550, message: `5.1.1 <${address}>: User unknown` } : undefined) },
+      { CONSECUTIVE_FAILURE_LIMIT: '20' },
+    );
     const summary = await send();
     expect(summary).toMatchObject({ finished: true, sent: 10, failed: 5, bounced: 5, halted: null });
     const bounced = await db.selectFrom('subscribers').select('email').where('status', '=', 'bounced').orderBy('email').execute();

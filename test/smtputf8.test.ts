@@ -86,7 +86,14 @@ describe('SMTPUTF8', () => {
       const email = { subject: 'Confirm', text: 'Click.', html: '<p>Click.</p>' };
       await transport.send(composeNoticeMessage(config, email, { name: 'Zoë', address: zoe.email }, 'notice/zoe'));
       for (const chars of Object.values(HOSTILE)) {
-        await transport.send(composeNoticeMessage(config, { ...email, subject: `Confirm${chars}${INJECTED}` }, { name: `Ada${chars}${INJECTED}`, address: ada.email }, 'notice/ada'));
+        await transport.send(
+          composeNoticeMessage(
+            config,
+            { ...email, subject: `Confirm${chars}${INJECTED}` },
+            { name: `Ada${chars}${INJECTED}`, address: ada.email },
+            'notice/ada',
+          ),
+        );
       }
       const [toZoe, ...toAda] = sink.received;
       expect(toZoe).toMatchObject({ envelopeTo: ['zoë@example.com'], smtpUtf8: true });
@@ -120,7 +127,10 @@ describe('SMTPUTF8', () => {
         () => null,
         (error: unknown) => error as Error & { code?: string; responseCode?: number },
       );
-      expect(failure).toMatchObject({ code: 'ESMTPUTF8', message: 'not sent to zoë@example.com: the address needs SMTPUTF8 (RFC 6531), which the SMTP server does not offer' });
+      expect(failure).toMatchObject({
+        code: 'ESMTPUTF8',
+        message: 'not sent to zoë@example.com: the address needs SMTPUTF8 (RFC 6531), which the SMTP server does not offer',
+      });
       expect(failure?.responseCode).toBeUndefined();
       const notice = composeNoticeMessage(config, { subject: 'Confirm', text: '', html: '' }, { name: 'Zoë', address: zoe.email }, 'notice/zoe');
       await expect(transport.send(notice)).rejects.toMatchObject({ code: 'ESMTPUTF8' });
@@ -159,7 +169,11 @@ describe('POST /subscribe over a real socket', () => {
   const post = async (email: string) => {
     // Each from a client of its own (behind the proxy on this host), under the form's rate limit.
     const headers = { 'x-forwarded-for': `198.51.100.${++client}` };
-    const response = await fetch(`${http.url}/subscribe`, { method: 'POST', headers, body: new URLSearchParams({ email, name: `Zoë${HOSTILE.CRLF}${INJECTED}` }) });
+    const response = await fetch(`${http.url}/subscribe`, {
+      method: 'POST',
+      headers,
+      body: new URLSearchParams({ email, name: `Zoë${HOSTILE.CRLF}${INJECTED}` }),
+    });
     await background.settled();
     return response;
   };
@@ -170,7 +184,10 @@ describe('POST /subscribe over a real socket', () => {
     db = await openScratchDb();
     config = testConfig({ SMTP_URL: sink.url });
     transport = createSmtpTransport({ url: sink.url, connections: 1 });
-    http = await startHttpServer(config, audienceRoutes({ db, config, transport, onError: (e) => errors.push(String(e)), background }), { host: '127.0.0.1', port: 0 });
+    http = await startHttpServer(config, audienceRoutes({ db, config, transport, onError: (e) => errors.push(String(e)), background }), {
+      host: '127.0.0.1',
+      port: 0,
+    });
   });
   afterAll(async () => {
     await http?.close();
@@ -183,7 +200,9 @@ describe('POST /subscribe over a real socket', () => {
     for (const [label, chars] of Object.entries(HOSTILE)) {
       const response = await post(label === 'U+010D U+010A' ? `zoe${chars}${INJECTED}` : `zoe${chars}@example.com`);
       expect(response.status, label).toBe(400);
-      expect(await response.text()).toMatch(/That does not look like an email address: it contains (a control character|a line break|a space) \(U\+[0-9A-F]{4}\)\./);
+      expect(await response.text()).toMatch(
+        /That does not look like an email address: it contains (a control character|a line break|a space) \(U\+[0-9A-F]{4}\)\./,
+      );
     }
     expect(await stored()).toEqual([]);
     expect((await post('zoë@example.com')).status).toBe(200);

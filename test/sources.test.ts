@@ -66,7 +66,11 @@ describe('fetching the sources into the store', () => {
     await fetchAll();
     const [again] = await fetchAll();
     expect(again).toMatchObject({ status: 'error', error: `cannot fetch ${feed.base}/feed.xml: 503 Service Unavailable` });
-    expect(await onlySource()).toMatchObject({ last_status: 'error', error_count: 2, last_error: `cannot fetch ${feed.base}/feed.xml: 503 Service Unavailable` });
+    expect(await onlySource()).toMatchObject({
+      last_status: 'error',
+      error_count: 2,
+      last_error: `cannot fetch ${feed.base}/feed.xml: 503 Service Unavailable`,
+    });
     expect((await failingSources(db)).map((s) => s.id)).toEqual([source.id]);
 
     feed.state.failWith = undefined;
@@ -93,7 +97,12 @@ describe('fetching the sources into the store', () => {
     expect(await onlySource()).toMatchObject({ last_status: 'error', error_count: 1, etag: null, last_modified: null });
 
     feed.state.malformed = false;
-    feed.state.items.push({ title: 'Benefit checks paused', link: 'https://wire.example.org/2026/11/benefits', publishedAt: new Date('2026-11-19T08:00:00Z'), description: 'A pause.' });
+    feed.state.items.push({
+      title: 'Benefit checks paused',
+      link: 'https://wire.example.org/2026/11/benefits',
+      publishedAt: new Date('2026-11-19T08:00:00Z'),
+      description: 'A pause.',
+    });
     expect((await fetchAll())[0]).toMatchObject({ status: 'ok', report: { created: 1, unchanged: 2 } });
     expect(feed.requests.map((r) => r.ifNoneMatch)).toEqual([undefined, '"v1"', undefined]);
     expect(await onlySource()).toMatchObject({ etag: '"v2"', error_count: 0 });
@@ -107,10 +116,14 @@ describe('fetching the sources into the store', () => {
   });
 
   it('refuses a URL that is not http(s), and a feed added already', async () => {
-    await expect(addSource(db, { url: 'ftp://wire.example.org/feed.xml' })).rejects.toThrow('a source must be an http(s) URL without spaces or control characters, got "ftp://wire.example.org/feed.xml"');
+    await expect(addSource(db, { url: 'ftp://wire.example.org/feed.xml' })).rejects.toThrow(
+      'a source must be an http(s) URL without spaces or control characters, got "ftp://wire.example.org/feed.xml"',
+    );
     await expect(addSource(db, { url: 'https://wire.example.org/feed\n.xml' })).rejects.toThrow('without spaces or control characters');
     const first = await addSource(db, { url: 'https://ann:hunter2@wire.example.org/feed.xml' });
-    await expect(addSource(db, { url: 'HTTPS://Wire.Example.org/feed.xml' })).rejects.toThrow(`already a source: #${first.id} https://ann:***@wire.example.org/feed.xml`);
+    await expect(addSource(db, { url: 'HTTPS://Wire.Example.org/feed.xml' })).rejects.toThrow(
+      `already a source: #${first.id} https://ann:***@wire.example.org/feed.xml`,
+    );
   });
 });
 
@@ -119,7 +132,10 @@ describe('digest sources (the CLI)', () => {
   let feed: FeedServer;
   const workspaces: Workspace[] = [];
   beforeEach(async () => {
-    feed = await startFeedServer([...ITEMS, { title: 'A link that is not one', link: 'javascript:alert(1)', publishedAt: new Date('2026-11-19T08:00:00Z'), description: 'x' }]);
+    feed = await startFeedServer([
+      ...ITEMS,
+      { title: 'A link that is not one', link: 'javascript:alert(1)', publishedAt: new Date('2026-11-19T08:00:00Z'), description: 'x' },
+    ]);
   });
   afterEach(() => feed.close());
   afterAll(() => workspaces.forEach((ws) => ws.cleanup()));
@@ -174,10 +190,17 @@ describe('digest sources (the CLI)', () => {
     const status = await cli('status');
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('sources that failed (1 source; `digest sources list` shows all):');
-    expect(status.stdout).toMatch(new RegExp(`^  #2 Gone Wire ${escapeRegExp(gone)}: 2 failures in a row, last at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z: cannot fetch ${escapeRegExp(gone)}: 404 Not Found$`, 'm'));
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `^  #2 Gone Wire ${escapeRegExp(gone)}: 2 failures in a row, last at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z: cannot fetch ${escapeRegExp(gone)}: 404 Not Found$`,
+        'm',
+      ),
+    );
     expect(status.stdout).not.toContain('#1');
     const statusJson = JSON.parse((await cli('status', '--json')).stdout) as { failedSources: unknown[] };
-    expect(statusJson.failedSources).toEqual([{ id: 2, name: 'Gone Wire', url: gone, errorCount: 2, lastError: `cannot fetch ${gone}: 404 Not Found`, lastFetchedAt: expect.any(String) }]);
+    expect(statusJson.failedSources).toEqual([
+      { id: 2, name: 'Gone Wire', url: gone, errorCount: 2, lastError: `cannot fetch ${gone}: 404 Not Found`, lastFetchedAt: expect.any(String) },
+    ]);
 
     // While the service fetches (it holds the sources lease), a fetch by hand waits its turn.
     const db = await openTestDb(ws.env.DATABASE_URL!);
@@ -195,7 +218,10 @@ describe('digest sources (the CLI)', () => {
     expect((await cli('status')).stdout).not.toContain('sources that failed');
 
     try {
-      expect(await db.selectFrom('articles').select('title').orderBy('title').execute()).toEqual([{ title: 'Tenant scores questioned' }, { title: 'Warehouse scanners set the pace' }]);
+      expect(await db.selectFrom('articles').select('title').orderBy('title').execute()).toEqual([
+        { title: 'Tenant scores questioned' },
+        { title: 'Warehouse scanners set the pace' },
+      ]);
     } finally {
       await db.destroy();
     }

@@ -78,7 +78,11 @@ describe('a send through a busy or restarting store', () => {
       locker = new Promise((resolve) => {
         const child = spawn(
           process.execPath,
-          ['-e', `const db = new (require('better-sqlite3'))(process.argv[1]); db.exec('begin immediate'); console.log('locked'); setTimeout(() => { db.exec('commit'); db.close(); }, 8000);`, file],
+          [
+            '-e',
+            `const db = new (require('better-sqlite3'))(process.argv[1]); db.exec('begin immediate'); console.log('locked'); setTimeout(() => { db.exec('commit'); db.close(); }, 8000);`,
+            file,
+          ],
           { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
         );
         let lockedAt = 0;
@@ -99,48 +103,52 @@ describe('a send through a busy or restarting store', () => {
     expectEveryReaderOnce(sink);
   });
 
-  it.skipIf(TEST_STORE !== 'postgres')('waits while the sender is locked out of PostgreSQL and its connections are terminated mid-send', { timeout: 240_000 }, async () => {
-    const role = `digest_sender_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-    await admin.connect();
-    // A role of its own, so that locking it out and terminating its connections touches nothing else.
-    await admin.query(`create role ${role} login superuser`);
-    cleanup.push(async () => {
-      await admin.query(`alter role ${role} login`).catch(() => {});
-      await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where usename = $1`, [role]).catch(() => {});
-      await admin.query(`drop role if exists ${role}`).catch(() => {});
-      await admin.end();
-    });
-    const ws = createWorkspace();
-    cleanup.push(async () => ws.cleanup());
-    const setUpUrl = ws.env.DATABASE_URL!;
-    const senderUrl = setUpUrl.replace('postgres://postgres@', `postgres://${role}@`);
-    const schema = new URL(setUpUrl).searchParams.get('schema')!;
-    let fault: Promise<number> | undefined;
-    const { summary, sink, waits } = await sendThroughFault(setUpUrl, senderUrl, (count) => {
-      if (count !== 300) return;
-      fault = (async () => {
-        const locker = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-        await locker.connect();
-        // Locked out: its statements wait on the table lock, then its connections are terminated
-        // and it cannot log in again for a few seconds.
-        await locker.query('begin');
-        await locker.query(`lock table "${schema}".deliveries in access exclusive mode`);
-        await admin.query(`alter role ${role} nologin`);
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-        const killed = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where usename = $1`, [role]);
-        await new Promise((resolve) => setTimeout(resolve, 3000));
-        await admin.query(`alter role ${role} login`);
-        await locker.query('commit');
-        await locker.end();
-        return killed.rowCount ?? 0;
-      })();
-    });
-    // Its connections were there to be terminated: the fault hit the sender mid-send.
-    expect(await fault).toBeGreaterThan(0);
-    expect(waits).toContain('store-down');
-    expect(summary.counts).toMatchObject({ sent: READERS, failed: 0, pending: 0, sending: 0, deferred: 0, uncertain: 0 });
-    expect(summary.finished).toBe(true);
-    expectEveryReaderOnce(sink);
-  });
+  it.skipIf(TEST_STORE !== 'postgres')(
+    'waits while the sender is locked out of PostgreSQL and its connections are terminated mid-send',
+    { timeout: 240_000 },
+    async () => {
+      const role = `digest_sender_${randomBytes(4).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await admin.connect();
+      // A role of its own, so that locking it out and terminating its connections touches nothing else.
+      await admin.query(`create role ${role} login superuser`);
+      cleanup.push(async () => {
+        await admin.query(`alter role ${role} login`).catch(() => {});
+        await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where usename = $1`, [role]).catch(() => {});
+        await admin.query(`drop role if exists ${role}`).catch(() => {});
+        await admin.end();
+      });
+      const ws = createWorkspace();
+      cleanup.push(async () => ws.cleanup());
+      const setUpUrl = ws.env.DATABASE_URL!;
+      const senderUrl = setUpUrl.replace('postgres://postgres@', `postgres://${role}@`);
+      const schema = new URL(setUpUrl).searchParams.get('schema')!;
+      let fault: Promise<number> | undefined;
+      const { summary, sink, waits } = await sendThroughFault(setUpUrl, senderUrl, (count) => {
+        if (count !== 300) return;
+        fault = (async () => {
+          const locker = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+          await locker.connect();
+          // Locked out: its statements wait on the table lock, then its connections are terminated
+          // and it cannot log in again for a few seconds.
+          await locker.query('begin');
+          await locker.query(`lock table "${schema}".deliveries in access exclusive mode`);
+          await admin.query(`alter role ${role} nologin`);
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+          const killed = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where usename = $1`, [role]);
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+          await admin.query(`alter role ${role} login`);
+          await locker.query('commit');
+          await locker.end();
+          return killed.rowCount ?? 0;
+        })();
+      });
+      // Its connections were there to be terminated: the fault hit the sender mid-send.
+      expect(await fault).toBeGreaterThan(0);
+      expect(waits).toContain('store-down');
+      expect(summary.counts).toMatchObject({ sent: READERS, failed: 0, pending: 0, sending: 0, deferred: 0, uncertain: 0 });
+      expect(summary.finished).toBe(true);
+      expectEveryReaderOnce(sink);
+    },
+  );
 });

@@ -25,7 +25,9 @@ describe('compiled segments kept in the store', () => {
   const markStoredCopy = async (week: string) => {
     const db = await openTestDb(ws.env.DATABASE_URL!);
     try {
-      const result = await sql`update compiled_segments set compiled = replace(compiled, 'The Harm Ledger', 'The Stored Ledger') where week = ${week}`.execute(db);
+      const result = await sql`update compiled_segments set compiled = replace(compiled, 'The Harm Ledger', 'The Stored Ledger') where week = ${week}`.execute(
+        db,
+      );
       expect(Number(result.numAffectedRows)).toBe(1);
     } finally {
       await db.destroy();

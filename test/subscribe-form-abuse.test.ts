@@ -57,11 +57,17 @@ describe('the subscribe form, posted by someone who means harm', () => {
   it('keeps a reader who left off the list until they confirm, whatever an operator adds or imports', async () => {
     const email = 'left@example.org';
     await addSubscribers(db, [{ email }]);
-    await db.updateTable('subscribers').set({ status: 'unsubscribed', unsubscribed_at: new Date(Date.now() + aheadMs).toISOString() }).where('email_key', '=', email).execute();
+    await db
+      .updateTable('subscribers')
+      .set({ status: 'unsubscribed', unsubscribed_at: new Date(Date.now() + aheadMs).toISOString() })
+      .where('email_key', '=', email)
+      .execute();
     await post(email);
     await settled();
     expect(await row(email)).toMatchObject({ status: 'pending' });
-    await expect(addSubscriber(db, { email }, { confirmed: true })).rejects.toThrow(/left on \S+ and has not confirmed a new subscription; they must subscribe again themselves/);
+    await expect(addSubscriber(db, { email }, { confirmed: true })).rejects.toThrow(
+      /left on \S+ and has not confirmed a new subscription; they must subscribe again themselves/,
+    );
     const imported = await importSubscribersCsv(db, `email\n${email}\n`, { confirmed: true });
     expect(imported.skipped).toEqual([{ line: 2, reason: expect.stringMatching(/left on .* an import does not re-subscribe them/) }]);
     expect(await row(email)).toMatchObject({ status: 'pending' });
@@ -95,7 +101,11 @@ describe('the subscribe form, posted by someone who means harm', () => {
     await post(email);
     await settled();
     expect(mailsTo(email)).toBe(4);
-    const count = await db.selectFrom('subscribers').select((eb) => eb.fn.countAll<number | string>().as('n')).where('email_key', '=', email).executeTakeFirstOrThrow();
+    const count = await db
+      .selectFrom('subscribers')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('email_key', '=', email)
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
     expect(errors).toEqual([]);
     aheadMs = 0;
@@ -115,7 +125,12 @@ describe('the subscribe form, posted by someone who means harm', () => {
     ];
     const answers: unknown[] = [];
     for (const state of states) {
-      if (state.set) await db.updateTable('subscribers').set({ ...state.set, bounce_count: state.set.status === 'bounced' ? 2 : 0 }).where('email_key', '=', email).execute();
+      if (state.set)
+        await db
+          .updateTable('subscribers')
+          .set({ ...state.set, bounce_count: state.set.status === 'bounced' ? 2 : 0 })
+          .where('email_key', '=', email)
+          .execute();
       // Out of the per-address limit's way: this test is about the states.
       await db.deleteFrom('confirmation_sends').execute();
       const before = mailsTo(email);
@@ -180,7 +195,15 @@ describe('the subscribe form, posted by someone who means harm', () => {
     expect(page).toContain('<input id="name" name="name" type="text" autocomplete="name" value="Grace H">');
     expect(page).toMatch(/value="Labor" checked>/);
     expect(page).not.toMatch(/value="Privacy" checked>/);
-    const confirmed = await fetch(link, { method: 'POST', body: new URLSearchParams([['choices', '1'], ['name', 'Grace Hopper'], ['topics', 'Privacy'], ['topics', 'Safety']]) });
+    const confirmed = await fetch(link, {
+      method: 'POST',
+      body: new URLSearchParams([
+        ['choices', '1'],
+        ['name', 'Grace Hopper'],
+        ['topics', 'Privacy'],
+        ['topics', 'Safety'],
+      ]),
+    });
     expect(await confirmed.text()).toContain("You're subscribed");
     expect(await row(email)).toMatchObject({ status: 'active', name: 'Grace Hopper', topics: '["Privacy","Safety"]' });
     const welcome = (await sink.parsed()).find((m) => m.subject?.startsWith('Welcome') && m.to && !Array.isArray(m.to) && m.to.value[0]?.address === email);
@@ -209,9 +232,11 @@ describe('the limit per address, across processes', () => {
       const email = 'shared@example.org';
       await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          fetch(`${services[i % 2]!.url}/subscribe`, { method: 'POST', body: new URLSearchParams({ email }), headers: { 'x-forwarded-for': `198.19.0.${i + 1}` } }).then(
-            (r) => expect(r.status).toBe(200),
-          ),
+          fetch(`${services[i % 2]!.url}/subscribe`, {
+            method: 'POST',
+            body: new URLSearchParams({ email }),
+            headers: { 'x-forwarded-for': `198.19.0.${i + 1}` },
+          }).then((r) => expect(r.status).toBe(200)),
         ),
       );
       // A service stops only once its background work is done: then every request has been handled.
@@ -243,7 +268,10 @@ describe('when an address bounced', () => {
       expect(await recordHardBounce(db, id, 2, at)).toBe(false);
       expect(await db.selectFrom('subscribers').select(['status', 'bounced_at']).executeTakeFirstOrThrow()).toEqual({ status: 'active', bounced_at: null });
       expect(await recordHardBounce(db, id, 2, at)).toBe(true);
-      expect(await db.selectFrom('subscribers').select(['status', 'bounced_at']).executeTakeFirstOrThrow()).toEqual({ status: 'bounced', bounced_at: at.toISOString() });
+      expect(await db.selectFrom('subscribers').select(['status', 'bounced_at']).executeTakeFirstOrThrow()).toEqual({
+        status: 'bounced',
+        bounced_at: at.toISOString(),
+      });
     } finally {
       await db.destroy();
       ws.cleanup();
@@ -253,9 +281,19 @@ describe('when an address bounced', () => {
   it('migration 006 dates the bounces from before it by their last change', async () => {
     const { db } = await openScratchDbAt('005-feedback-reports');
     try {
-      const person = (email: string, status: SubscriberStatus) => ({ email, email_key: email, name: '', status, topics: '[]', created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-03-04T05:06:07.000Z' });
+      const person = (email: string, status: SubscriberStatus) => ({
+        email,
+        email_key: email,
+        name: '',
+        status,
+        topics: '[]',
+        created_at: '2026-01-01T00:00:00.000Z',
+        updated_at: '2026-03-04T05:06:07.000Z',
+      });
       await sql`insert into subscribers (email, email_key, name, status, topics, created_at, updated_at) values
-        ${sql.join([person('gone@example.org', 'bounced'), person('here@example.org', 'active')].map((p) => sql`(${sql.join(Object.values(p))})`))}`.execute(db);
+        ${sql.join([person('gone@example.org', 'bounced'), person('here@example.org', 'active')].map((p) => sql`(${sql.join(Object.values(p))})`))}`.execute(
+        db,
+      );
       // 006 runs first; later migrations follow it.
       expect((await migrateToLatest(db))[0]).toBe('006-confirmation-sends');
       const rows = await db.selectFrom('subscribers').select(['email', 'bounced_at']).orderBy('email').execute();

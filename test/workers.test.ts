@@ -71,34 +71,41 @@ describe(`four sender workers on ${TEST_STORE}`, () => {
     console.log(`${RECIPIENTS} recipients: the workers sent ${shares.join(' + ')}`);
   });
 
-  it('lose nothing when one is killed with SIGKILL mid-way: the only duplicates are its in-flight messages, with the same Message-ID', { timeout: 240_000 }, async () => {
+  it('lose nothing when one is killed with SIGKILL mid-way: the only duplicates are its in-flight messages, with the same Message-ID', {
+    timeout: 240_000,
+  }, async () => {
     const killAt = Math.floor(RECIPIENTS / 4);
     let workers: Worker[] = [];
     let killed: Promise<{ victim: Worker; inFlight: number }> | null = null;
-    const { sink, ws, db } = await setUp(RECIPIENTS, { onAccepted: (count) => {
-      if (count < killAt || killed) return;
-      // Everyone frozen, so what each has on the wire (rows in `sending` under its claim) can be read
-      // exactly; the one with the most in flight is killed, the others go on.
-      for (const w of workers) w.child.kill('SIGSTOP');
-      killed = db
-        .selectFrom('deliveries')
-        .select(['claimed_by', (eb) => eb.fn.countAll<number | string>().as('n')])
-        .where('status', '=', 'sending')
-        .groupBy('claimed_by')
-        .execute()
-        .then((rows) => {
-          const busiest = rows.sort((a, b) => Number(b.n) - Number(a.n))[0]!;
-          const victim = workers.find((w) => busiest.claimed_by!.startsWith(`${hostname()}:${w.child.pid}:`))!;
-          victim.child.kill('SIGKILL');
-          for (const w of workers) if (w !== victim) w.child.kill('SIGCONT');
-          return { victim, inFlight: Number(busiest.n) };
-        });
-    } });
+    const { sink, ws, db } = await setUp(RECIPIENTS, {
+      onAccepted: (count) => {
+        if (count < killAt || killed) return;
+        // Everyone frozen, so what each has on the wire (rows in `sending` under its claim) can be read
+        // exactly; the one with the most in flight is killed, the others go on.
+        for (const w of workers) w.child.kill('SIGSTOP');
+        killed = db
+          .selectFrom('deliveries')
+          .select(['claimed_by', (eb) => eb.fn.countAll<number | string>().as('n')])
+          .where('status', '=', 'sending')
+          .groupBy('claimed_by')
+          .execute()
+          .then((rows) => {
+            const busiest = rows.sort((a, b) => Number(b.n) - Number(a.n))[0]!;
+            const victim = workers.find((w) => busiest.claimed_by!.startsWith(`${hostname()}:${w.child.pid}:`))!;
+            victim.child.kill('SIGKILL');
+            for (const w of workers) if (w !== victim) w.child.kill('SIGCONT');
+            return { victim, inFlight: Number(busiest.n) };
+          });
+      },
+    });
     workers = Array.from({ length: 4 }, () => startWorker(ws));
     const exits = await Promise.all(workers.map((w) => w.exit));
     const { victim, inFlight } = await killed!;
     expect(exits[workers.indexOf(victim)]).toBe('SIGKILL');
-    expect(exits.filter((e) => e === 0), workers.map((w) => w.stderr).join('\n')).toHaveLength(3);
+    expect(
+      exits.filter((e) => e === 0),
+      workers.map((w) => w.stderr).join('\n'),
+    ).toHaveLength(3);
     expect(inFlight).toBeGreaterThan(0);
     expect(inFlight).toBeLessThanOrEqual(CONCURRENCY);
 

@@ -26,8 +26,7 @@ export interface EmailLayoutProps {
 
 // React 19 hoists <meta> elements to the document head, so the color-scheme
 // metas go in as raw HTML to stay inside <mj-head>.
-const COLOR_SCHEME_META =
-  '<meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark">';
+const COLOR_SCHEME_META = '<meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark">';
 
 /** The <mjml> document every email shares: head, attributes, styles, body. */
 export function EmailLayout({ title, preheader, children }: EmailLayoutProps) {

@@ -21,20 +21,12 @@ export function Footer({ reason, unsubscribeUrl, preferencesUrl, archiveUrl, sub
         <MjmlText align="center" fontSize="14px" lineHeight="1.6" color={palette.light.muted}>
           <p style={{ margin: '0 0 4px' }}>{reason}</p>
           {unsubscribeUrl || preferencesUrl || archiveUrl || subscribeUrl ? (
-          <p className="foot" style={{ margin: '0 0 4px' }}>
-            {subscribeUrl ? <a href={subscribeUrl}>Subscribe to the weekly digest</a> : null}
-            {unsubscribeUrl ? <a href={unsubscribeUrl}>Unsubscribe</a> : null}
-            {preferencesUrl ? (
-              <a href={preferencesUrl}>
-                Choose your topics
-              </a>
-            ) : null}
-            {archiveUrl ? (
-              <a href={archiveUrl}>
-                View this issue in your browser
-              </a>
-            ) : null}
-          </p>
+            <p className="foot" style={{ margin: '0 0 4px' }}>
+              {subscribeUrl ? <a href={subscribeUrl}>Subscribe to the weekly digest</a> : null}
+              {unsubscribeUrl ? <a href={unsubscribeUrl}>Unsubscribe</a> : null}
+              {preferencesUrl ? <a href={preferencesUrl}>Choose your topics</a> : null}
+              {archiveUrl ? <a href={archiveUrl}>View this issue in your browser</a> : null}
+            </p>
           ) : null}
           <p style={{ margin: 0 }}>{postalAddress}</p>
           <p style={{ margin: '4px 0 0' }}>No tracking pixels, no click tracking: we do not watch what you read.</p>

@@ -12,7 +12,10 @@ export const articleInputSchema = z.object({
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   title: text().pipe(z.string().min(1, 'must not be empty').max(500, 'must be at most 500 characters')),
   category: text().pipe(z.string().min(1, 'must not be empty').max(60)),
-  topics: z.array(text().pipe(z.string().toLowerCase().min(1))).max(20).default([]),
+  topics: z
+    .array(text().pipe(z.string().toLowerCase().min(1)))
+    .max(20)
+    .default([]),
   publishedAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-11-18T09:30:00Z' }),
   // A feed item may be a bare headline; the card then shows no summary.
   summary: text().pipe(z.string().max(20_000)).default(''),
@@ -40,7 +43,10 @@ export interface RejectedItem {
 }
 
 /** Validates every item but those at `skip` (rejected already); good items are kept even when others are rejected. */
-export function validateArticles(items: unknown[], skip: ReadonlySet<number> = new Set()): { valid: ArticleInput[]; rejected: RejectedItem[]; indexes: number[] } {
+export function validateArticles(
+  items: unknown[],
+  skip: ReadonlySet<number> = new Set(),
+): { valid: ArticleInput[]; rejected: RejectedItem[]; indexes: number[] } {
   const valid: ArticleInput[] = [];
   const rejected: RejectedItem[] = [];
   const indexes: number[] = [];

@@ -51,7 +51,10 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType: string | null, l
   const western = decodeAs(rest, 'windows-1252');
   if (western !== undefined) return { text: western, note: `${why}: decoded as windows-1252 (the web's default)` };
   // Also the CSV reader's words (readFileText): the fix is the same, whoever wrote the file.
-  throw new UserError(`${label}: ${why}, and its encoding cannot be told; save it as UTF-8 or declare its encoding (a feed: <?xml version="1.0" encoding="windows-1252"?>)`, 'EINPUT');
+  throw new UserError(
+    `${label}: ${why}, and its encoding cannot be told; save it as UTF-8 or declare its encoding (a feed: <?xml version="1.0" encoding="windows-1252"?>)`,
+    'EINPUT',
+  );
 }
 
 /** XML 1.0 Appendix F: the byte-order mark, or the first characters `<?` as UTF-16 or UTF-32 spell them. */

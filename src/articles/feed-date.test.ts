@@ -79,20 +79,52 @@ const ownZoned: Zoned[] = [
 
 /** Every named zone, at noon on a November day. */
 const namedZones: Zoned[] = Object.entries({
-  UT: '12:00', UTC: '12:00', GMT: '12:00', Z: '12:00',
-  EST: '17:00', EDT: '16:00', CST: '18:00', CDT: '17:00', MST: '19:00', MDT: '18:00', PST: '20:00', PDT: '19:00',
-  AST: '16:00', ADT: '15:00', NST: '15:30', NDT: '14:30', AKST: '21:00', AKDT: '20:00', HST: '22:00',
-  WET: '12:00', WEST: '11:00', BST: '11:00', CET: '11:00', CEST: '10:00', MET: '11:00', MEST: '10:00',
-  EET: '10:00', EEST: '09:00', MSK: '09:00',
-  SGT: '04:00', HKT: '04:00', AWST: '04:00', JST: '03:00', KST: '03:00',
-  ACST: '02:30', ACDT: '01:30', AEST: '02:00', AEDT: '01:00', NZST: '00:00', NZDT: '23:00',
+  UT: '12:00',
+  UTC: '12:00',
+  GMT: '12:00',
+  Z: '12:00',
+  EST: '17:00',
+  EDT: '16:00',
+  CST: '18:00',
+  CDT: '17:00',
+  MST: '19:00',
+  MDT: '18:00',
+  PST: '20:00',
+  PDT: '19:00',
+  AST: '16:00',
+  ADT: '15:00',
+  NST: '15:30',
+  NDT: '14:30',
+  AKST: '21:00',
+  AKDT: '20:00',
+  HST: '22:00',
+  WET: '12:00',
+  WEST: '11:00',
+  BST: '11:00',
+  CET: '11:00',
+  CEST: '10:00',
+  MET: '11:00',
+  MEST: '10:00',
+  EET: '10:00',
+  EEST: '09:00',
+  MSK: '09:00',
+  SGT: '04:00',
+  HKT: '04:00',
+  AWST: '04:00',
+  JST: '03:00',
+  KST: '03:00',
+  ACST: '02:30',
+  ACDT: '01:30',
+  AEST: '02:00',
+  AEDT: '01:00',
+  NZST: '00:00',
+  NZDT: '23:00',
 }).map(([name, utc]): Zoned => [`Wed, 18 Nov 2026 12:00:00 ${name}`, `2026-11-${name === 'NZDT' ? '17' : '18'}T${utc}:00.000Z`]);
 
 /** RFC 2822 §4.3: a military letter is read as -0000, the time in UT. */
-const militaryLetters: Zoned[] = [...'ABCDEFGHIKLMNOPQRSTUVWXYZ', 'a', 'n', 'y'].map((letter): Zoned => [
-  `Wed, 18 Nov 2026 12:00:00 ${letter}`,
-  '2026-11-18T12:00:00.000Z',
-]);
+const militaryLetters: Zoned[] = [...'ABCDEFGHIKLMNOPQRSTUVWXYZ', 'a', 'n', 'y'].map(
+  (letter): Zoned => [`Wed, 18 Nov 2026 12:00:00 ${letter}`, '2026-11-18T12:00:00.000Z'],
+);
 
 const zoneLess: ZoneLess[] = [
   ['Thu, 01 Jan 2004', '2004-01-01T00:00:00.000Z'], // feedparser: midnight UTC; ours: midnight in timeZone

@@ -33,23 +33,53 @@ const hours = (h: number): Zone => ({ offsetMinutes: h * 60 });
  * (India, Ireland, Israel) has no such winner and is refused.
  */
 const NAMED_ZONES: Record<string, Zone> = {
-  ut: hours(0), utc: hours(0), gmt: hours(0), z: hours(0),
-  est: hours(-5), edt: hours(-4), cst: hours(-6), cdt: hours(-5),
-  mst: hours(-7), mdt: hours(-6), pst: hours(-8), pdt: hours(-7),
-  ast: hours(-4), adt: hours(-3), nst: hours(-3.5), ndt: hours(-2.5),
-  akst: hours(-9), akdt: hours(-8), hst: hours(-10),
-  wet: hours(0), west: hours(1), bst: hours(1),
-  cet: hours(1), cest: hours(2), met: hours(1), mest: hours(2),
-  eet: hours(2), eest: hours(3),
+  ut: hours(0),
+  utc: hours(0),
+  gmt: hours(0),
+  z: hours(0),
+  est: hours(-5),
+  edt: hours(-4),
+  cst: hours(-6),
+  cdt: hours(-5),
+  mst: hours(-7),
+  mdt: hours(-6),
+  pst: hours(-8),
+  pdt: hours(-7),
+  ast: hours(-4),
+  adt: hours(-3),
+  nst: hours(-3.5),
+  ndt: hours(-2.5),
+  akst: hours(-9),
+  akdt: hours(-8),
+  hst: hours(-10),
+  wet: hours(0),
+  west: hours(1),
+  bst: hours(1),
+  cet: hours(1),
+  cest: hours(2),
+  met: hours(1),
+  mest: hours(2),
+  eet: hours(2),
+  eest: hours(3),
   // Moscow has been +3 since October 2014; its 2011–2014 "MSK" meant +4.
   msk: hours(3),
-  sgt: hours(8), hkt: hours(8), awst: hours(8), jst: hours(9), kst: hours(9),
-  acst: hours(9.5), acdt: hours(10.5), aest: hours(10), aedt: hours(11),
-  nzst: hours(12), nzdt: hours(13),
+  sgt: hours(8),
+  hkt: hours(8),
+  awst: hours(8),
+  jst: hours(9),
+  kst: hours(9),
+  acst: hours(9.5),
+  acdt: hours(10.5),
+  aest: hours(10),
+  aedt: hours(11),
+  nzst: hours(12),
+  nzdt: hours(13),
   // Generic names (feedparser's "Disney" cases) name a place, not an offset:
   // "16:31 ET" is EDT in July, so these follow the place's rules.
-  et: { iana: 'America/New_York' }, ct: { iana: 'America/Chicago' },
-  mt: { iana: 'America/Denver' }, pt: { iana: 'America/Los_Angeles' },
+  et: { iana: 'America/New_York' },
+  ct: { iana: 'America/Chicago' },
+  mt: { iana: 'America/Denver' },
+  pt: { iana: 'America/Los_Angeles' },
   at: { iana: 'America/Halifax' },
 };
 
@@ -229,7 +259,10 @@ function instantOf(f: DateFields, zone: Zone): number {
   if ('offsetMinutes' in zone) {
     return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, second, f.millisecond) - zone.offsetMinutes * 60_000;
   }
-  const local = DateTime.fromObject({ year: f.year, month: f.month, day: f.day, hour: f.hour, minute: f.minute, second, millisecond: f.millisecond }, { zone: zone.iana });
+  const local = DateTime.fromObject(
+    { year: f.year, month: f.month, day: f.day, hour: f.hour, minute: f.minute, second, millisecond: f.millisecond },
+    { zone: zone.iana },
+  );
   if (!local.isValid) throw new Error(`luxon refused a checked date: ${local.invalidExplanation ?? local.invalidReason}`);
   return local.toMillis();
 }

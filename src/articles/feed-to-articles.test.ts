@@ -55,7 +55,10 @@ describe('feedItemToArticle', () => {
 
   it('takes a title from the text when the item has none', () => {
     const { title: _title, ...untitled } = item;
-    const { article, notes } = feedItemToArticle({ ...untitled, summary: { value: `${'Council votes to pause the scheme '.repeat(6)}.`, html: false } }, context);
+    const { article, notes } = feedItemToArticle(
+      { ...untitled, summary: { value: `${'Council votes to pause the scheme '.repeat(6)}.`, html: false } },
+      context,
+    );
     expect(article.title).toMatch(/^Council votes to pause the scheme Council .*…$/);
     expect((article.title as string).length).toBeLessThanOrEqual(100);
     expect(notes).toEqual(['no title: took one from its text']);
@@ -77,7 +80,9 @@ describe('feedItemToArticle', () => {
   });
 
   it('keeps plain text as written: escaped tags in a text title stay text', () => {
-    expect(feedItemToArticle({ ...item, title: { value: 'History of the <blink> tag', html: false } }, context).article.title).toBe('History of the <blink> tag');
+    expect(feedItemToArticle({ ...item, title: { value: 'History of the <blink> tag', html: false } }, context).article.title).toBe(
+      'History of the <blink> tag',
+    );
   });
 
   it('rejects a javascript: link', () => {

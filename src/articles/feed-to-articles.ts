@@ -77,7 +77,11 @@ export function feedItemToArticle(item: FeedItem, context: FeedContext): MappedI
   return date.refused ? { article, notes, refused: date.refused } : { article, notes };
 }
 
-function dateOf(text: string | undefined, context: FeedContext, notes: string[]): { iso?: string; undated?: boolean; refused?: { field: string; reason: string } } {
+function dateOf(
+  text: string | undefined,
+  context: FeedContext,
+  notes: string[],
+): { iso?: string; undated?: boolean; refused?: { field: string; reason: string } } {
   if (!text?.trim()) {
     notes.push('no date: dated when first imported');
     return { iso: context.now.toISOString(), undated: true };
@@ -98,9 +102,24 @@ const htmlToText = compile({
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },
     // An <object>'s children are what a reader sees when it does not load: kept, like its text.
-    ...['img', 'script', 'style', 'noscript', 'template', 'iframe', 'embed', 'param', 'svg', 'video', 'audio', 'form', 'frameset', 'applet', 'head', 'title'].map(
-      (selector) => ({ selector, format: 'skip' }),
-    ),
+    ...[
+      'img',
+      'script',
+      'style',
+      'noscript',
+      'template',
+      'iframe',
+      'embed',
+      'param',
+      'svg',
+      'video',
+      'audio',
+      'form',
+      'frameset',
+      'applet',
+      'head',
+      'title',
+    ].map((selector) => ({ selector, format: 'skip' })),
     // A quote is a paragraph of the summary (`>` markers would turn into Markdown), a rule only a break.
     { selector: 'blockquote', format: 'block' },
     { selector: 'hr', format: 'block' },
@@ -161,7 +180,13 @@ function paragraphs(text: string): string {
   return windows1252Controls(text)
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
     .split(/\n\s*\n/)
-    .map((paragraph) => paragraph.split('\n').map((line) => line.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n'))
+    .map((paragraph) =>
+      paragraph
+        .split('\n')
+        .map((line) => line.replace(/\s+/g, ' ').trim())
+        .filter(Boolean)
+        .join('\n'),
+    )
     .filter(Boolean)
     .join('\n\n');
 }
@@ -180,7 +205,9 @@ function windows1252Controls(text: string): string {
 
 /** One line: control characters, line breaks and runs of white space become one space. */
 function oneLine(text: string): string {
-  return windows1252Controls(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\s]+/g, ' ').trim();
+  return windows1252Controls(text)
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\s]+/g, ' ')
+    .trim();
 }
 
 /** Cuts `text` to `max` characters with "…" and says so in `notes`. */

@@ -19,7 +19,9 @@ beforeAll(async () => {
     if (req.url === '/conditional.xml') {
       conditionalRequests.push({ ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] });
       if (req.headers['if-none-match'] === FEED_ETAG) return void res.writeHead(304, { etag: FEED_ETAG }).end();
-      res.writeHead(200, { 'content-type': 'application/rss+xml', etag: FEED_ETAG, 'last-modified': FEED_LAST_MODIFIED }).end('<rss version="2.0"><channel/></rss>');
+      res
+        .writeHead(200, { 'content-type': 'application/rss+xml', etag: FEED_ETAG, 'last-modified': FEED_LAST_MODIFIED })
+        .end('<rss version="2.0"><channel/></rss>');
     } else if (req.url === '/always-304') {
       res.writeHead(304).end();
     } else if (req.url?.startsWith('/to?')) {
@@ -71,7 +73,9 @@ describe('readSourceBytes', () => {
     await expect(readSourceText(`${base}/gone`, limits)).rejects.toThrow(`cannot fetch ${base}/gone: 404 Not Found`);
     await expect(readSourceText(`${base}/big`, limits)).rejects.toThrow(`cannot fetch ${base}/big: the reply is larger than 1000 bytes`);
     await expect(readSourceText(`${base}/slow`, limits)).rejects.toThrow(`cannot fetch ${base}/slow: no complete reply within 0.5 s`);
-    await expect(readSourceText('ftp://example.org/feed.xml', limits)).rejects.toThrow('cannot fetch ftp://example.org/feed.xml: only http and https URLs are supported');
+    await expect(readSourceText('ftp://example.org/feed.xml', limits)).rejects.toThrow(
+      'cannot fetch ftp://example.org/feed.xml: only http and https URLs are supported',
+    );
   });
 
   it('says why a server could not be reached', async () => {

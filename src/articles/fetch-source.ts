@@ -54,7 +54,11 @@ export type ConditionalFetch = { status: 'not-modified' } | { status: 'fetched';
  * const { bytes, contentType } = await readSourceBytes('https://news.example.org/feed.xml');
  * await readSourceBytes('https://news.example.org/gone'); // UserError: cannot fetch …: 404 Not Found
  */
-export async function readSourceBytes(source: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS, options: Omit<FetchOptions, 'limits'> = {}): Promise<SourceBytes> {
+export async function readSourceBytes(
+  source: string,
+  limits: FetchLimits = DEFAULT_FETCH_LIMITS,
+  options: Omit<FetchOptions, 'limits'> = {},
+): Promise<SourceBytes> {
   if (!isUrlSource(source)) return { bytes: await readFileBytes(source), contentType: null };
   const fetched = await fetchBytes(source, limits, null, options.lookup ?? systemLookup);
   // Sent without validators, a request is never "not modified": fetchBytes makes a 304 to it an error.

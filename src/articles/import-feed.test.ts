@@ -127,7 +127,14 @@ describe('parseArticleSource: JSON Feed 1.1', () => {
 });
 
 describe('parseArticleSource: detection', () => {
-  const article = { url: 'https://example.org/a', title: 'A', category: 'Bias', publishedAt: '2026-11-18T09:30:00Z', summary: 'S', source: { title: 'T', name: 'N', url: 'https://example.org/a' } };
+  const article = {
+    url: 'https://example.org/a',
+    title: 'A',
+    category: 'Bias',
+    publishedAt: '2026-11-18T09:30:00Z',
+    summary: 'S',
+    source: { title: 'T', name: 'N', url: 'https://example.org/a' },
+  };
 
   it('reads our JSON format as an array or { articles }, whatever the name', () => {
     expect(parseArticleSource(JSON.stringify([article]), 'feed.xml', utc)).toMatchObject({ format: 'articles-json', items: [article] });

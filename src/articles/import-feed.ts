@@ -97,7 +97,10 @@ function parseXmlFeed(body: string, label: string, documentUrl: string | undefin
   const bare = body.match(BARE_AMPERSAND)?.length ?? 0;
   const repaired = bare > 0 ? body.replace(BARE_AMPERSAND, '&amp;') : undefined;
   if (repaired !== undefined && XMLValidator.validate(repaired) === true) {
-    return { feed: readFeedOrExplain(repaired, label, documentUrl), note: `not well-formed XML: ${bare === 1 ? 'a bare "&" read' : `${bare} bare "&" read`} as text` };
+    return {
+      feed: readFeedOrExplain(repaired, label, documentUrl),
+      note: `not well-formed XML: ${bare === 1 ? 'a bare "&" read' : `${bare} bare "&" read`} as text`,
+    };
   }
   const { msg, line, col } = valid.err;
   throw new UserError(`${label} is not well-formed XML: ${oneLine(msg)} (line ${line}, column ${col})`, 'EINPUT');
@@ -111,7 +114,10 @@ function readFeedOrExplain(document: string | object, label: string, documentUrl
     return readFeed(document, documentUrl);
   } catch (error) {
     if (typeof document === 'string' && isHtmlPage(document)) throw new UserError(`${label} is an HTML page, not a feed`, 'EINPUT');
-    const root = typeof document === 'string' ? /<([A-Za-z_][\w:.-]*)/.exec(document.slice(0, 4_096).replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/gi, ''))?.[1] : undefined;
+    const root =
+      typeof document === 'string'
+        ? /<([A-Za-z_][\w:.-]*)/.exec(document.slice(0, 4_096).replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/gi, ''))?.[1]
+        : undefined;
     const what = root ? `XML but not an RSS, RDF or Atom feed (its root element is <${root}>)` : 'not a feed';
     throw new UserError(`${label} is ${what}: ${oneLine((error as Error).message)}`, 'EINPUT');
   }

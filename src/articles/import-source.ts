@@ -54,7 +54,10 @@ export async function importSourceBytes(db: Db, source: SourceBytes, label: stri
  */
 async function importParsed(db: Db, parsed: ParsedSource, now: Date): Promise<SourceImportReport> {
   const { repeats, rejected, ...counts } = await importArticles(db, parsed.items, now, new Set(parsed.refused.map((r) => r.index)));
-  const notes = [...parsed.notes, ...repeats.map(({ index, first, by }) => ({ index, note: `the same ${by === 'guid' ? 'guid' : 'link, and no guid,'} as item ${first}: merged into it` }))];
+  const notes = [
+    ...parsed.notes,
+    ...repeats.map(({ index, first, by }) => ({ index, note: `the same ${by === 'guid' ? 'guid' : 'link, and no guid,'} as item ${first}: merged into it` })),
+  ];
   return {
     format: parsed.format,
     ...counts,

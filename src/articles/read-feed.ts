@@ -1,4 +1,18 @@
-import { type AnyFeed, type AtomFeed, type DcTermsNs, type JsonFeed, type MediaNs, ParseError, type RdfFeed, type RssFeed, parseFeed, detectAtomFeed, detectJsonFeed, detectRdfFeed, detectRssFeed } from 'feedsmith';
+import {
+  type AnyFeed,
+  type AtomFeed,
+  type DcTermsNs,
+  type JsonFeed,
+  type MediaNs,
+  ParseError,
+  type RdfFeed,
+  type RssFeed,
+  parseFeed,
+  detectAtomFeed,
+  detectJsonFeed,
+  detectRdfFeed,
+  detectRssFeed,
+} from 'feedsmith';
 
 /** Text as a feed gave it: HTML to be reduced to text, or plain text to be kept as written (`&lt;blink&gt;` stays `<blink>`). */
 export interface FeedText {
@@ -87,7 +101,11 @@ function readRss(feed: RssFeed.Feed<string>, documentUrl: string | undefined): F
         categories: [...(item.categories ?? []).map((c) => c.name), ...(item.dc?.subjects ?? [])].filter((c) => c !== undefined),
         date: item.pubDate ?? item.dc?.dates?.[0] ?? dctermsDate(item.dcterms) ?? item.atom?.published ?? item.atom?.updated,
         summary:
-          html(item.description) ?? html(item.dc?.descriptions?.[0]) ?? text(item.itunes?.summary ?? item.itunes?.subtitle) ?? mediaText(item.media) ?? html(item.content?.encoded),
+          html(item.description) ??
+          html(item.dc?.descriptions?.[0]) ??
+          text(item.itunes?.summary ?? item.itunes?.subtitle) ??
+          mediaText(item.media) ??
+          html(item.content?.encoded),
         image: resolve(mediaImage(item.media) ?? enclosureImage(item.enclosures) ?? item.itunes?.image, base),
       };
     }),
@@ -204,7 +222,9 @@ function mediaImage(media: MediaNs.ItemOrFeed | undefined): string | undefined {
   }
   for (const scope of scopes) {
     const contents = scope.contents ?? [];
-    const image = contents.find((c) => c.url && (c.medium === 'image' || c.type?.startsWith('image/')))?.url ?? contents.flatMap((c) => c.thumbnails ?? []).find((t) => t.url)?.url;
+    const image =
+      contents.find((c) => c.url && (c.medium === 'image' || c.type?.startsWith('image/')))?.url ??
+      contents.flatMap((c) => c.thumbnails ?? []).find((t) => t.url)?.url;
     if (image) return image;
   }
   return undefined;

@@ -36,7 +36,13 @@ describe('nonPublicKind', () => {
 describe('refusedHop', () => {
   it('refuses an address literal, and a name any of whose addresses is not public', async () => {
     const lookup = async (host: string) =>
-      ({ 'mixed.test': [{ address: '203.0.113.8', family: 4 }, { address: '10.0.0.8', family: 4 }], 'public.test': [{ address: '203.0.113.9', family: 4 }] })[host] ?? [];
+      ({
+        'mixed.test': [
+          { address: '203.0.113.8', family: 4 },
+          { address: '10.0.0.8', family: 4 },
+        ],
+        'public.test': [{ address: '203.0.113.9', family: 4 }],
+      })[host] ?? [];
     expect(await refusedHop(new URL('http://[::ffff:127.0.0.1]:8080/'), lookup)).toBe('::ffff:7f00:1 is a loopback address');
     expect(await refusedHop(new URL('http://10.0.0.1/feed'), lookup)).toBe('10.0.0.1 is a private address');
     expect(await refusedHop(new URL('http://0.0.0.0/'), lookup)).toBe('0.0.0.0 is an unspecified address');
@@ -52,7 +58,13 @@ describe('refusedHop', () => {
 describe('isNonPublicSource', () => {
   it('is true for a loopback or private source, and for a name only when all its addresses are non-public', async () => {
     const lookup = async (host: string) =>
-      ({ 'intranet.test': [{ address: '10.0.0.5', family: 4 }], 'mixed.test': [{ address: '203.0.113.8', family: 4 }, { address: '10.0.0.8', family: 4 }] })[host] ?? [];
+      ({
+        'intranet.test': [{ address: '10.0.0.5', family: 4 }],
+        'mixed.test': [
+          { address: '203.0.113.8', family: 4 },
+          { address: '10.0.0.8', family: 4 },
+        ],
+      })[host] ?? [];
     expect(await isNonPublicSource(new URL('http://127.0.0.1:8080/feed.xml'), lookup)).toBe(true);
     expect(await isNonPublicSource(new URL('http://[::1]/feed.xml'), lookup)).toBe(true);
     expect(await isNonPublicSource(new URL('http://intranet.test/feed.xml'), lookup)).toBe(true);

@@ -16,7 +16,7 @@ import { forTerminal } from './output.ts';
 
 export function buildProgram(): Command {
   const program = new Command('digest')
-    .description('weekly-digest: collect the week\'s articles, render one email digest, send a copy to every subscriber')
+    .description("weekly-digest: collect the week's articles, render one email digest, send a copy to every subscriber")
     .showHelpAfterError('(run `digest --help` for the list of commands)')
     // commander's own errors quote the arguments ("unknown option '…'"); set before the
     // sub-commands are added, which inherit it.
@@ -45,8 +45,7 @@ export function buildProgram(): Command {
   // `digest --help` lists every command, sub-commands included, one line each.
   program.configureHelp({
     helpWidth: 160,
-    visibleCommands: (cmd) =>
-      cmd === program ? leafCommands(program) : cmd.commands.filter((c) => c.name() !== 'help'),
+    visibleCommands: (cmd) => (cmd === program ? leafCommands(program) : cmd.commands.filter((c) => c.name() !== 'help')),
     subcommandTerm: (cmd) => {
       const parent = cmd.parent && cmd.parent !== program ? `${cmd.parent.name()} ` : '';
       const args = cmd.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`)).join(' ');

@@ -13,7 +13,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('openDatabase', () => {
   it.skipIf(TEST_STORE !== 'sqlite')('creates the file with WAL and foreign keys on, and migrates once', async () => {
     const db = openDatabase(`file:${join(dir, 'nested/digest.db')}`);
-    expect(await migrateToLatest(db)).toEqual(['001-initial', '002-open-deliveries-index', '003-workers', '004-compiled-segments', '005-feedback-reports', '006-confirmation-sends', '007-article-identity', '008-sources']);
+    expect(await migrateToLatest(db)).toEqual([
+      '001-initial',
+      '002-open-deliveries-index',
+      '003-workers',
+      '004-compiled-segments',
+      '005-feedback-reports',
+      '006-confirmation-sends',
+      '007-article-identity',
+      '008-sources',
+    ]);
     expect(await migrateToLatest(db)).toEqual([]);
     const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
     expect(journal.rows[0]!.journal_mode).toBe('wal');
@@ -28,8 +37,24 @@ describe('openDatabase', () => {
   it.skipIf(TEST_STORE !== 'postgres')('creates the schema named in the URL, migrates once, and probes it', async () => {
     const db = await openScratchDb();
     expect(await migrateToLatest(db)).toEqual([]);
-    const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() order by 1`.execute(db);
-    expect(tables.rows.map((t) => t.name)).toEqual(['articles', 'compiled_segments', 'confirmation_sends', 'deliveries', 'digests', 'feedback_reports', 'kysely_migration', 'kysely_migration_lock', 'leases', 'send_clock', 'send_grants', 'sources', 'subscribers']);
+    const tables = await sql<{
+      name: string;
+    }>`select table_name as name from information_schema.tables where table_schema = current_schema() order by 1`.execute(db);
+    expect(tables.rows.map((t) => t.name)).toEqual([
+      'articles',
+      'compiled_segments',
+      'confirmation_sends',
+      'deliveries',
+      'digests',
+      'feedback_reports',
+      'kysely_migration',
+      'kysely_migration_lock',
+      'leases',
+      'send_clock',
+      'send_grants',
+      'sources',
+      'subscribers',
+    ]);
     await db.destroy();
     await expect(probeDatabase(`${TEST_POSTGRES_URL}?schema=wd_no_such_schema`)).rejects.toThrow(/kysely_migration/);
   });
@@ -66,7 +91,9 @@ describe('openDatabase', () => {
   it('refuses to run on a database a newer release has migrated', async () => {
     const db = await openScratchDb();
     await sql`insert into kysely_migration (name, timestamp) values ('900-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(db);
-    await expect(migrateToLatest(db)).rejects.toThrow('the database was upgraded by a newer weekly-digest (migration 900-from-the-future is unknown to this one)');
+    await expect(migrateToLatest(db)).rejects.toThrow(
+      'the database was upgraded by a newer weekly-digest (migration 900-from-the-future is unknown to this one)',
+    );
     await db.destroy();
   });
 
@@ -87,7 +114,10 @@ describe('openDatabase', () => {
     await db.insertInto('deliveries').values(row).execute();
     await expect(db.insertInto('deliveries').values(row).execute()).rejects.toThrow(/UNIQUE|unique constraint/);
     await expect(
-      db.insertInto('subscribers').values({ email: 'A@example.com', email_key: 'a@example.com', name: '', status: 'active', topics: '[]', created_at: now, updated_at: now }).execute(),
+      db
+        .insertInto('subscribers')
+        .values({ email: 'A@example.com', email_key: 'a@example.com', name: '', status: 'active', topics: '[]', created_at: now, updated_at: now })
+        .execute(),
     ).rejects.toThrow(/UNIQUE|unique constraint/);
     await db.destroy();
   });

@@ -178,7 +178,10 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
     const unknown = /previously executed migration (\S+) is missing/.exec(message)?.[1];
     if (unknown) {
       // A newer release migrated this store: running an older one on it could corrupt it.
-      throw new UserError(`the database was upgraded by a newer weekly-digest (migration ${unknown} is unknown to this one); install that version or newer`, 'ESCHEMA');
+      throw new UserError(
+        `the database was upgraded by a newer weekly-digest (migration ${unknown} is unknown to this one); install that version or newer`,
+        'ESCHEMA',
+      );
     }
     throw new UserError(`database migration ${failed?.migrationName ?? ''} failed: ${message}`.replace('  ', ' '), 'EMIGRATION');
   }

@@ -21,7 +21,14 @@ export const COPIED_TABLES = ['articles', 'subscribers', 'digests', 'deliveries'
 export type CopiedTable = (typeof COPIED_TABLES)[number];
 
 /** The column each table is read in order of: its integer id, or the report's key (complaint and bounce reports, so a mailbox imported again after the copy still counts each once). */
-const KEY_OF: Record<CopiedTable, 'id' | 'report_key'> = { articles: 'id', subscribers: 'id', digests: 'id', deliveries: 'id', feedback_reports: 'report_key', sources: 'id' };
+const KEY_OF: Record<CopiedTable, 'id' | 'report_key'> = {
+  articles: 'id',
+  subscribers: 'id',
+  digests: 'id',
+  deliveries: 'id',
+  feedback_reports: 'report_key',
+  sources: 'id',
+};
 export type CopyCounts = Record<CopiedTable, number>;
 
 /**
@@ -63,10 +70,19 @@ export async function copyStore(source: Db, target: Db, options: { batchRows?: n
             for (;;) {
               step = `reading ${table} after ${key} ${last}`;
               // The tables differ in their key's column; the union of their types confuses the query's, hence the casts.
-              const rows = (await from.selectFrom(table).selectAll().where(key as never, '>', last as never).orderBy(key as never).limit(batchRows).execute()) as Record<string, number | string>[];
+              const rows = (await from
+                .selectFrom(table)
+                .selectAll()
+                .where(key as never, '>', last as never)
+                .orderBy(key as never)
+                .limit(batchRows)
+                .execute()) as Record<string, number | string>[];
               if (rows.length === 0) break;
               step = `writing ${table} ${key}s ${rows[0]![key]}–${rows[rows.length - 1]![key]}`;
-              await to.insertInto(table).values(rows as never).execute();
+              await to
+                .insertInto(table)
+                .values(rows as never)
+                .execute();
               counts[table] += rows.length;
               last = rows[rows.length - 1]![key]!;
             }
@@ -87,7 +103,10 @@ export async function copyStore(source: Db, target: Db, options: { batchRows?: n
 async function refuseUnlessEmpty(to: Transaction<Database>): Promise<void> {
   const held: string[] = [];
   for (const table of COPIED_TABLES) {
-    const row = await to.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const row = await to
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
     if (Number(row.n) > 0) held.push(`${table}: ${Number(row.n)}`);
   }
   if (held.length > 0) {
@@ -111,7 +130,8 @@ function isDatabaseError(error: unknown): error is Error & { code: string } {
 function describeDatabaseError(error: Error & { code: string }): string {
   const message = error.message.replace(/\s*\n\s*/g, ' ');
   // SQLite text may hold U+0000; PostgreSQL text cannot.
-  if (error.code === '22021' && message.includes('0x00')) return `${message} (PostgreSQL text cannot hold the NUL character; remove it from that row in the source)`;
+  if (error.code === '22021' && message.includes('0x00'))
+    return `${message} (PostgreSQL text cannot hold the NUL character; remove it from that row in the source)`;
   return message;
 }
 

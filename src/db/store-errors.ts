@@ -16,7 +16,8 @@ const POSTGRES_PASSING = /^(08|28|53|57P0|57014|40001|40P01|55P03)/;
 
 // Socket-level failures of the driver's connection, and pg's own messages, which carry no code.
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-const PG_MESSAGES = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed|terminating connection/i;
+const PG_MESSAGES =
+  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed|terminating connection/i;
 
 /** True for a database error that a wait can cure (busy, locked, restarting, unreachable). */
 export function isPassingStoreError(error: unknown): boolean {

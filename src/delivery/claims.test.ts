@@ -17,7 +17,10 @@ let db: Db;
 let digestId: number;
 beforeEach(async () => {
   db = await openScratchDb();
-  await seedSubscribers(db, Array.from({ length: 40 }, (_, i) => `reader-${i}@example.com`));
+  await seedSubscribers(
+    db,
+    Array.from({ length: 40 }, (_, i) => `reader-${i}@example.com`),
+  );
   const digest = await db
     .insertInto('digests')
     .values({ week: '2026-W48', subject: 's', preheader: 'p', article_ids: '[]', status: 'sending', html_bytes: 0, built_at: T0.toISOString() })
@@ -57,7 +60,16 @@ describe('claims shared by several senders', () => {
 
     // After expiry: the two on the wire become uncertain, the rest go back to the pool.
     expect(await recoverInterrupted(db, digestId, at(121))).toBe(2);
-    const states = await db.selectFrom('deliveries').select(['id', 'status', 'claimed_by']).where('id', 'in', theirs.map((t) => t.id)).orderBy('id').execute();
+    const states = await db
+      .selectFrom('deliveries')
+      .select(['id', 'status', 'claimed_by'])
+      .where(
+        'id',
+        'in',
+        theirs.map((t) => t.id),
+      )
+      .orderBy('id')
+      .execute();
     expect(states.map((s) => s.status)).toEqual(['uncertain', 'uncertain', ...Array(8).fill('pending')]);
     expect(states.every((s) => s.claimed_by === null)).toBe(true);
     const retaken = await claimDueDeliveries(db, digestId, { limit: 100, owner: HERE, resendUncertain: true, now: at(122) });

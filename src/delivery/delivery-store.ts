@@ -100,7 +100,11 @@ export async function claimDueDeliveries(
     .selectFrom('deliveries as d')
     .leftJoin('subscribers as s', 's.id', 'd.subscriber_id')
     .select(['d.id', 'd.status', 'd.attempts', 'd.subscriber_id', 's.email', 's.name', 's.status as subscriber_status', 's.bounce_count', 's.topics'])
-    .where('d.id', 'in', claimed.map((r) => r.id))
+    .where(
+      'd.id',
+      'in',
+      claimed.map((r) => r.id),
+    )
     .orderBy('d.id')
     .execute();
   return rows.map((r) => ({
@@ -216,7 +220,12 @@ export async function recordHardBounce(db: Db, subscriberId: number, limit: numb
     .returning('bounce_count')
     .executeTakeFirst();
   if (!row || row.bounce_count < limit) return false;
-  await db.updateTable('subscribers').set({ status: 'bounced', bounced_at: now.toISOString() }).where('id', '=', subscriberId).where('status', '=', 'active').execute();
+  await db
+    .updateTable('subscribers')
+    .set({ status: 'bounced', bounced_at: now.toISOString() })
+    .where('id', '=', subscriberId)
+    .where('status', '=', 'active')
+    .execute();
   return true;
 }
 
@@ -281,11 +290,7 @@ export async function markSkipped(db: Db, id: number, reason: string, now = new 
 }
 
 /** A failed attempt: `deferred` until `retryAt`, or `failed` for good when retryAt is null. */
-export async function markAttemptFailed(
-  db: Db,
-  id: number,
-  fields: { error: string; messageId: string; retryAt: Date | null; now?: Date },
-): Promise<void> {
+export async function markAttemptFailed(db: Db, id: number, fields: { error: string; messageId: string; retryAt: Date | null; now?: Date }): Promise<void> {
   const now = (fields.now ?? new Date()).toISOString();
   await db
     .updateTable('deliveries')

@@ -38,7 +38,12 @@ const recipient = (overrides: Partial<Recipient> = {}): Recipient => ({
   messageId: '<2026-W47.7.abc@ledger.example>',
   date: new Date('2026-11-23T08:00:00Z'),
   unsubscribeUrl: 'https://ledger.example/unsubscribe?token=abc',
-  values: { greeting: 'Hi Ada,', email: 'ada@example.com', unsubscribeUrl: 'https://ledger.example/unsubscribe?token=abc', preferencesUrl: 'https://ledger.example/p' },
+  values: {
+    greeting: 'Hi Ada,',
+    email: 'ada@example.com',
+    unsubscribeUrl: 'https://ledger.example/unsubscribe?token=abc',
+    preferencesUrl: 'https://ledger.example/p',
+  },
   ...overrides,
 });
 
@@ -78,7 +83,10 @@ describe('the digest MIME writer', () => {
       });
 
       it('in the MAIL_FROM and MAIL_REPLY_TO names', async () => {
-        const raw = message(headers({ from: { name: hostile, address: 'digest@ledger.example' }, replyTo: { name: hostile, address: 'desk@ledger.example' } }), recipient());
+        const raw = message(
+          headers({ from: { name: hostile, address: 'digest@ledger.example' }, replyTo: { name: hostile, address: 'desk@ledger.example' } }),
+          recipient(),
+        );
         expect(expectClean(raw)).toEqual(DIGEST_HEADERS);
         const parsed = await simpleParser(raw);
         expect(mailbox(parsed.from)).toEqual({ name: readAs(chars, INJECTED), address: 'digest@ledger.example' });
@@ -89,7 +97,11 @@ describe('the digest MIME writer', () => {
         const raw = message(headers({ listId: { name: `${hostile} weekly digest`, id: 'weekly-digest.ledger.example' } }), recipient());
         expect(expectClean(raw)).toEqual(DIGEST_HEADERS);
         // mailparser leaves List-Id's encoded words as they are.
-        expect(decodedHeader(raw, 'List-Id')).toBe(chars === '\u010d\u010a' ? `${readAs(chars, INJECTED)} weekly digest <weekly-digest.ledger.example>` : `"${readAs(chars, INJECTED)} weekly digest" <weekly-digest.ledger.example>`);
+        expect(decodedHeader(raw, 'List-Id')).toBe(
+          chars === '\u010d\u010a'
+            ? `${readAs(chars, INJECTED)} weekly digest <weekly-digest.ledger.example>`
+            : `"${readAs(chars, INJECTED)} weekly digest" <weekly-digest.ledger.example>`,
+        );
       });
 
       it('in an address, URL, Message-ID or list id: refused, nothing written', () => {
@@ -125,7 +137,9 @@ describe('the digest MIME writer', () => {
 
   it('refuses a UTF-8 address that holds a control or line separator even where SMTPUTF8 could carry it', () => {
     for (const chars of ['\u0085', '\u2028', '\u2029', '\u200b']) {
-      expect(() => message(headers(), recipient({ to: { name: 'Zoë', address: `zoë${chars}@example.com` } }))).toThrow(expect.objectContaining({ code: 'EADDRESS' }));
+      expect(() => message(headers(), recipient({ to: { name: 'Zoë', address: `zoë${chars}@example.com` } }))).toThrow(
+        expect.objectContaining({ code: 'EADDRESS' }),
+      );
     }
   });
 });
@@ -144,11 +158,19 @@ describe('through the sender: composeDigestMessage', () => {
   })();
 
   const people = [
-    ...Object.entries(HOSTILE).map(([label, chars], i) => ({ label, utf8: false, person: { id: i + 1, email: 'ada@example.com', name: `Ada${chars}${INJECTED}` } })),
+    ...Object.entries(HOSTILE).map(([label, chars], i) => ({
+      label,
+      utf8: false,
+      person: { id: i + 1, email: 'ada@example.com', name: `Ada${chars}${INJECTED}` },
+    })),
     { label: 'an RFC 6531 address', utf8: true, person: { id: 40, email: 'zoë@example.com', name: 'Zoë' } },
     { label: 'an IDN address', utf8: false, person: { id: 41, email: 'ada@xn--bcher-kva.example', name: 'Ada' } },
     // The issue's reproduction as the old address check let it in: in latin1, Č Ċ ĺ Ġ ŀ were CR LF ':' ' ' '@'.
-    { label: 'the Č Ċ address', utf8: true, person: { id: 42, email: 'ada\u010d\u010aReply-To\u013a\u0120attacker\u0140evil.example@example.com', name: 'Ada' } },
+    {
+      label: 'the Č Ċ address',
+      utf8: true,
+      person: { id: 42, email: 'ada\u010d\u010aReply-To\u013a\u0120attacker\u0140evil.example@example.com', name: 'Ada' },
+    },
   ];
   for (const { label, utf8, person } of people) {
     it(`writes only the intended headers for a subscriber with ${label}`, async () => {
@@ -196,7 +218,9 @@ describe('notices (nodemailer): composeNoticeMessage through the outbox', () => 
 
   it('refuses a stored address that the checks of issue 14 would not let in (EADDRESS), before anything is written', () => {
     for (const address of [`ada\r\n${INJECTED}@example.com`, 'ada\u0085@example.com', 'ada\u2028@example.com']) {
-      expect(() => composeNoticeMessage(config, { subject: 'Hi', text: '', html: '' }, { name: 'Ada', address }, 'notices/x')).toThrow(expect.objectContaining({ code: 'EADDRESS' }));
+      expect(() => composeNoticeMessage(config, { subject: 'Hi', text: '', html: '' }, { name: 'Ada', address }, 'notices/x')).toThrow(
+        expect.objectContaining({ code: 'EADDRESS' }),
+      );
     }
   });
 });

@@ -10,7 +10,12 @@ import { recipientValues } from './recipient-values.ts';
 
 const config = testConfig();
 const ada = { id: 7, email: 'ada@example.com', name: 'Ada Lovelace' };
-const values: SlotValues = { greeting: 'Hi .Ada,', email: 'ada@example.com', unsubscribeUrl: 'https://x.example/u?t=1', preferencesUrl: 'https://x.example/p?t=2' };
+const values: SlotValues = {
+  greeting: 'Hi .Ada,',
+  email: 'ada@example.com',
+  unsubscribeUrl: 'https://x.example/u?t=1',
+  preferencesUrl: 'https://x.example/p?t=2',
+};
 
 /** Lines of encoded output, without their CRLF. */
 const lines = (encoded: string) => encoded.split('\r\n');
@@ -67,11 +72,22 @@ describe('buildMessage', () => {
     { parts: [`${dotty()}\n`, '\n.after the greeting\n'], slots: ['greeting'] },
     { parts: [`<p>${dotty()}</p><p>`, '</p><a href="', '">.unsubscribe</a>'], slots: ['greeting', 'unsubscribeUrl'] },
   );
-  const recipient = { to: { name: 'Ada', address: 'ada@example.com' }, messageId: '<1@x.example>', date: new Date('2026-11-23T08:00:00Z'), unsubscribeUrl: values.unsubscribeUrl, values };
+  const recipient = {
+    to: { name: 'Ada', address: 'ada@example.com' },
+    messageId: '<1@x.example>',
+    date: new Date('2026-11-23T08:00:00Z'),
+    unsubscribeUrl: values.unsubscribeUrl,
+    values,
+  };
 
   it('decodes to exactly the text and HTML it was given, periods and all', async () => {
     const bytes = buildMessage(template, recipient);
-    expect(bytes.toString('latin1').split('\r\n').filter((line) => line.startsWith('.'))).toEqual([]);
+    expect(
+      bytes
+        .toString('latin1')
+        .split('\r\n')
+        .filter((line) => line.startsWith('.')),
+    ).toEqual([]);
     const parsed = await simpleParser(bytes);
     expect(parsed.text).toBe(`${dotty()}\nHi .Ada,\n.after the greeting\n`);
     expect(parsed.html).toBe(`<p>${dotty()}</p><p>Hi .Ada,</p><a href="https://x.example/u?t=1">.unsubscribe</a>`);
@@ -115,11 +131,19 @@ describe('composeDigestMessage', () => {
   // dot-stuffing copied every 88 KB message to double them (a full GC every ~80 messages in `npm run bench`).
   it('puts no period at the start of a line of a real digest, and the reader gets the personalised HTML and text', async () => {
     const articles = Array.from({ length: 8 }, (_, i) =>
-      articleRow(i + 1, { summary: `${'Regulators in two states have asked for the underlying logs, and no deadline has been set'.slice(0, 60 + i)}. Then more.`, why_it_matters: '.NET services and .gov sites.' }),
+      articleRow(i + 1, {
+        summary: `${'Regulators in two states have asked for the underlying logs, and no deadline has been set'.slice(0, 60 + i)}. Then more.`,
+        why_it_matters: '.NET services and .gov sites.',
+      }),
     );
     const rendered = await renderDigest(digestOf(orderArticles(articles), config), config);
     const message = composeDigestMessage(config, rendered, '2026-W47', ada, new Date(), new MessageBuffers());
-    expect(message.raw!.toString('latin1').split('\r\n').filter((line) => line.startsWith('.'))).toEqual([]);
+    expect(
+      message
+        .raw!.toString('latin1')
+        .split('\r\n')
+        .filter((line) => line.startsWith('.')),
+    ).toEqual([]);
     // Header lines within RFC 5322's 78 characters, but for the unsubscribe URL, which cannot be folded.
     const headerLines = message.raw!.toString('latin1').split('\r\n\r\n')[0]!.split('\r\n');
     expect(headerLines.filter((line) => line.length > 78 && !line.includes('/unsubscribe?token='))).toEqual([]);

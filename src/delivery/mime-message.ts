@@ -89,7 +89,8 @@ export function prepareMime(headers: MimeHeaders, text: SlotTemplate, html: Slot
   common += 'MIME-Version: 1.0\r\n';
   // Folded: on one line it is 83 characters, over the 78 that RFC 5322 section 2.1.1 asks for.
   common += `Content-Type: multipart/alternative;\r\n boundary="${boundary}"\r\n\r\n`;
-  const opening = (type: string) => Buffer.from(`--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`, 'latin1');
+  const opening = (type: string) =>
+    Buffer.from(`--${boundary}\r\nContent-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`, 'latin1');
   return {
     boundary,
     listId,

@@ -66,10 +66,18 @@ export function classifyFailure(error: unknown): FailureVerdict {
   }
   if (command === 'MAIL FROM') {
     if (code === null) return { kind: 'session', reason: `the SMTP server cannot take the message: ${reply}`, lasting: true };
-    return { kind: 'session', reason: `the SMTP server ${lasting ? 'refused' : 'deferred'} the sender: ${reply}; check MAIL_FROM and that the SMTP_URL account may send as it`, lasting };
+    return {
+      kind: 'session',
+      reason: `the SMTP server ${lasting ? 'refused' : 'deferred'} the sender: ${reply}; check MAIL_FROM and that the SMTP_URL account may send as it`,
+      lasting,
+    };
   }
   if ((e.code && TLS_CODES.test(e.code)) || (e.originalCode && TLS_CODES.test(e.originalCode))) {
-    return { kind: 'session', reason: `SMTP TLS failed: ${reply}; check SMTP_URL (smtps:// is TLS from the start, port 465; smtp:// upgrades with STARTTLS) and the server's certificate`, lasting: true };
+    return {
+      kind: 'session',
+      reason: `SMTP TLS failed: ${reply}; check SMTP_URL (smtps:// is TLS from the start, port 465; smtp:// upgrades with STARTTLS) and the server's certificate`,
+      lasting: true,
+    };
   }
   if (command === 'EHLO' || command === 'HELO' || command === 'LHLO') {
     return { kind: 'session', reason: `the SMTP server refused our greeting (${command}): ${reply}`, lasting };

@@ -151,7 +151,11 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
   const compile = async (keys: SegmentKey[]) => {
     // The compiler may keep its result in the store: a store error there is waited out like any other.
     const compiled = store(() => compiler(content, keys, config));
-    for (const key of keys) segments.set(key, compiled.then((all) => withMime(config, all.get(key)!)));
+    for (const key of keys)
+      segments.set(
+        key,
+        compiled.then((all) => withMime(config, all.get(key)!)),
+      );
     await compiled;
   };
   const topicChoices = await store(() => openTopicChoices(db, digest.id));
@@ -183,7 +187,10 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
       perSecond: config.sendRate,
       perHour: config.sendHourlyLimit,
       // The limits are the publication's totals: every sender sharing the store takes its slots from there.
-      shared: { secondSlot: (at, interval) => store(() => limits.secondSlot(at, interval)), hourSlot: (at, perHour) => store(() => limits.hourSlot(at, perHour)) },
+      shared: {
+        secondSlot: (at, interval) => store(() => limits.secondSlot(at, interval)),
+        hourSlot: (at, perHour) => store(() => limits.hourSlot(at, perHour)),
+      },
       now: () => now().getTime(),
       // Only the hourly limit is a pause worth reporting; SEND_RATE's spacing is the normal pace.
       sleep: (ms, s, limit) => (limit === 'per-hour' ? waitFor('hourly-limit', ms) : sleep(ms, s)),
@@ -201,10 +208,12 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
   // A store that stays away past maxOutageMs: the workers stop taking rows, the error is thrown once they settled.
   let storeGone: StoreUnavailableError | null = null;
   const deliver = (row: ClaimedDelivery) =>
-    storeGone ? Promise.resolve() : deliverOne(ctx, row).catch((error: unknown) => {
-      if (!(error instanceof StoreUnavailableError)) throw error;
-      storeGone ??= error;
-    });
+    storeGone
+      ? Promise.resolve()
+      : deliverOne(ctx, row).catch((error: unknown) => {
+          if (!(error instanceof StoreUnavailableError)) throw error;
+          storeGone ??= error;
+        });
 
   let pausedSince: number | null = null;
   let pauses = 0;
@@ -221,7 +230,9 @@ export async function sendDigest(deps: SendDeps, digest: DigestRow, week: Week, 
         // Checked again before claiming: a stop during the wait claims nothing more.
         continue;
       }
-      const batch = await store(() => claimDueDeliveries(db, digest.id, { limit: options.batchSize ?? config.sendBatchSize, owner, resendUncertain, claimSeconds, now: now() }));
+      const batch = await store(() =>
+        claimDueDeliveries(db, digest.id, { limit: options.batchSize ?? config.sendBatchSize, owner, resendUncertain, claimSeconds, now: now() }),
+      );
       if (batch.length > 0) {
         await runPool(batch, config.sendConcurrency, deliver);
         if (storeGone) break;

@@ -34,7 +34,10 @@ export async function grantHourSlot(db: Db, nowMs: number, perHour: number): Pro
       .values({ name: 'hourly', last_grant_ms: nowMs })
       .onConflict((oc) => oc.column('name').doUpdateSet({ last_grant_ms: nowMs }))
       .execute();
-    await trx.deleteFrom('send_grants').where('at_ms', '<=', nowMs - 3_600_000).execute();
+    await trx
+      .deleteFrom('send_grants')
+      .where('at_ms', '<=', nowMs - 3_600_000)
+      .execute();
     const wait = await hourWait(trx, nowMs, perHour);
     if (wait > 0) return wait;
     await trx.insertInto('send_grants').values({ at_ms: nowMs }).execute();

@@ -8,10 +8,15 @@ describe('StorePatience', () => {
     let clock = 0;
     const sleeps: number[] = [];
     const outages: (object | null)[] = [];
-    const patience = new StorePatience({ maxOutageMs: 60_000, now: () => clock, sleep: async (ms) => {
+    const patience = new StorePatience({
+      maxOutageMs: 60_000,
+      now: () => clock,
+      sleep: async (ms) => {
         sleeps.push(ms);
         clock += ms;
-      }, onOutage: (o) => outages.push(o) });
+      },
+      onOutage: (o) => outages.push(o),
+    });
     let calls = 0;
     const result = await patience.run(async () => {
       if (++calls <= 4) throw busy();

@@ -53,6 +53,10 @@ export async function buildDigest(db: Db, config: Config, week: Week, now = new 
   };
   const digest = existing
     ? await db.updateTable('digests').set(values).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow()
-    : await db.insertInto('digests').values({ ...values, week: week.id, status: 'draft' }).returningAll().executeTakeFirstOrThrow();
+    : await db
+        .insertInto('digests')
+        .values({ ...values, week: week.id, status: 'draft' })
+        .returningAll()
+        .executeTakeFirstOrThrow();
   return { outcome: existing ? 'refreshed' : 'created', week, digest, content, compiled };
 }

@@ -24,7 +24,12 @@ export function archiveRoutes(db: Db, config: Config): Record<string, Route> {
     'GET /archive': async () => {
       const digests = await sentDigests(db);
       const items = digests.map((d) => `<li><a href="/archive/${e(d.week)}">${e(d.week)}</a>: ${e(d.subject)}</li>`).join('');
-      return page(config, 200, 'Archive', `<h1>Past issues</h1>${items ? `<ul>${items}</ul>` : '<p>No issue has been sent yet.</p>'}<p><a href="/archive/feed.xml">Atom feed</a> · <a href="/subscribe">Subscribe</a></p>`);
+      return page(
+        config,
+        200,
+        'Archive',
+        `<h1>Past issues</h1>${items ? `<ul>${items}</ul>` : '<p>No issue has been sent yet.</p>'}<p><a href="/archive/feed.xml">Atom feed</a> · <a href="/subscribe">Subscribe</a></p>`,
+      );
     },
 
     'GET /archive/feed.xml': async (): Promise<Reply> => {
@@ -32,7 +37,8 @@ export function archiveRoutes(db: Db, config: Config): Record<string, Route> {
       const updated = digests[0]?.finished_at ?? new Date(0).toISOString();
       const entries = digests
         .map(
-          (d) => `<entry><id>${e(config.publicUrl)}/archive/${e(d.week)}</id><title>${e(d.subject)}</title><link href="${e(config.publicUrl)}/archive/${e(d.week)}"/><updated>${e(d.finished_at ?? updated)}</updated><summary>${e(d.preheader)}</summary></entry>`,
+          (d) =>
+            `<entry><id>${e(config.publicUrl)}/archive/${e(d.week)}</id><title>${e(d.subject)}</title><link href="${e(config.publicUrl)}/archive/${e(d.week)}"/><updated>${e(d.finished_at ?? updated)}</updated><summary>${e(d.preheader)}</summary></entry>`,
         )
         .join('');
       const body = `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><id>${e(config.publicUrl)}/archive</id><title>${e(config.publicationName)}: weekly digest</title><link rel="self" href="${e(config.publicUrl)}/archive/feed.xml"/><link href="${e(config.publicUrl)}/archive"/><updated>${e(updated)}</updated>${entries}</feed>`;

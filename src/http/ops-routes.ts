@@ -46,7 +46,11 @@ function metricsRegistry(db: Db, state: ServiceState | null): Registry {
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await db.selectFrom('subscribers').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      const rows = await db
+        .selectFrom('subscribers')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute();
       for (const r of rows) this.set({ status: r.status }, Number(r.n));
     },
   });

@@ -61,7 +61,10 @@ export function testCopyLinkPage(config: Config, whatItDoes: string): Reply {
 export function topicsFieldset(categories: string[], chosen: string[], legend: string): string {
   const picked = new Set(chosen.map((c) => c.toLowerCase()));
   const boxes = categories
-    .map((c, i) => `<label for="topic-${i}"><input type="checkbox" id="topic-${i}" name="topics" value="${e(c)}"${picked.has(c.toLowerCase()) ? ' checked' : ''}> ${e(c)}</label>`)
+    .map(
+      (c, i) =>
+        `<label for="topic-${i}"><input type="checkbox" id="topic-${i}" name="topics" value="${e(c)}"${picked.has(c.toLowerCase()) ? ' checked' : ''}> ${e(c)}</label>`,
+    )
     .join('');
   return `<fieldset><legend>${e(legend)}</legend>${boxes}</fieldset>`;
 }

@@ -57,7 +57,12 @@ ${categories.length ? topicsFieldset(categories, [], 'Topics (tick none to get t
 
 /** The one answer to every well-formed subscription request, whatever the address's state. */
 function checkInboxPage(config: Config, email: string): Reply {
-  return page(config, 200, 'Check your inbox', `<h1>Check your inbox</h1><p>If ${e(email)} can receive the digest, a message with a confirmation link is on its way. Click it and you are subscribed.</p>`);
+  return page(
+    config,
+    200,
+    'Check your inbox',
+    `<h1>Check your inbox</h1><p>If ${e(email)} can receive the digest, a message with a confirmation link is on its way. Click it and you are subscribed.</p>`,
+  );
 }
 
 function alreadyConfirmedPage(config: Config, email: string) {
@@ -66,7 +71,12 @@ function alreadyConfirmedPage(config: Config, email: string) {
 
 /** The answer to every way of leaving, and to a second visit after it: the way back in is one click away. */
 function unsubscribedPage(config: Config, email: string) {
-  return page(config, 200, 'Unsubscribed', `<h1>You're unsubscribed</h1><p>${e(email)} gets no more digests. Changed your mind? <a href="/subscribe">Subscribe again</a>.</p>`);
+  return page(
+    config,
+    200,
+    'Unsubscribed',
+    `<h1>You're unsubscribed</h1><p>${e(email)} gets no more digests. Changed your mind? <a href="/subscribe">Subscribe again</a>.</p>`,
+  );
 }
 
 /**
@@ -93,7 +103,12 @@ export function audienceRoutes(deps: AudienceDeps): Record<string, Route> {
     // However old the link, it can still say that the address is on the list.
     if (subscriber.status === 'active') return alreadyConfirmedPage(config, subscriber.email);
     if (subscriber.status !== 'pending') {
-      return page(config, 200, 'Link expired', `<h1>This link is no longer valid</h1><p>The address left the list since. <a href="/subscribe">Subscribe again</a> if you would like the digest.</p>`);
+      return page(
+        config,
+        200,
+        'Link expired',
+        `<h1>This link is no longer valid</h1><p>The address left the list since. <a href="/subscribe">Subscribe again</a> if you would like the digest.</p>`,
+      );
     }
     if (!confirmLinkFresh(issuedAt)) {
       return page(
@@ -168,7 +183,12 @@ ${categories.length ? topicsFieldset(categories, subscriberTopics(target), 'Topi
       const { outcome, subscriber: updated } = await confirmSubscription(db, target.id, new Date(), choices);
       if (outcome === 'confirmed') {
         await sendWelcomeEmail(config, transport, updated!).catch((error: unknown) => deps.onError?.(error, 'welcome email'));
-        return page(config, 200, 'Subscribed', `<h1>You're subscribed</h1><p>The weekly digest will reach ${e(updated!.email)} every week. A welcome email explains how to choose topics or leave.</p>`);
+        return page(
+          config,
+          200,
+          'Subscribed',
+          `<h1>You're subscribed</h1><p>The weekly digest will reach ${e(updated!.email)} every week. A welcome email explains how to choose topics or leave.</p>`,
+        );
       }
       // Another click got there a moment before this one.
       return alreadyConfirmedPage(config, target.email);
@@ -212,7 +232,14 @@ ${categories.length ? topicsFieldset(categories, subscriberTopics(target), 'Topi
       const categories = await knownCategories(db);
       const topics = await chosenTopics(form, categories);
       await setTopics(db, subscriber.id, topics);
-      return preferencesPage(config, tokenQuery(url), subscriber.email, categories, topics, topics.length ? `Saved: ${topics.join(', ')}.` : 'Saved: every topic.');
+      return preferencesPage(
+        config,
+        tokenQuery(url),
+        subscriber.email,
+        categories,
+        topics,
+        topics.length ? `Saved: ${topics.join(', ')}.` : 'Saved: every topic.',
+      );
     },
   };
   // An editor's test copy carries the inert `test` token in every personal link: each link route,

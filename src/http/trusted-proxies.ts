@@ -42,7 +42,10 @@ export class TrustedProxies {
   /** The client's address, from the socket's peer and the request's X-Forwarded-For. */
   clientOf(peer: string, forwardedFor: string | undefined): string {
     if (!this.#trusts(peer) || !forwardedFor) return peer;
-    const chain = forwardedFor.split(',').map((hop) => hop.trim()).filter(Boolean);
+    const chain = forwardedFor
+      .split(',')
+      .map((hop) => hop.trim())
+      .filter(Boolean);
     for (let i = chain.length - 1; i >= 0; i--) {
       if (!this.#trusts(chain[i]!)) return chain[i]!;
     }

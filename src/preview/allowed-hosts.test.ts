@@ -4,7 +4,8 @@ import { AllowedHosts, hostOf, previewHostProblem } from './allowed-hosts.ts';
 describe('the preview’s Host allow-list', () => {
   it('allows the loopback names with any port, in any case', () => {
     const hosts = new AllowedHosts();
-    for (const host of ['localhost', 'localhost:3000', 'LocalHost:3000', '127.0.0.1', '127.0.0.1:41234', '[::1]', '[::1]:3000']) expect(hosts.allows(host), host).toBe(true);
+    for (const host of ['localhost', 'localhost:3000', 'LocalHost:3000', '127.0.0.1', '127.0.0.1:41234', '[::1]', '[::1]:3000'])
+      expect(hosts.allows(host), host).toBe(true);
   });
 
   it('refuses what a DNS-rebinding page sends, and anything that only looks like a loopback name', () => {
@@ -31,7 +32,8 @@ describe('the preview’s Host allow-list', () => {
   it('adds the names of PREVIEW_HOSTS (an IPv6 address with or without brackets)', () => {
     const hosts = new AllowedHosts(['Preview.LAN', '192.168.1.20', 'fd00::20']);
     expect(hosts.names).toEqual(['localhost', '127.0.0.1', '[::1]', 'preview.lan', '192.168.1.20', '[fd00::20]']);
-    for (const host of ['preview.lan:3000', 'PREVIEW.lan', '192.168.1.20:3000', '[fd00::20]:3000', 'localhost:3000']) expect(hosts.allows(host), host).toBe(true);
+    for (const host of ['preview.lan:3000', 'PREVIEW.lan', '192.168.1.20:3000', '[fd00::20]:3000', 'localhost:3000'])
+      expect(hosts.allows(host), host).toBe(true);
     expect(hosts.allows('other.lan:3000')).toBe(false);
   });
 

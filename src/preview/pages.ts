@@ -79,9 +79,7 @@ export function indexPage(templates: readonly { name: string; title: string; fil
         `<li><a href="/preview/weekly-digest?week=${e(w.id)}">${e(w.id)}</a> <span class="muted">${e(w.range)} · ${w.articles} ${w.articles === 1 ? 'article' : 'articles'}${w.upcoming ? ' · upcoming, goes out next Monday' : ''}${w.status ? ` · digest ${e(w.status)}` : ''}</span></li>`,
     )
     .join('');
-  const templateItems = templates
-    .map((t) => `<li><a href="/preview/${e(t.name)}">${e(t.title)}</a> <span class="muted">${e(t.file)}</span></li>`)
-    .join('');
+  const templateItems = templates.map((t) => `<li><a href="/preview/${e(t.name)}">${e(t.title)}</a> <span class="muted">${e(t.file)}</span></li>`).join('');
   return page(
     'Email preview',
     `<h1>Email preview</h1><p class="muted">Every email goes through the sender's own pipeline (React → MJML → HTML → personalised message). Saving a file under emails/ updates open pages.</p>
@@ -93,14 +91,22 @@ export function indexPage(templates: readonly { name: string; title: string; fil
 function extractLinks(html: string): { href: string; text: string }[] {
   return [...html.matchAll(/<a\b[^>]*\bhref="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => ({
     href: m[1]!.replace(/&amp;/g, '&'),
-    text: m[2]!.replace(/<[^>]+>/g, '').replace(/&[#\w]+;/g, (x) => ({ '&amp;': '&', '&quot;': '"', '&#x27;': "'", '&#39;': "'", '&lt;': '<', '&gt;': '>' })[x] ?? x).trim(),
+    text: m[2]!
+      .replace(/<[^>]+>/g, '')
+      .replace(/&[#\w]+;/g, (x) => ({ '&amp;': '&', '&quot;': '"', '&#x27;': "'", '&#39;': "'", '&lt;': '<', '&gt;': '>' })[x] ?? x)
+      .trim(),
   }));
 }
 
 /** The hidden preview text MJML puts first in the body: what an inbox shows after the subject. */
 export function extractPreheader(html: string): string {
   const match = /<body[^>]*>\s*<div style="display:none[^"]*">([^<]*)<\/div>/.exec(html);
-  return match ? match[1]!.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&') : '';
+  return match
+    ? match[1]!
+        .replace(/&#x27;/g, "'")
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&')
+    : '';
 }
 
 export interface PreviewPageState {
@@ -147,7 +153,10 @@ export function previewPage(state: PreviewPageState, result: PreviewResult): str
 <div data-tab="preview" class="frame"><iframe id="email" title="Email preview" src="/render/${e(state.template)}?${e(state.query)}"></iframe></div>
 <pre data-tab="html" id="html-source">${e(message.html)}</pre><pre data-tab="text" id="text-source">${e(message.text)}</pre><pre data-tab="mjml" id="mjml-source">${e(result.mjml)}</pre></section>`;
   const notice = state.notice ? `<p class="note" role="status">${e(state.notice)}</p>` : '';
-  return page(`${state.title} · preview`, `<h1>${e(state.title)}${state.week ? ` · ${e(state.week)}` : ''}</h1>${weekPicker(state)}${notice}<div class="grid">${aside}${main}</div>`);
+  return page(
+    `${state.title} · preview`,
+    `<h1>${e(state.title)}${state.week ? ` · ${e(state.week)}` : ''}</h1>${weekPicker(state)}${notice}<div class="grid">${aside}${main}</div>`,
+  );
 }
 
 /**

@@ -60,7 +60,12 @@ function subjectFor(recipient: Recipient, subject: string): string {
 /** A one-off message: to the editor (named, with a key of its own) for a test copy; else to the sample address. */
 function composeNotice(config: Config, recipient: Recipient, notice: { subject: string; html: string; text: string }, address: string) {
   const to = recipient.test ? { name: displayName(recipient), address: recipient.email } : { name: '', address };
-  return composeNoticeMessage(config, { ...notice, subject: subjectFor(recipient, notice.subject) }, to, recipient.test ? testCopyKey(recipient.email) : 'preview');
+  return composeNoticeMessage(
+    config,
+    { ...notice, subject: subjectFor(recipient, notice.subject) },
+    to,
+    recipient.test ? testCopyKey(recipient.email) : 'preview',
+  );
 }
 
 async function previewDigest(db: Db, config: Config, week: Week, now: Date, recipient: Recipient): Promise<PreviewResult> {

@@ -56,7 +56,13 @@ async function listWeeks(db: Db, config: Config, now: Date): Promise<WeekEntry[]
   }
   const current = weekContaining(now, config.timeZone).id;
   const digests = new Map((await db.selectFrom('digests').select(['week', 'status']).execute()).map((d) => [d.week, d.status]));
-  const ids = [current, ...[...counts.keys()].filter((id) => id !== current).sort().reverse()];
+  const ids = [
+    current,
+    ...[...counts.keys()]
+      .filter((id) => id !== current)
+      .sort()
+      .reverse(),
+  ];
   return ids.map((id) => ({
     id,
     range: formatWeekRange(weekOf(id, config.timeZone)),
@@ -112,7 +118,11 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   const hosts = new AllowedHosts(config.previewHosts);
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   // An absolute file URL: this code may run from a bundle in a cache folder (bin/digest.js).
-  const renderer = new FreshModule<typeof RenderPreview>(pathToFileURL(join(root, 'src/preview/render-preview.ts')).href, import.meta.url, join(root, 'tsconfig.json'));
+  const renderer = new FreshModule<typeof RenderPreview>(
+    pathToFileURL(join(root, 'src/preview/render-preview.ts')).href,
+    import.meta.url,
+    join(root, 'tsconfig.json'),
+  );
   const listeners = new Set<ServerResponse>();
 
   let debounce: NodeJS.Timeout | undefined;
@@ -185,7 +195,13 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       };
       try {
         const loaded = await loadTemplate(template);
-        if (!loaded) return send(req, res, 404, messagePage('Unknown template', `<h1>Unknown template</h1><p>There is no template called ${e(template)}. <a href="/">See the list</a>.</p>`));
+        if (!loaded)
+          return send(
+            req,
+            res,
+            404,
+            messagePage('Unknown template', `<h1>Unknown template</h1><p>There is no template called ${e(template)}. <a href="/">See the list</a>.</p>`),
+          );
         const result = await loaded.module.renderPreview(db, config, loaded.known.name, week, now());
         // The iframe gets the exact HTML string of the message the sender would send.
         if (section === 'render') return send(req, res, 200, result.message.html);
@@ -212,7 +228,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       const back = new URLSearchParams(form.get('week') ? { week: week.id } : {});
       const loaded = check.ok ? await loadTemplate(name).catch(() => null) : null;
       // The sender's own message for the editor: To, greeting and inert links are theirs (render-preview.ts).
-      const message = loaded && (await loaded.module.renderTestCopy(db, config, loaded.known.name, week, { email: to, name: editorName }, now()).catch(() => null));
+      const message =
+        loaded && (await loaded.module.renderTestCopy(db, config, loaded.known.name, week, { email: to, name: editorName }, now()).catch(() => null));
       if (!check.ok) {
         back.set('failed', `Not an email address we can send to: it ${check.problem}`);
       } else if (!message) {

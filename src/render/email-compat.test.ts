@@ -3,8 +3,7 @@ import mjml2html from 'mjml';
 import { checkEmailCompat, newCompatErrors } from './email-compat.ts';
 import type { CompatIssue } from './email-compat.ts';
 
-const BOILERPLATE =
-  '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>';
+const BOILERPLATE = '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>';
 
 const CLIENT_RE = /^(gmail|outlook|apple-mail|yahoo)\./;
 
@@ -31,11 +30,8 @@ describe('checkEmailCompat', () => {
   });
 
   it('flags display:grid and position as errors for Gmail and Outlook', () => {
-    const { errors } = checkEmailCompat(
-      '<html><body><div style="display:grid;position:absolute;top:0">x</div></body></html>',
-    );
-    const has = (client: string, feature: string): boolean =>
-      errors.some((i) => i.client === client && i.feature === feature);
+    const { errors } = checkEmailCompat('<html><body><div style="display:grid;position:absolute;top:0">x</div></body></html>');
+    const has = (client: string, feature: string): boolean => errors.some((i) => i.client === client && i.feature === feature);
 
     expect(has('gmail.desktop-webmail', 'display:grid')).toBe(true);
     expect(has('outlook.windows', 'display:grid')).toBe(true);
@@ -65,10 +61,7 @@ describe('newCompatErrors', () => {
       issue('gmail.ios', '@media'),
       issue('yahoo.ios', 'margin', 'warning'),
     ];
-    expect(newCompatErrors(baseline, ours)).toEqual([
-      issue('outlook.windows', 'display:grid'),
-      issue('gmail.ios', '@media'),
-    ]);
+    expect(newCompatErrors(baseline, ours)).toEqual([issue('outlook.windows', 'display:grid'), issue('gmail.ios', '@media')]);
   });
 
   it('catches a grid added to the compiled boilerplate', async () => {

@@ -26,17 +26,11 @@ export interface CompatResult {
 }
 
 /** Clients we care about, every platform variant (desktop, webmail, iOS, Android…). */
-export const COMPAT_CLIENTS: CanIEmailOptions['clients'] = [
-  'gmail.*',
-  'outlook.*',
-  'apple-mail.*',
-  'yahoo.*',
-];
+export const COMPAT_CLIENTS: CanIEmailOptions['clients'] = ['gmail.*', 'outlook.*', 'apple-mail.*', 'yahoo.*'];
 
 type IssueMap = ReturnType<typeof caniemail>['issues']['errors'];
 
-const keyOf = (issue: Pick<CompatIssue, 'client' | 'feature'>): string =>
-  `${issue.client}\u0000${issue.feature}`;
+const keyOf = (issue: Pick<CompatIssue, 'client' | 'feature'>): string => `${issue.client}\u0000${issue.feature}`;
 
 /** Flattens caniemail's per-client map, one entry per client+feature (repeat occurrences collapsed). */
 function collect(map: IssueMap, level: CompatIssue['level']): CompatIssue[] {
@@ -51,9 +45,7 @@ function collect(map: IssueMap, level: CompatIssue['level']): CompatIssue[] {
       out.set(key, { client, feature, level, message: text });
     }
   }
-  return [...out.values()].sort(
-    (a, b) => a.client.localeCompare(b.client) || a.feature.localeCompare(b.feature),
-  );
+  return [...out.values()].sort((a, b) => a.client.localeCompare(b.client) || a.feature.localeCompare(b.feature));
 }
 
 /**

@@ -16,7 +16,9 @@ export function confirmSubscriptionText(props: ConfirmSubscriptionProps): string
     `The link works for ${props.validDays} days.`,
     '',
     '-- ',
-    wrapText(`You received this one email because ${props.email} was entered on our subscription form. If that was not you, ignore it: you will not be subscribed.`),
+    wrapText(
+      `You received this one email because ${props.email} was entered on our subscription form. If that was not you, ignore it: you will not be subscribed.`,
+    ),
     '',
     wrapText(props.publication.postalAddress),
     '',
@@ -34,7 +36,9 @@ export function welcomeText(props: WelcomeProps): string {
     '',
     wrapText(`Thank you for confirming. The weekly digest of ${name} will reach ${props.email} ${props.schedule}.`),
     '',
-    wrapText(`Each issue collects the week's stories on ${topicsSentence(props.topics)}: what happened, why it matters, and the original source, so you can check it yourself.`),
+    wrapText(
+      `Each issue collects the week's stories on ${topicsSentence(props.topics)}: what happened, why it matters, and the original source, so you can check it yourself.`,
+    ),
     '',
     'Past issues:',
     props.archiveUrl,

@@ -10,7 +10,9 @@ export function stripTags(text: string): string {
 
 /** Plain one-line text for headers and titles: no control characters (C0, C1 with U+0085 NEL) or line separators, no tags, collapsed spaces. */
 export function toOneLine(text: string): string {
-  return stripTags(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')).replace(/\s+/g, ' ').trim();
+  return stripTags(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The first `max` characters, never half of a surrogate pair (an emoji cut in two is not text any more). */

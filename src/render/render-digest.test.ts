@@ -30,9 +30,7 @@ describe('renderDigest', () => {
       articleRow(3, { category: 'Privacy', title: 'Dating app inferred orientation', published_at: '2026-11-21T09:00:00.000Z' }),
     ];
     const { html } = await renderFor(articles);
-    const order = ['Cabin cameras sold to insurers', 'Dating app inferred orientation', 'Couriers paid by algorithm'].map((t) =>
-      html.lastIndexOf(t),
-    );
+    const order = ['Cabin cameras sold to insurers', 'Dating app inferred orientation', 'Couriers paid by algorithm'].map((t) => html.lastIndexOf(t));
     expect(order.every((position) => position > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(html).toContain('PRIVACY · 2 STORIES');
@@ -77,7 +75,11 @@ describe('renderDigest', () => {
   });
 
   it('keeps 30 articles under the 90 KB budget after personalisation', async () => {
-    const { html } = await renderFor(manyArticles(30), { id: 123456, email: 'a.very.long.address.indeed@subdomain.example.org', name: 'Maximilian Alexander von Humboldt-Bergmann' });
+    const { html } = await renderFor(manyArticles(30), {
+      id: 123456,
+      email: 'a.very.long.address.indeed@subdomain.example.org',
+      name: 'Maximilian Alexander von Humboldt-Bergmann',
+    });
     expect(htmlBytes(html)).toBeLessThan(HTML_BUDGET_BYTES);
     // The footer, with its unsubscribe link, is still there at the end.
     expect(html.lastIndexOf('Unsubscribe')).toBeGreaterThan(html.length - 3000);
@@ -169,7 +171,8 @@ describe('the plain-text part', () => {
       articleRow(1, {
         category: 'Labor',
         title: 'Couriers say a routing update cut their pay & nobody explained why',
-        summary: 'Couriers in three cities compared payslips and found per-trip pay fell by **a fifth** after a [routing update](https://news.example.org/routing).',
+        summary:
+          'Couriers in three cities compared payslips and found per-trip pay fell by **a fifth** after a [routing update](https://news.example.org/routing).',
         why_it_matters: 'Opaque pay formulas leave workers unable to check what they are owed.',
         source_name: 'Labour Watch',
         source_url: 'https://labourwatch.example.org/couriers',

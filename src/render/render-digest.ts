@@ -53,7 +53,11 @@ export function toSections(articles: ArticleRow[], timeZone: string): DigestSect
 }
 
 /** The template's props for a digest, with `recipient` left to the caller. */
-export function digestProps<R extends WeeklyDigestProps['recipient']>(content: DigestContent, config: Config, recipient: R): WeeklyDigestProps & { recipient: R } {
+export function digestProps<R extends WeeklyDigestProps['recipient']>(
+  content: DigestContent,
+  config: Config,
+  recipient: R,
+): WeeklyDigestProps & { recipient: R } {
   return {
     publication: { name: config.publicationName, homeUrl: config.publicUrl, postalAddress: config.postalAddress, topic: config.publicationTopic },
     week: { id: content.week.id, number: content.week.weekNumber, range: formatWeekRange(content.week) },
@@ -90,4 +94,3 @@ export async function compileDigest(content: DigestContent, config: Config): Pro
   const { mjml, html } = await compileMjml(createElement(WeeklyDigest, props));
   return { subject: content.subject, preheader: content.preheader, mjml, html: placeholders.cut(html), text: placeholders.cut(digestText(props)) };
 }
-

@@ -49,9 +49,7 @@ export function orderArticles(articles: ArticleRow[]): ArticleRow[] {
     list.push(article);
     byCategory.set(article.category, list);
   }
-  return [...byCategory.entries()]
-    .sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b))
-    .flatMap(([, list]) => list);
+  return [...byCategory.entries()].sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b)).flatMap(([, list]) => list);
 }
 
 export function archiveUrl(config: Config, weekId: string): string {
@@ -65,7 +63,11 @@ export function listId(config: Config): { name: string; id: string } {
 
 /** Adds the once-per-segment wire encoding to a compiled digest. */
 export function withMime(config: Config, compiled: CompiledDigest): RenderedDigest {
-  const mime = prepareMime({ from: config.mailFrom, replyTo: config.mailReplyTo, subject: compiled.subject, listId: listId(config) }, compiled.text, compiled.html);
+  const mime = prepareMime(
+    { from: config.mailFrom, replyTo: config.mailReplyTo, subject: compiled.subject, listId: listId(config) },
+    compiled.text,
+    compiled.html,
+  );
   return { ...compiled, mime };
 }
 

@@ -11,7 +11,10 @@ import { storedCompiler } from './stored-segments.ts';
 
 const config = testConfig();
 const content = digestOf(manyArticles(4));
-const LABOR = segmentFor(['Labor'], content.articles.map((a) => a.category))!;
+const LABOR = segmentFor(
+  ['Labor'],
+  content.articles.map((a) => a.category),
+)!;
 
 /** compileInProcess, counting the segments it was asked to compile. */
 function countingCompiler(): SegmentCompiler & { compiled: SegmentKey[] } {
@@ -74,14 +77,21 @@ describe('storedCompiler', () => {
   it('does not compile again for a secret or the store’s location, which the email does not contain', async () => {
     await storedCompiler(db, countingCompiler())(content, [ALL], config);
     const compile = countingCompiler();
-    await storedCompiler(db, compile)(content, [ALL], testConfig({ APP_SECRET: 'rotated-secret-0123456789', SMTP_URL: 'smtp://u:p@mail.example.com:587', DATABASE_URL: 'file:elsewhere.db' }));
+    await storedCompiler(db, compile)(
+      content,
+      [ALL],
+      testConfig({ APP_SECRET: 'rotated-secret-0123456789', SMTP_URL: 'smtp://u:p@mail.example.com:587', DATABASE_URL: 'file:elsewhere.db' }),
+    );
     expect(compile.compiled).toEqual([]);
   });
 
   it('lets go of the segments of a week once its digest is sent', async () => {
     await storedCompiler(db, countingCompiler())(content, [ALL], config);
     const now = new Date().toISOString();
-    await db.insertInto('digests').values({ week: '2026-W47', subject: 's', preheader: 'p', article_ids: '[]', status: 'sent', html_bytes: 0, built_at: now }).execute();
+    await db
+      .insertInto('digests')
+      .values({ week: '2026-W47', subject: 's', preheader: 'p', article_ids: '[]', status: 'sent', html_bytes: 0, built_at: now })
+      .execute();
     const nextWeek = { ...content, week: { ...content.week, id: '2026-W48' } };
     await storedCompiler(db, countingCompiler())(nextWeek, [ALL], config);
     expect(await storedRows()).toEqual([{ week: '2026-W48', segment: ALL }]);

@@ -97,7 +97,11 @@ export function storedCompiler(db: Db, compile: SegmentCompiler, options: Stored
 async function storeSegment(db: Db, row: { inputs: string; week: string; segment: string; compiled: string; created_at: string }): Promise<void> {
   await db.transaction().execute(async (trx) => {
     // Another worker may have stored the same compile a moment ago: the same bytes.
-    await trx.insertInto('compiled_segments').values(row).onConflict((oc) => oc.column('inputs').doNothing()).execute();
+    await trx
+      .insertInto('compiled_segments')
+      .values(row)
+      .onConflict((oc) => oc.column('inputs').doNothing())
+      .execute();
     // An earlier compile of this week's segment (before an edit, a new release): never asked for again.
     await trx.deleteFrom('compiled_segments').where('week', '=', row.week).where('segment', '=', row.segment).where('inputs', '!=', row.inputs).execute();
     // Weeks sent for good: a later --retry-failed compiles again, which is rare and cheap.

@@ -15,7 +15,9 @@ export function nextRun(cron: string, timeZone: string, now: Date): Date {
 /** The most recent scheduled time at or before `now`. */
 export function previousRun(cron: string, timeZone: string, now: Date): Date {
   // prev() is strictly before currentDate; a run due this very second counts as passed.
-  return CronExpressionParser.parse(cron, { currentDate: new Date(now.getTime() + 1000), tz: timeZone }).prev().toDate();
+  return CronExpressionParser.parse(cron, { currentDate: new Date(now.getTime() + 1000), tz: timeZone })
+    .prev()
+    .toDate();
 }
 
 export function isValidCron(cron: string): boolean {
@@ -55,7 +57,10 @@ export function catchUpDecision(input: {
   if (digestStatus === 'sent') return { action: 'none', reason: `${week} is already sent` };
   const late = now.getTime() - scheduledAt.getTime();
   if (late <= windowMs) return { action: 'send', reason: `the ${week} run at ${scheduledAt.toISOString()} was missed` };
-  return { action: 'too-late', reason: `the ${week} run at ${scheduledAt.toISOString()} was missed by more than the catch-up window; left for an operator (digest send --week ${week})` };
+  return {
+    action: 'too-late',
+    reason: `the ${week} run at ${scheduledAt.toISOString()} was missed by more than the catch-up window; left for an operator (digest send --week ${week})`,
+  };
 }
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];

@@ -111,7 +111,10 @@ export function startService(deps: {
           // configuration and restart, which resumes the send (catch-up below).
           if (halted) log.error({ week: weekId, reason: halted }, `send halted: ${halted}`);
           else if (serverDownSince) {
-            log.error({ week: weekId, since: serverDownSince, reason: serverDownReason }, 'send paused: the SMTP server stayed unavailable; trying again in 5 minutes');
+            log.error(
+              { week: weekId, since: serverDownSince, reason: serverDownReason },
+              'send paused: the SMTP server stayed unavailable; trying again in 5 minutes',
+            );
             retryAt(weekId, Date.now() + RETRY_UNAVAILABLE_MS, 'the SMTP server was unavailable');
           }
           // Deferred deliveries: come back when the first falls due, not next week.

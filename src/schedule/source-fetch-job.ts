@@ -35,7 +35,10 @@ export async function runSourceFetch(
     SOURCES_LEASE,
     options.owner,
     // A stop, or the lease lost to another process, ends the fetch between sources.
-    (lost) => fetchAllSources(db, { timeZone: config.timeZone, signal: options.signal ? AbortSignal.any([options.signal, lost]) : lost }, (result) => logResult(log, result)),
+    (lost) =>
+      fetchAllSources(db, { timeZone: config.timeZone, signal: options.signal ? AbortSignal.any([options.signal, lost]) : lost }, (result) =>
+        logResult(log, result),
+      ),
     options,
   );
   if (!run.held) {

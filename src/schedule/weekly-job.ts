@@ -20,7 +20,7 @@ export type JobOptions = SendOptions & {
 };
 
 export type JobResult =
-  | { outcome: 'sent'; summary: SendSummary; /** Set for the worker that built the digest. */ built?: BuildResult }
+  | { outcome: 'sent'; summary: SendSummary /** Set for the worker that built the digest. */; built?: BuildResult }
   | { outcome: 'empty'; week: string }
   | { outcome: 'busy'; holder: string; until: string };
 
@@ -31,11 +31,7 @@ export type JobResult =
  * starts the send; the others wait until it is sending, then all claim
  * batches of deliveries from the same queue.
  */
-export async function runWorkerSend(
-  deps: { db: Db; config: Config; transport: Transport },
-  week: Week,
-  options: JobOptions = {},
-): Promise<JobResult> {
+export async function runWorkerSend(deps: { db: Db; config: Config; transport: Transport }, week: Week, options: JobOptions = {}): Promise<JobResult> {
   const { db, config } = deps;
   const owner = options.owner ?? newOwner();
   const buildLease = `build:${week.id}`;

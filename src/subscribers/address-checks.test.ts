@@ -76,8 +76,21 @@ describe('adding subscribers', () => {
 
   it('rejects CSV rows whose address holds a hostile character, by line and one-line reason, and imports the rest', async () => {
     // The file is read by line, so LF cannot be inside a row; a lone CR can.
-    const hostile = ['ada\u0000@example.com', 'ada\u0085@example.com', 'ada\u2028@example.com', 'ada\u2029@example.com', 'ada\r@example.com', '"ada\u010d\u010aReply-To: attacker@evil.example"'];
-    const csv = ['email,name', ...hostile.map((email) => `${email},Ada`), 'bo@example.com,"Bo\u2028Reply-To: x@evil.example"', 'zoë@example.com,Zoë', 'cy@bücher.example,Cy'].join('\n');
+    const hostile = [
+      'ada\u0000@example.com',
+      'ada\u0085@example.com',
+      'ada\u2028@example.com',
+      'ada\u2029@example.com',
+      'ada\r@example.com',
+      '"ada\u010d\u010aReply-To: attacker@evil.example"',
+    ];
+    const csv = [
+      'email,name',
+      ...hostile.map((email) => `${email},Ada`),
+      'bo@example.com,"Bo\u2028Reply-To: x@evil.example"',
+      'zoë@example.com,Zoë',
+      'cy@bücher.example,Cy',
+    ].join('\n');
     const result = await importSubscribersCsv(db, csv, { confirmed: true });
     expect(result.rejected.map((r) => r.line)).toEqual([2, 3, 4, 5, 6, 7]);
     for (const rejection of result.rejected) {

@@ -34,7 +34,10 @@ function fieldBlocks(text: string): Map<string, string>[] {
 
 /** The address of `rfc822; ada@example.org` or `<ada@example.org>`. */
 function addressOf(value: string | undefined): string | null {
-  const address = value?.replace(/^rfc822\s*;/i, '').trim().replace(/^<|>$/g, '');
+  const address = value
+    ?.replace(/^rfc822\s*;/i, '')
+    .trim()
+    .replace(/^<|>$/g, '');
   return address && address.includes('@') ? address : null;
 }
 

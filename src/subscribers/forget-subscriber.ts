@@ -18,7 +18,11 @@ export async function forgetSubscriber(db: Db, email: string): Promise<{ email: 
       .where('subscriber_id', '=', existing.id)
       .executeTakeFirst();
     // A complaint or bounce report imported about them quoted the address.
-    await trx.updateTable('feedback_reports').set({ subscriber_id: null, detail: 'about a subscriber since erased' }).where('subscriber_id', '=', existing.id).execute();
+    await trx
+      .updateTable('feedback_reports')
+      .set({ subscriber_id: null, detail: 'about a subscriber since erased' })
+      .where('subscriber_id', '=', existing.id)
+      .execute();
     // When the form last sent them a confirmation (the foreign key would cascade; said here so it does not depend on it).
     await trx.deleteFrom('confirmation_sends').where('subscriber_id', '=', existing.id).execute();
     await trx.deleteFrom('subscribers').where('id', '=', existing.id).execute();

@@ -28,7 +28,11 @@ export type SubscriptionRequestOutcome = 'confirmation' | 'already-active' | 'co
  * One transaction that writes the subscriber's row first, so concurrent
  * requests for one address are decided one at a time in every process.
  */
-export async function requestSubscription(db: Db, input: NewSubscriber, now = new Date()): Promise<{ outcome: SubscriptionRequestOutcome; subscriber: SubscriberRow }> {
+export async function requestSubscription(
+  db: Db,
+  input: NewSubscriber,
+  now = new Date(),
+): Promise<{ outcome: SubscriptionRequestOutcome; subscriber: SubscriberRow }> {
   const email = checkedEmail(input.email);
   const stamp = now.toISOString();
   return db.transaction().execute(async (trx) => {
@@ -80,7 +84,12 @@ export interface ConfirmChoices {
  * name and topics become the ones the owner of the address chose, whoever
  * posted the form.
  */
-export async function confirmSubscription(db: Db, id: number, now = new Date(), choices?: ConfirmChoices): Promise<{ outcome: ConfirmOutcome; subscriber?: SubscriberRow }> {
+export async function confirmSubscription(
+  db: Db,
+  id: number,
+  now = new Date(),
+  choices?: ConfirmChoices,
+): Promise<{ outcome: ConfirmOutcome; subscriber?: SubscriberRow }> {
   const existing = await findSubscriberById(db, id);
   if (!existing) return { outcome: 'not-found' };
   if (existing.status === 'active') return { outcome: 'already-active', subscriber: existing };
@@ -103,5 +112,9 @@ export async function confirmSubscription(db: Db, id: number, now = new Date(), 
 
 /** The categories a subscriber wants; an empty list means all of them. */
 export async function setTopics(db: Db, id: number, topics: string[], now = new Date()): Promise<void> {
-  await db.updateTable('subscribers').set({ topics: JSON.stringify(topics), updated_at: now.toISOString() }).where('id', '=', id).execute();
+  await db
+    .updateTable('subscribers')
+    .set({ topics: JSON.stringify(topics), updated_at: now.toISOString() })
+    .where('id', '=', id)
+    .execute();
 }

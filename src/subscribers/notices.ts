@@ -59,5 +59,7 @@ export async function sendConfirmationEmail(config: Config, transport: Transport
 export async function sendWelcomeEmail(config: Config, transport: Transport, subscriber: SubscriberRow): Promise<void> {
   const { renderWelcome } = await import('../render/render-notice.ts');
   const notice = await renderWelcome(welcomeProps(config, subscriber, subscriberTopics(subscriber)));
-  await transport.send(composeNoticeMessage(config, notice, { name: subscriber.name, address: subscriber.email }, `welcome/${subscriber.id}-${subscriber.email}`));
+  await transport.send(
+    composeNoticeMessage(config, notice, { name: subscriber.name, address: subscriber.email }, `welcome/${subscriber.id}-${subscriber.email}`),
+  );
 }

@@ -39,7 +39,10 @@ export async function recordFeedback(db: Db, config: Config, report: FeedbackRep
           .where('id', '=', subscriber.id)
           .where('status', '!=', 'complained')
           .executeTakeFirst();
-        detail = Number(marked.numUpdatedRows) > 0 ? `complaint from ${subscriber.email}: marked complained, no more digests` : `complaint from ${subscriber.email}: already complained`;
+        detail =
+          Number(marked.numUpdatedRows) > 0
+            ? `complaint from ${subscriber.email}: marked complained, no more digests`
+            : `complaint from ${subscriber.email}: already complained`;
       } else {
         await recordHardBounce(trx, subscriber.id, config.hardBounceLimit, now);
         const after = (await findSubscriberById(trx, subscriber.id))!;
@@ -50,7 +53,14 @@ export async function recordFeedback(db: Db, config: Config, report: FeedbackRep
     }
     await trx
       .insertInto('feedback_reports')
-      .values({ report_key: report.key, kind: feedback.kind, subscriber_id: subscriber?.id ?? null, week: feedback.kind === 'ignored' ? null : feedback.weekId, detail, imported_at: stamp })
+      .values({
+        report_key: report.key,
+        kind: feedback.kind,
+        subscriber_id: subscriber?.id ?? null,
+        week: feedback.kind === 'ignored' ? null : feedback.weekId,
+        detail,
+        imported_at: stamp,
+      })
       .execute();
     return { kind: feedback.kind, detail };
   });

@@ -54,7 +54,11 @@ export async function findSubscriberById(db: Db, id: number): Promise<Subscriber
 export async function addSubscriber(
   db: Db,
   input: NewSubscriber,
-  options: { confirmed: boolean; now?: Date; /** The row for this address when the caller already looked it up (null: none). */ existing?: SubscriberRow | null },
+  options: {
+    confirmed: boolean;
+    now?: Date /** The row for this address when the caller already looked it up (null: none). */;
+    existing?: SubscriberRow | null;
+  },
 ): Promise<{ outcome: 'created' | 'updated'; subscriber: SubscriberRow }> {
   const email = checkedEmail(input.email);
   const stamp = (options.now ?? new Date()).toISOString();
@@ -112,7 +116,11 @@ export function operatorMayNotAdd(existing: SubscriberRow, confirmed: boolean): 
 
 /** A new row for a checked, normalised address. */
 export async function insertSubscriber(db: Db, input: NewSubscriber, status: 'pending' | 'active', stamp: string): Promise<SubscriberRow> {
-  return db.insertInto('subscribers').values(newSubscriberRow(input, status, stamp)).returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto('subscribers')
+    .values(newSubscriberRow(input, status, stamp))
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /**
@@ -135,7 +143,13 @@ export async function insertPendingOrLockSubscriber(trx: Db, input: NewSubscribe
 
 /** A subscriber's name as stored: one line (no C0/C1 controls, U+0085 NEL or U+2028/2029), at most 120 characters. */
 export function cleanName(name: string): string {
-  return truncate(name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim(), 120);
+  return truncate(
+    name
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+    120,
+  );
 }
 
 export async function listSubscribers(db: Db, status?: SubscriberStatus): Promise<SubscriberRow[]> {

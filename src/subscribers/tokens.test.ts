@@ -46,7 +46,12 @@ describe('signed tokens', () => {
     const altered: Record<string, string[]> = {
       padding: [`${encoded}=.${signature}`, `${token}=`, `${token}==`],
       '=junk': [`${token}=junk`, `${encoded}=junk.${signature}`, `${encoded}=.${signature}=x`],
-      'inserted character': [`${encoded}.${signature.slice(0, 5)}!${signature.slice(5)}`, `${encoded.slice(0, 3)} ${encoded.slice(3)}.${signature}`, `${encoded}.${signature}*`, `${encoded}.\n${signature}`],
+      'inserted character': [
+        `${encoded}.${signature.slice(0, 5)}!${signature.slice(5)}`,
+        `${encoded.slice(0, 3)} ${encoded.slice(3)}.${signature}`,
+        `${encoded}.${signature}*`,
+        `${encoded}.\n${signature}`,
+      ],
       'trailing NUL': [`${token}\0`, `${encoded}\0.${signature}`],
       // What `?token=…%00` becomes once the query is decoded.
       '%00': [new URLSearchParams(`token=${token}%00`).get('token')!],

@@ -12,7 +12,12 @@ const asWritten = [
 
 /** The text a reader sees in the HTML part: one paragraph, entities decoded. */
 function shown(html: string): string {
-  return html.replace(/^<p>|<\/p>$/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return html
+    .replace(/^<p>|<\/p>$/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 describe('escapeMarkdown', () => {

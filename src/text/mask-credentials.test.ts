@@ -3,7 +3,9 @@ import { maskCredentials } from './mask-credentials.ts';
 
 describe('maskCredentials', () => {
   it('masks the password of well-formed URLs of any scheme, alone or inside a message', () => {
-    expect(maskCredentials('postgres://digest:hunter2@db.example.com:5432/news?schema=weekly')).toBe('postgres://digest:***@db.example.com:5432/news?schema=weekly');
+    expect(maskCredentials('postgres://digest:hunter2@db.example.com:5432/news?schema=weekly')).toBe(
+      'postgres://digest:***@db.example.com:5432/news?schema=weekly',
+    );
     expect(maskCredentials('smtps://mailer:hunter2@mail.example.com:465')).toBe('smtps://mailer:***@mail.example.com:465');
     expect(maskCredentials('cannot fetch https://ann:hunter2@feeds.example/rss.xml: 401 Unauthorized')).toBe(
       'cannot fetch https://ann:***@feeds.example/rss.xml: 401 Unauthorized',

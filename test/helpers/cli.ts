@@ -41,14 +41,9 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 /** Runs `digest ...args` as a real process from the project root (or another copy of the project). */
 export function runCli(args: string[], env: Record<string, string>, root = ROOT): Promise<CliResult> {
   return new Promise((resolvePromise) => {
-    execFile(
-      process.execPath,
-      [join(root, 'bin/digest.js'), ...args],
-      { cwd: root, env: childEnv(env), timeout: 120_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolvePromise({ code, stdout, stderr });
-      },
-    );
+    execFile(process.execPath, [join(root, 'bin/digest.js'), ...args], { cwd: root, env: childEnv(env), timeout: 120_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolvePromise({ code, stdout, stderr });
+    });
   });
 }

@@ -34,7 +34,7 @@ export const EXCLUSION_RULES = {
   },
   'content-beside-summary': {
     rule: "an assertion on entries[N]['content'] when the item also has a summary (description, summary, dc:description, itunes:summary, media:description)",
-    reason: 'our summary field holds one text: the item\'s summary, in preference to its full content (read-feed.ts); the summary is what is compared',
+    reason: "our summary field holds one text: the item's summary, in preference to its full content (read-feed.ts); the summary is what is compared",
   },
   'ill-formed-refused': {
     rule: 'a file refused in one clear line (not well-formed XML, or bytes that are not its declared encoding) that feedparser too reads only as bozo (outside wellformed/, no `not bozo`)',

@@ -16,10 +16,7 @@ import type { SourceItem } from './feed-source-items.ts';
  */
 
 /** How mapping a file ended: `parseArticleSource`'s items, our one-line UserError, or anything else (a crash). */
-export type MappingOutcome =
-  | { kind: 'mapped'; parsed: ParsedSource }
-  | { kind: 'clear-error'; message: string }
-  | { kind: 'crash'; message: string };
+export type MappingOutcome = { kind: 'mapped'; parsed: ParsedSource } | { kind: 'clear-error'; message: string } | { kind: 'crash'; message: string };
 
 /** One assertion judged: right, wrong (with the kind of failure), or excluded by one of `EXCLUSION_RULES`. */
 export interface FieldAssertion extends FieldCheck {
@@ -138,7 +135,8 @@ export function howWrong(expected: string, got: string | null, note: string | un
   if (expected.includes(got)) return 'text lost (ours is part of the expected)';
   if (got.includes(expected)) return 'extra text (the expected is part of ours)';
   const hosts = [expected, got].map((url) => URL.parse(url)?.host);
-  if (/^https?:/.test(expected) && /^https?:/.test(got)) return hosts[0] !== undefined && hosts[0] === hosts[1] ? 'another path on the same host' : 'another host';
+  if (/^https?:/.test(expected) && /^https?:/.test(got))
+    return hosts[0] !== undefined && hosts[0] === hosts[1] ? 'another path on the same host' : 'another host';
   if (/^\d{4}-\d\d-\d\dT/.test(expected) && /^\d{4}-\d\d-\d\dT/.test(got)) {
     const hours = (Date.parse(got) - Date.parse(expected)) / 3_600_000;
     // A whole number of hours within a day's span of zones (UTC−12 to UTC+14) is a zone read wrong.

@@ -33,7 +33,15 @@ export interface CorpusCounts {
 /** Counts by top-level folder, then a total row. */
 export function countByFolder(results: CorpusFileResult[]): CorpusCounts[] {
   const folders = [...new Set(results.map((r) => r.folder))];
-  return [...folders.map((folder) => count(folder, results.filter((r) => r.folder === folder))), count('total', results)];
+  return [
+    ...folders.map((folder) =>
+      count(
+        folder,
+        results.filter((r) => r.folder === folder),
+      ),
+    ),
+    count('total', results),
+  ];
 }
 
 function count(folder: string, results: CorpusFileResult[]): CorpusCounts {
@@ -105,7 +113,15 @@ export function countFieldsByFolder(results: CorpusFileResult[]): FieldCounts[] 
     const verdicts = (verdict: string) => fields.filter((f) => f.verdict === verdict).length;
     return { folder, files: of.length, assertions: fields.length, right: verdicts('right'), wrong: verdicts('wrong'), excluded: verdicts('excluded') };
   };
-  return [...folders.map((folder) => count(folder, results.filter((r) => r.folder === folder))), count('total', results)];
+  return [
+    ...folders.map((folder) =>
+      count(
+        folder,
+        results.filter((r) => r.folder === folder),
+      ),
+    ),
+    count('total', results),
+  ];
 }
 
 /** Right out of those judged: the excluded ones are neither. */

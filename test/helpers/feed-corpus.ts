@@ -13,10 +13,7 @@ import { type SourceItem, readSourceItems } from './feed-source-items.ts';
 export const CORPUS_DIR = join(import.meta.dirname, '../fixtures/feedparser');
 
 /** How one import of a file ended: articles (maybe with rejected items), our one-line UserError, or anything else (a crash). */
-export type ImportOutcome =
-  | { kind: 'imported'; report: SourceImportReport }
-  | { kind: 'clear-error'; message: string }
-  | { kind: 'crash'; message: string };
+export type ImportOutcome = { kind: 'imported'; report: SourceImportReport } | { kind: 'clear-error'; message: string } | { kind: 'crash'; message: string };
 
 /** One item of a file, as the measure sees it. */
 export interface ItemResult {

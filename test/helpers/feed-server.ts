@@ -44,7 +44,8 @@ const LAST_MODIFIED = 'Mon, 23 Nov 2026 08:00:00 GMT';
 function rss(items: FeedItem[]): string {
   const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const entries = items.map(
-    (item) => `<item><title>${escape(item.title)}</title><link>${escape(item.link)}</link><guid>${escape(item.link)}</guid>` +
+    (item) =>
+      `<item><title>${escape(item.title)}</title><link>${escape(item.link)}</link><guid>${escape(item.link)}</guid>` +
       `<pubDate>${item.publishedAt.toUTCString()}</pubDate><description>${escape(item.description)}</description></item>`,
   );
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test Wire</title><link>https://wire.example.org/</link>${entries.join('')}</channel></rss>`;

@@ -94,7 +94,10 @@ function rssItem(item: XmlElement, ns: string): SourceItem {
   const permalink = guid && /^https?:\/\/\S+$/i.test(textOf(guid).trim()) ? textOf(guid).trim() : undefined;
   return {
     link: link?.trim() ?? permalink,
-    hasTitle: hasText(item, [[ns, 'title'], [DC, 'title']]),
+    hasTitle: hasText(item, [
+      [ns, 'title'],
+      [DC, 'title'],
+    ]),
     hasSummary: hasSummary(item, ns),
     hasSummaryBesideContent: hasSummaryBesideContent(item, ns),
     plainText: { title: false, summary: false, content: false },
@@ -112,7 +115,10 @@ function atomItem(entry: XmlElement, ns: string): SourceItem {
   const content = childElements(entry, 'content', ns)[0];
   return {
     link: alternate?.attrs.href?.trim(),
-    hasTitle: hasText(entry, [[ns, 'title'], [DC, 'title']]),
+    hasTitle: hasText(entry, [
+      [ns, 'title'],
+      [DC, 'title'],
+    ]),
     hasSummary: hasSummary(entry, ns),
     hasSummaryBesideContent: hasSummaryBesideContent(entry, ns),
     plainText: { title: isPlainText(title), summary: isPlainText(summary ?? content), content: isPlainText(content) },
@@ -122,12 +128,26 @@ function atomItem(entry: XmlElement, ns: string): SourceItem {
 }
 
 function hasSummary(item: XmlElement, ns: string): boolean {
-  return hasSummaryBesideContent(item, ns) || hasText(item, [[ns, 'content'], [CONTENT, 'encoded']]);
+  return (
+    hasSummaryBesideContent(item, ns) ||
+    hasText(item, [
+      [ns, 'content'],
+      [CONTENT, 'encoded'],
+    ])
+  );
 }
 
 function hasSummaryBesideContent(item: XmlElement, ns: string): boolean {
-  return hasText(item, [[ns, 'description'], [ns, 'summary'], [DC, 'description']])
-    || item.children.filter(isElement).some((e) => (isItunes(e) && e.local === 'summary') || (isMediaRss(e) && e.local === 'description') ? nonBlank(textOf(e)) : false);
+  return (
+    hasText(item, [
+      [ns, 'description'],
+      [ns, 'summary'],
+      [DC, 'description'],
+    ]) ||
+    item.children
+      .filter(isElement)
+      .some((e) => ((isItunes(e) && e.local === 'summary') || (isMediaRss(e) && e.local === 'description') ? nonBlank(textOf(e)) : false))
+  );
 }
 
 /** Feeds spell the iTunes and Media RSS namespaces in several ways (case, trailing slash). */
@@ -169,7 +189,9 @@ function readJsonFeed(body: string): SourceFeed {
       hasSummary: [item.summary, item.content_html, item.content_text].some(nonBlank),
       hasSummaryBesideContent: nonBlank(item.summary),
       plainText: { title: true, summary: !nonBlank(item.summary) && !nonBlank(item.content_html), content: false },
-      enclosureTypes: Array.isArray(item.attachments) ? item.attachments.map((a) => record(a).mime_type).map((t) => (typeof t === 'string' ? t : undefined)) : [],
+      enclosureTypes: Array.isArray(item.attachments)
+        ? item.attachments.map((a) => record(a).mime_type).map((t) => (typeof t === 'string' ? t : undefined))
+        : [],
       elementNames: Object.keys(item),
     })),
   };
@@ -187,7 +209,7 @@ function resolveNamespaces(nodes: unknown[], inScope: Map<string, string>): XmlE
       if (attr === 'xmlns') scope.set('', value);
       else if (attr.startsWith('xmlns:')) scope.set(attr.slice(6), value);
     }
-    const [prefix, local] = name.includes(':') ? name.split(':', 2) as [string, string] : ['', name];
+    const [prefix, local] = name.includes(':') ? (name.split(':', 2) as [string, string]) : ['', name];
     const children = (node[name] as Record<string, unknown>[]).map((child) =>
       '#text' in child ? String(child['#text']) : resolveNamespaces([child], scope)[0],
     );

@@ -46,7 +46,10 @@ export function decodeCorpusFile(bytes: Uint8Array): string {
   if (starts(0xff, 0xfe, 0x00, 0x00) || starts(0x3c, 0x00, 0x00, 0x00)) return decodeUtf32(bytes, true);
   if (starts(0x00, 0x3c, 0x00, 0x3f) || starts(0xfe, 0xff)) return decode('utf-16be').replace(/^\uFEFF/, '');
   if (starts(0x3c, 0x00, 0x3f, 0x00) || starts(0xff, 0xfe)) return decode('utf-16le').replace(/^\uFEFF/, '');
-  return new TextDecoder('utf-8', { fatal: false }).decode(bytes).replace(/^\uFEFF/, '').replaceAll('\uFFFD', '');
+  return new TextDecoder('utf-8', { fatal: false })
+    .decode(bytes)
+    .replace(/^\uFEFF/, '')
+    .replaceAll('\uFFFD', '');
 }
 
 /** TextDecoder has no UTF-32. */
@@ -197,7 +200,8 @@ function structTimeToIso(tuple: Literal[]): string | undefined {
 }
 
 // Block elements end a word: '<p>a</p><p>b</p>' reads "a b", never "ab".
-const BLOCK_TAG = /<\/?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|table|thead|tbody|tr|td|th|blockquote|pre|section|article|header|footer|figure|figcaption|address)\b[^>]*>/gi;
+const BLOCK_TAG =
+  /<\/?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|table|thead|tbody|tr|td|th|blockquote|pre|section|article|header|footer|figure|figcaption|address)\b[^>]*>/gi;
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
 /**

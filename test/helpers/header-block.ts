@@ -7,7 +7,10 @@
  * named in `utf8Fields`, for SMTPUTF8 messages, and then only as valid
  * UTF-8 without controls or line separators).
  */
-export function headerBlockProblems(raw: Buffer, options: { known: string[]; eol?: '\r\n' | '\n'; utf8Fields?: string[] }): { problems: string[]; names: string[] } {
+export function headerBlockProblems(
+  raw: Buffer,
+  options: { known: string[]; eol?: '\r\n' | '\n'; utf8Fields?: string[] },
+): { problems: string[]; names: string[] } {
   const eol = options.eol ?? '\r\n';
   const text = raw.toString('latin1');
   const end = text.indexOf(eol + eol);
@@ -46,19 +49,35 @@ export function headerBlockProblems(raw: Buffer, options: { known: string[]; eol
 }
 
 /** The headers the digest's MIME writer produces, in its order. */
-export const DIGEST_HEADERS = ['To', 'Date', 'Message-ID', 'List-Unsubscribe', 'From', 'Reply-To', 'Subject', 'List-Id', 'List-Unsubscribe-Post', 'MIME-Version', 'Content-Type'];
+export const DIGEST_HEADERS = [
+  'To',
+  'Date',
+  'Message-ID',
+  'List-Unsubscribe',
+  'From',
+  'Reply-To',
+  'Subject',
+  'List-Id',
+  'List-Unsubscribe-Post',
+  'MIME-Version',
+  'Content-Type',
+];
 
 /** A header's value from raw bytes: unfolded, with RFC 2047 Q/B encoded words (UTF-8) decoded. For headers mailparser leaves encoded (List-Id). */
 export function decodedHeader(raw: Buffer, name: string): string | undefined {
-  const block = raw.toString('latin1').split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]/g, ' ');
+  const block = raw
+    .toString('latin1')
+    .split(/\r?\n\r?\n/)[0]!
+    .replace(/\r?\n[ \t]/g, ' ');
   const line = block.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
   if (line === undefined) return undefined;
   const value = Buffer.from(line.slice(name.length + 1).trim(), 'latin1').toString('utf8');
-  return value
-    .replace(/(\?=)\s+(=\?)/g, '$1$2')
-    .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
-      encoding.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'),
-    );
+  return value.replace(/(\?=)\s+(=\?)/g, '$1$2').replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
+    encoding.toUpperCase() === 'B'
+      ? Buffer.from(text, 'base64').toString('utf8')
+      : Buffer.from(
+          text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+          'latin1',
+        ).toString('utf8'),
+  );
 }

@@ -33,7 +33,15 @@ export async function setUpInProcessSend(emails: string[], sinkOptions: SinkOpti
   const sink = await startSmtpSink(sinkOptions);
   const ws = createWorkspace();
   const db = await openTestDb(ws.env.DATABASE_URL!);
-  const config = testConfig({ DATABASE_URL: ws.env.DATABASE_URL!, SMTP_URL: sink.url, SEND_CONCURRENCY: '3', RETRY_BASE_SECONDS: '1', MAX_ATTEMPTS: '3', HARD_BOUNCE_LIMIT: '1', ...env });
+  const config = testConfig({
+    DATABASE_URL: ws.env.DATABASE_URL!,
+    SMTP_URL: sink.url,
+    SEND_CONCURRENCY: '3',
+    RETRY_BASE_SECONDS: '1',
+    MAX_ATTEMPTS: '3',
+    HARD_BOUNCE_LIMIT: '1',
+    ...env,
+  });
   const transport = createSmtpTransport({ url: config.smtpUrl!, connections: config.sendConcurrency });
   const close = async () => {
     await transport.close();

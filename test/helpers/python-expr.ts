@@ -49,9 +49,10 @@ export function parsePython(source: string): PyNode {
     const operands = [sum()];
     const ops: string[] = [];
     for (;;) {
-      const op = ['==', '!=', '<', '>', '<=', '>=', 'in'].find((o) => take(o))
-        ?? (peek('not') && isWord(tokens[at + 1], 'in') ? (at += 2, 'not in') : undefined)
-        ?? (take('is') ? (take('not') ? 'is not' : 'is') : undefined);
+      const op =
+        ['==', '!=', '<', '>', '<=', '>=', 'in'].find((o) => take(o)) ??
+        (peek('not') && isWord(tokens[at + 1], 'in') ? ((at += 2), 'not in') : undefined) ??
+        (take('is') ? (take('not') ? 'is not' : 'is') : undefined);
       if (!op) break;
       ops.push(op);
       operands.push(sum());

@@ -17,7 +17,10 @@ List-Unsubscribe-Post: List-Unsubscribe=One-Click
 }
 
 export function arfReport(o: { reportId: string; original: string; feedbackType?: string; rcptTo?: string; originalEncoding?: 'base64' }): Buffer {
-  const original = o.originalEncoding === 'base64' ? Buffer.from(`${o.original}\nThe digest's text.\n`).toString('base64').replace(/.{76}/g, '$&\n') : `${o.original}\nThe digest's text.\n`;
+  const original =
+    o.originalEncoding === 'base64'
+      ? Buffer.from(`${o.original}\nThe digest's text.\n`).toString('base64').replace(/.{76}/g, '$&\n')
+      : `${o.original}\nThe digest's text.\n`;
   return crlf(`From: Mail Feedback <feedback@fbl.mailprovider.example>
 To: abuse@harmledger.example
 Subject: Complaint about a message from 192.0.2.10
@@ -85,12 +88,16 @@ Action: ${o.action}
 Status: ${o.status}
 Remote-MTA: dns; mail.example.org
 Diagnostic-Code: smtp; ${o.diagnostic ?? `550 5.1.1 <${o.recipient}>: Recipient address\n    rejected: User unknown in virtual mailbox table`}
-${o.original === undefined ? '' : `
+${
+  o.original === undefined
+    ? ''
+    : `
 --A1B2C3.1700000000/mx.example.net
 Content-Description: Undelivered Message Headers
 Content-Type: text/rfc822-headers
 
-${o.original}`}
+${o.original}`
+}
 --A1B2C3.1700000000/mx.example.net--
 `);
 }

@@ -21,7 +21,10 @@ export async function startSendRun(recipients: number, options: { sink?: SinkOpt
   const ws = createWorkspace({ SMTP_URL: sink.url, ...options.env });
   const db = await openTestDb(ws.env.DATABASE_URL!);
   await seedSampleArticles(db);
-  await seedSubscribers(db, Array.from({ length: recipients }, (_, i) => `reader-${String(i).padStart(5, '0')}@example.com`));
+  await seedSubscribers(
+    db,
+    Array.from({ length: recipients }, (_, i) => `reader-${String(i).padStart(5, '0')}@example.com`),
+  );
   return {
     sink,
     ws,

@@ -11,7 +11,9 @@ export function registerArticleCommands(program: Command): void {
 
   articles
     .command('import <source>')
-    .description('import articles from a JSON file or an RSS, RDF, Atom or JSON Feed file or http(s) URL (upsert by guid or URL; bad items are reported, good ones kept)')
+    .description(
+      'import articles from a JSON file or an RSS, RDF, Atom or JSON Feed file or http(s) URL (upsert by guid or URL; bad items are reported, good ones kept)',
+    )
     .option('--category <name>', 'category of feed items that name none (default: General)')
     .action(async (source: string, options: { category?: string }) => {
       if (options.category !== undefined && options.category.trim() === '') throw new UserError('--category must not be empty');

@@ -33,7 +33,8 @@ Stop the service and any sender before copying.`,
         checkTargetUrl(options.to);
         const from = describeStore(config.databaseUrl);
         const to = describeStore(options.to);
-        if (sameStore(config.databaseUrl, options.to)) throw new UserError(`--to ${to} is the configured store itself (DATABASE_URL); name another one`, 'EINPUT');
+        if (sameStore(config.databaseUrl, options.to))
+          throw new UserError(`--to ${to} is the configured store itself (DATABASE_URL); name another one`, 'EINPUT');
         const started = performance.now();
         const target = openDatabase(options.to);
         try {
@@ -41,7 +42,9 @@ Stop the service and any sender before copying.`,
           const counts = await copyStore(db, target);
           console.log(`copied ${from} → ${to}`);
           for (const table of COPIED_TABLES) console.log(`  ${`${table}:`.padEnd(18)}${plural(counts[table], 'row')}`);
-          console.log(`in ${((performance.now() - started) / 1000).toFixed(1)} s, one transaction; leases, send_clock and send_grants were not copied (running senders' state)`);
+          console.log(
+            `in ${((performance.now() - started) / 1000).toFixed(1)} s, one transaction; leases, send_clock and send_grants were not copied (running senders' state)`,
+          );
         } finally {
           await target.destroy();
         }

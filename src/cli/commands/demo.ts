@@ -74,7 +74,10 @@ export function registerDemoCommand(program: Command): void {
           console.log('- reusing the data already there (run `npm run demo -- --fresh` to start over)');
         }
 
-        const [{ readFileText }, { parseArticleSource }] = await Promise.all([import('../../articles/fetch-source.ts'), import('../../articles/import-feed.ts')]);
+        const [{ readFileText }, { parseArticleSource }] = await Promise.all([
+          import('../../articles/fetch-source.ts'),
+          import('../../articles/import-feed.ts'),
+        ]);
         const samplePath = join(SAMPLE_DIR, 'articles.json');
         const raw = parseArticleSource(await readFileText(samplePath), samplePath, { timeZone: config.timeZone }).items;
         const { items, weeks } = shiftToLastWeek(raw, now, config.timeZone);
@@ -84,7 +87,11 @@ export function registerDemoCommand(program: Command): void {
           `- articles: ${raw.length} from ${SAMPLE_DIR}/articles.json, dates moved ${weeks} weeks so the newest fall in last week, ${week.id} (${formatWeekRange(week)}); ${imported.created} created, ${imported.updated} updated, ${imported.unchanged} unchanged`,
         );
 
-        const rows = parse(await readFile(join(SAMPLE_DIR, 'subscribers.csv'), 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as CsvSubscriber[];
+        const rows = parse(await readFile(join(SAMPLE_DIR, 'subscribers.csv'), 'utf8'), {
+          columns: true,
+          skip_empty_lines: true,
+          trim: true,
+        }) as CsvSubscriber[];
         let created = 0;
         for (const row of rows) {
           if (await findSubscriberByEmail(db, row.email)) continue;

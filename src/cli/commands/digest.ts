@@ -76,7 +76,8 @@ export function printSendSummary(summary: SendSummary, transportDescription: str
   if (summary.bounced > 0) console.log(`  ${plural(summary.bounced, 'subscriber')} marked bounced (HARD_BOUNCE_LIMIT reached)`);
   if (summary.finished) console.log(`  the ${summary.week} digest is sent to everyone it can reach.`);
   else if (summary.stopped) console.log('  stopped before the end; run `digest send` again to continue.');
-  else if (summary.nextRetryAt && !summary.halted && !summary.serverDownSince) console.log(`  deferred deliveries fall due at ${summary.nextRetryAt}; run \`digest send\` again after that (the service retries on its own).`);
+  else if (summary.nextRetryAt && !summary.halted && !summary.serverDownSince)
+    console.log(`  deferred deliveries fall due at ${summary.nextRetryAt}; run \`digest send\` again after that (the service retries on its own).`);
 }
 
 /**
@@ -97,20 +98,18 @@ export function unfinishedSendError(summary: SendSummary): UserError | null {
 
 export function registerDigestCommands(program: Command): void {
   // Internal: `digest send` compiles in a child process through this (see render/segment-compiler.ts).
-  program
-    .command('compile-segments', { hidden: true })
-    .action(async () => {
-      // The request carries the content: the configuration is all this needs, not the store.
-      const config = loadCliConfig();
-      // Started before the parent knows what to ask (startChildCompiler): load while it prepares the request.
-      const warm = warmUpToolchain();
-      let input = '';
-      for await (const chunk of process.stdin) input += chunk;
-      // Let go unused (the store had the digest): stop loading at once, the sender needs the CPU.
-      if (!input) process.exit(0);
-      await warm;
-      process.stdout.write(await serveCompileRequest(config, input));
-    });
+  program.command('compile-segments', { hidden: true }).action(async () => {
+    // The request carries the content: the configuration is all this needs, not the store.
+    const config = loadCliConfig();
+    // Started before the parent knows what to ask (startChildCompiler): load while it prepares the request.
+    const warm = warmUpToolchain();
+    let input = '';
+    for await (const chunk of process.stdin) input += chunk;
+    // Let go unused (the store had the digest): stop loading at once, the sender needs the CPU.
+    if (!input) process.exit(0);
+    await warm;
+    process.stdout.write(await serveCompileRequest(config, input));
+  });
 
   program
     .command('build')
@@ -196,10 +195,19 @@ export function registerDigestCommands(program: Command): void {
 function printDigestStatus(config: Config, week: Week, digest: DigestRow, status: SendStatus): void {
   console.log(`${week.id} (${formatWeekRange(weekOf(week.id, config.timeZone))}): ${digest.status}`);
   console.log(forTerminal(`  subject:    ${digest.subject}`));
-  console.log(`  built:      ${digest.built_at}${digest.started_at ? `, sending since ${digest.started_at}` : ''}${digest.finished_at ? `, finished ${digest.finished_at}` : ''}`);
+  console.log(
+    `  built:      ${digest.built_at}${digest.started_at ? `, sending since ${digest.started_at}` : ''}${digest.finished_at ? `, finished ${digest.finished_at}` : ''}`,
+  );
   console.log(`  HTML:       ${formatKb(digest.html_bytes)}`);
-  console.log(`  deliveries: ${Object.entries(status.counts).map(([state, n]) => `${n} ${state}`).join(', ')}`);
-  if (status.perMinute > 0) console.log(`  rate:       ${status.perMinute} sent in the last minute${status.etaSeconds ? `, about ${Math.ceil(status.etaSeconds / 60)} min to go` : ''}`);
+  console.log(
+    `  deliveries: ${Object.entries(status.counts)
+      .map(([state, n]) => `${n} ${state}`)
+      .join(', ')}`,
+  );
+  if (status.perMinute > 0)
+    console.log(
+      `  rate:       ${status.perMinute} sent in the last minute${status.etaSeconds ? `, about ${Math.ceil(status.etaSeconds / 60)} min to go` : ''}`,
+    );
   if (status.hourlyResumeAt) console.log(`  paused:     SEND_HOURLY_LIMIT (${config.sendHourlyLimit}/h) reached; sending resumes at ${status.hourlyResumeAt}`);
   if (status.nextRetryAt) console.log(`  next retry: ${status.nextRetryAt}`);
   for (const s of status.senders) console.log(`  sender:     ${s.owner} holds ${plural(s.claimed, 'delivery', 'deliveries')}`);
@@ -217,7 +225,11 @@ async function dryRun(db: Db, config: Config, digest: DigestRow, week: Week): Pr
   const started = performance.now();
   const rendered = await renderDigest(await loadDigestContent(db, digest, week), config);
   const compileMs = performance.now() - started;
-  const active = await db.selectFrom('subscribers').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'active').executeTakeFirstOrThrow();
+  const active = await db
+    .selectFrom('subscribers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
   const sent = await db
     .selectFrom('deliveries')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -7,7 +7,7 @@ import { openContext } from '../context.ts';
 export function registerPreviewCommand(program: Command): void {
   program
     .command('preview')
-    .description('editors\' preview: every template rendered by the sender\'s pipeline, live reload, test sends (127.0.0.1 only)')
+    .description("editors' preview: every template rendered by the sender's pipeline, live reload, test sends (127.0.0.1 only)")
     .option('--port <port>', 'port to listen on', '3000')
     .action(async (options: { port: string }) => {
       const port = Number(options.port);

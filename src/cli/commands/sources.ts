@@ -44,7 +44,9 @@ export function registerSourceCommands(program: Command): void {
       const name = nonEmpty('--name', options.name);
       await withContext(async ({ db }) => {
         const source = await addSource(db, { url, name, category });
-        console.log(forTerminal(`added source #${source.id} ${sourceLabel(source)}; \`digest sources fetch\` fetches it now, the service before each weekly build`));
+        console.log(
+          forTerminal(`added source #${source.id} ${sourceLabel(source)}; \`digest sources fetch\` fetches it now, the service before each weekly build`),
+        );
       });
     });
 
@@ -90,10 +92,15 @@ export function registerSourceCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       // Feed parsing libraries load only for a fetch.
-      const [{ fetchAllSources }, { SOURCES_LEASE }] = await Promise.all([import('../../articles/fetch-sources.ts'), import('../../schedule/source-fetch-job.ts')]);
+      const [{ fetchAllSources }, { SOURCES_LEASE }] = await Promise.all([
+        import('../../articles/fetch-sources.ts'),
+        import('../../schedule/source-fetch-job.ts'),
+      ]);
       await withContext(async ({ db, config }) => {
         // Under the service's lock: two imports of one feed at once would race on the same articles.
-        const run = await withLease(db, SOURCES_LEASE, newOwner(), (lost) => fetchAllSources(db, { timeZone: config.timeZone, signal: lost }, options.json ? undefined : printFetchResult));
+        const run = await withLease(db, SOURCES_LEASE, newOwner(), (lost) =>
+          fetchAllSources(db, { timeZone: config.timeZone, signal: lost }, options.json ? undefined : printFetchResult),
+        );
         if (!run.held) throw new UserError(`another process is fetching the sources now (${run.holder ?? 'unknown'}); try again when it is done`, 'EBUSY');
         const results = run.value;
         if (options.json) printJson(results.map(fetchResultJson));
@@ -131,11 +138,22 @@ export function printFailingSources(rows: SourceRow[]): void {
   console.log(`sources that failed (${plural(rows.length, 'source')}; \`digest sources list\` shows all):`);
   for (const s of rows) {
     const name = s.name ? `${s.name} ` : '';
-    console.log(forTerminal(`  #${s.id} ${name}${maskCredentials(s.url)}: ${plural(s.error_count, 'failure')} in a row, last at ${s.last_fetched_at}: ${s.last_error ?? ''}`));
+    console.log(
+      forTerminal(
+        `  #${s.id} ${name}${maskCredentials(s.url)}: ${plural(s.error_count, 'failure')} in a row, last at ${s.last_fetched_at}: ${s.last_error ?? ''}`,
+      ),
+    );
   }
 }
 
 /** The same for `digest status --json`. */
 export function failingSourcesJson(rows: SourceRow[]) {
-  return rows.map((s) => ({ id: s.id, name: s.name, url: maskCredentials(s.url), errorCount: s.error_count, lastError: s.last_error, lastFetchedAt: s.last_fetched_at }));
+  return rows.map((s) => ({
+    id: s.id,
+    name: s.name,
+    url: maskCredentials(s.url),
+    errorCount: s.error_count,
+    lastError: s.last_error,
+    lastFetchedAt: s.last_fetched_at,
+  }));
 }

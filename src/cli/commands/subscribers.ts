@@ -124,8 +124,12 @@ export function registerSubscriberCommands(program: Command): void {
           ['EMAIL', 'BOUNCED AT', 'BOUNCES', 'LAST ERROR'],
           bounced.map((b) => [b.email, b.bouncedAt, String(b.bounceCount), (b.lastError ?? '').slice(0, 100)]),
         );
-        if (options.dryRun) return console.log(`dry run: would reactivate ${plural(bounced.length, 'subscriber')} bounced since ${since.toISOString()}; nothing changed`);
-        const { reactivated, weeks } = await reactivateBounced(db, bounced.map((b) => b.id));
+        if (options.dryRun)
+          return console.log(`dry run: would reactivate ${plural(bounced.length, 'subscriber')} bounced since ${since.toISOString()}; nothing changed`);
+        const { reactivated, weeks } = await reactivateBounced(
+          db,
+          bounced.map((b) => b.id),
+        );
         console.log(`reactivated ${plural(reactivated, 'subscriber')} bounced since ${since.toISOString()} (active again, bounce counts reset)`);
         for (const week of weeks) console.log(`  they have failed deliveries in ${week}: \`digest send --week ${week} --retry-failed\` sends them that digest`);
       });

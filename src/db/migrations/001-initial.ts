@@ -33,9 +33,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('email', 'text', (c) => c.notNull())
     .addColumn('email_key', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('pending', 'active', 'unsubscribed', 'bounced', 'complained')`),
-    )
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending', 'active', 'unsubscribed', 'bounced', 'complained')`))
     .addColumn('topics', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('bounce_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -64,11 +62,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', idType, id)
     .addColumn('digest_id', 'integer', (c) => c.notNull().references('digests.id').onDelete('cascade'))
     .addColumn('subscriber_id', 'integer', (c) => c.references('subscribers.id').onDelete('set null'))
-    .addColumn('status', 'text', (c) =>
-      c
-        .notNull()
-        .check(sql`status in ('pending', 'sending', 'sent', 'deferred', 'failed', 'skipped', 'uncertain')`),
-    )
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending', 'sending', 'sent', 'deferred', 'failed', 'skipped', 'uncertain')`))
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('next_attempt_at', 'text')
     .addColumn('last_error', 'text')

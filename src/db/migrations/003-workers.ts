@@ -14,8 +14,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('last_grant_ms', 'bigint', (c) => c.notNull())
     .execute();
-  await db.insertInto('send_clock' as never).values({ name: 'rate', last_grant_ms: 0 } as never).execute();
-  await db.schema.createTable('send_grants').addColumn('at_ms', 'bigint', (c) => c.notNull()).execute();
+  await db
+    .insertInto('send_clock' as never)
+    .values({ name: 'rate', last_grant_ms: 0 } as never)
+    .execute();
+  await db.schema
+    .createTable('send_grants')
+    .addColumn('at_ms', 'bigint', (c) => c.notNull())
+    .execute();
   await db.schema.createIndex('send_grants_at').on('send_grants').column('at_ms').execute();
 }
 

@@ -43,7 +43,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       guid text
     )`.execute(trx);
     await sql`insert into articles_rebuilt (id, url, title, category, topics, summary, why_it_matters, source_title, source_name, source_url, image_url, published_at, created_at, updated_at)
-      select id, url, title, category, topics, summary, why_it_matters, source_title, source_name, source_url, image_url, published_at, created_at, updated_at from articles`.execute(trx);
+      select id, url, title, category, topics, summary, why_it_matters, source_title, source_name, source_url, image_url, published_at, created_at, updated_at from articles`.execute(
+      trx,
+    );
     await sql`drop table articles`.execute(trx);
     await sql`alter table articles_rebuilt rename to articles`.execute(trx);
     await sql`create index articles_published_at on articles (published_at)`.execute(trx);
