@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SourceImportOptions, importSourceBytes } from '../src/articles/import-source.ts';
 import type { Db } from '../src/db/connect.ts';
-import { markdownToHtml } from '../src/render/markdown.ts';
+import { markdownToHtml } from '../src/text/markdown.ts';
 import { openScratchDb } from './helpers/store.ts';
 
 /** One small feed per defect that real publishers' feeds showed (issue #15), each imported for real into the store. */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { digestMessageId } from '../src/delivery/compose-message.ts';
+import { digestMessageId } from '../src/personalize/compose-message.ts';
 import { type Workspace, ROOT, childEnv, createWorkspace, runCli } from './helpers/cli.ts';
 import { testConfig } from './helpers/fixtures.ts';
 import { arfReport, dsnReport, originalHeaders } from './helpers/reports.ts';

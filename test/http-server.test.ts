@@ -1,13 +1,13 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../src/config.ts';
+import type { Config } from '../src/config/config.ts';
 import type { Db } from '../src/db/connect.ts';
 import { archiveRoutes } from '../src/http/archive-routes.ts';
 import { BackgroundWork } from '../src/http/background-work.ts';
 import { opsRoutes } from '../src/http/ops-routes.ts';
 import { type HttpServer, type HttpServerOptions, startHttpServer } from '../src/http/server.ts';
 import { audienceRoutes } from '../src/http/subscription-routes.ts';
-import { signToken } from '../src/subscribers/tokens.ts';
+import { signToken } from '../src/personalize/tokens.ts';
 import { createOutboxTransport } from '../src/transport/outbox.ts';
 import { testConfig } from './helpers/fixtures.ts';
 import { seedSampleArticles } from './helpers/seed.ts';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { weekOf } from '../src/articles/week.ts';
+import { weekOf } from '../src/week.ts';
 import type { Db } from '../src/db/connect.ts';
 import { buildDigest } from '../src/digests/build-digest.ts';
 import { sendDigest } from '../src/delivery/send-digest.ts';

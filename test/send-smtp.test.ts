@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
-import { verifyToken } from '../src/subscribers/tokens.ts';
+import { verifyToken } from '../src/personalize/tokens.ts';
 import { unsubscribe } from '../src/subscribers/subscriber-store.ts';
 import type { Db } from '../src/db/connect.ts';
 import { type Workspace, createWorkspace, runCli } from './helpers/cli.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shiftToLastWeek } from '../src/cli/commands/demo.ts';
-import { lastCompletedWeek } from '../src/articles/week.ts';
+import { lastCompletedWeek } from '../src/week.ts';
 import { importArticles } from '../src/articles/import-json.ts';
 import { addSource, listSources } from '../src/articles/source-store.ts';
 import type { Db } from '../src/db/connect.ts';

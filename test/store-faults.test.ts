@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { weekOf } from '../src/articles/week.ts';
+import { weekOf } from '../src/week.ts';
 import { type Db, openDatabase } from '../src/db/connect.ts';
 import { buildDigest } from '../src/digests/build-digest.ts';
 import { type SendSummary, sendDigest } from '../src/delivery/send-digest.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../src/config.ts';
+import type { Config } from '../src/config/config.ts';
 import { type Db, migrateToLatest, openDatabase } from '../src/db/connect.ts';
 import type { SubscriberStatus } from '../src/db/schema.ts';
 import { recordHardBounce } from '../src/delivery/delivery-store.ts';

@@ -1,4 +1,4 @@
-import { markdownToHtml } from '../../src/render/markdown.ts';
+import { markdownToHtml } from '../../src/text/markdown.ts';
 
 /**
  * Untrusted Markdown rendered safely: raw HTML escaped, only http(s)/mailto

@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { ArticleRow } from '../db/schema.ts';
-import type { Week } from './week.ts';
+import type { Week } from '../week.ts';
 
 /** Articles published inside the week's window, oldest first. */
 export async function listArticlesInWeek(db: Db, week: Week): Promise<ArticleRow[]> {

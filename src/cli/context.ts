@@ -1,4 +1,4 @@
-import { type Config, loadConfig, loadDotEnv } from '../config.ts';
+import { type Config, loadConfig, loadDotEnv } from '../config/config.ts';
 import { type Db, migrateToLatest, openDatabase } from '../db/connect.ts';
 
 /** What every command works with: the config and a migrated store. */

@@ -1,10 +1,10 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
-import type { Week } from '../articles/week.ts';
+import type { Week } from '../week.ts';
 import type { RenderedDigest } from '../render/rendered-digest.ts';
 import type { SegmentKey } from '../digests/segments.ts';
 import type { OutgoingMessage, Transport } from '../transport/transport.ts';
-import { composeDigestMessage, digestMessageId } from './compose-message.ts';
+import { composeDigestMessage, digestMessageId } from '../personalize/compose-message.ts';
 import {
   type ClaimedDelivery,
   beginAttempt,
@@ -17,10 +17,10 @@ import {
   reopenDeliveries,
 } from './delivery-store.ts';
 import type { FailureStreak, HeldFailure } from './failure-streak.ts';
-import { HeaderValueError } from './header-fields.ts';
-import type { MessageBuffers } from './message-buffers.ts';
+import { HeaderValueError } from '../personalize/header-fields.ts';
+import type { MessageBuffers } from '../personalize/message-buffers.ts';
 import { NO_MATCHING_TOPICS } from './plan-deliveries.ts';
-import type { Recipient } from './recipient-values.ts';
+import type { Recipient } from '../personalize/recipient-values.ts';
 import { type FailureVerdict, classifyFailure, retryDelaySeconds } from './retry-policy.ts';
 import type { SendPacer } from './send-pacer.ts';
 

@@ -1,7 +1,7 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
-import type { Week } from '../articles/week.ts';
+import type { Week } from '../week.ts';
 import { markDigestSending, markDigestSent } from '../digests/digest-status.ts';
 import { loadDigestContent } from '../digests/find-digest.ts';
 import { type CompiledDigest, type RenderedDigest, withMime } from '../render/rendered-digest.ts';
@@ -22,7 +22,7 @@ import {
   renewClaims,
 } from './delivery-store.ts';
 import { FailureStreak } from './failure-streak.ts';
-import { MessageBuffers } from './message-buffers.ts';
+import { MessageBuffers } from '../personalize/message-buffers.ts';
 import { newOwner } from './owner.ts';
 import { storeLimits } from './shared-limits.ts';
 import { planDeliveries } from './plan-deliveries.ts';

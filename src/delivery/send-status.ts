@@ -1,4 +1,4 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
 import { type DeliveryCounts, claimHolders, countDeliveries, nextDeferredAt } from './delivery-store.ts';
 import { hourlyResumeAt } from './shared-limits.ts';

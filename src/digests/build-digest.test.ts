@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testConfig } from '../../test/helpers/fixtures.ts';
-import { weekOf } from '../articles/week.ts';
+import { weekOf } from '../week.ts';
 import { importArticles } from '../articles/import-json.ts';
 import type { Db } from '../db/connect.ts';
 import { openScratchDb } from '../../test/helpers/store.ts';

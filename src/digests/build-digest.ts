@@ -1,13 +1,13 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
-import type { Week } from '../articles/week.ts';
+import type { Week } from '../week.ts';
 import { type CompiledDigest, type DigestContent, personalize } from '../render/rendered-digest.ts';
 import { type SegmentCompiler, compileInProcess } from '../render/segment-compiler.ts';
 import { ALL } from './segments.ts';
 import { htmlBytes } from '../render/size-budget.ts';
-import { recipientValues } from '../delivery/recipient-values.ts';
+import { recipientValues } from '../personalize/recipient-values.ts';
 import { draftContent, findDigest } from './find-digest.ts';
 
 export type BuildResult =

@@ -1,9 +1,9 @@
 import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
 import { listArticlesByIds } from '../articles/list-articles.ts';
-import type { Week } from '../articles/week.ts';
+import type { Week } from '../week.ts';
 import { type DigestContent, orderArticles } from '../render/rendered-digest.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import { listArticlesInWeek } from '../articles/list-articles.ts';
 import { digestContent } from './subject.ts';
 

@@ -1,7 +1,7 @@
 import type { ArticleRow } from '../db/schema.ts';
 import type { DigestContent } from '../render/rendered-digest.ts';
-import { toOneLine } from '../render/one-line.ts';
-import type { Week } from '../articles/week.ts';
+import { toOneLine } from '../text/one-line.ts';
+import type { Week } from '../week.ts';
 
 /** Subjects past ~70 characters are cut by most inboxes; headers must stay one line. */
 const SUBJECT_MAX = 110;

@@ -1,6 +1,6 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
-import { weekOf } from '../articles/week.ts';
+import { weekOf } from '../week.ts';
 import { findDigest, loadDigestContent } from '../digests/find-digest.ts';
 import { escapeHtml as e } from '../render/slots.ts';
 import { type Reply, page } from './pages.ts';

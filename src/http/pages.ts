@@ -1,4 +1,4 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import { escapeHtml as e } from '../render/slots.ts';
 
 /** A response the app sends: status, HTML or other body, extra headers. */
@@ -45,7 +45,7 @@ export function badLinkPage(config: Config): Reply {
 
 /**
  * The answer to a link from an editor's test copy (a `test` token, see
- * delivery/recipient-values.ts): what the link does in a reader's email, and
+ * personalize/recipient-values.ts): what the link does in a reader's email, and
  * that nothing changed. 200, so a one-click POST from a mailbox provider is
  * not retried.
  */

@@ -1,9 +1,9 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import { type Reply, page } from './pages.ts';
 import type { Route } from './subscription-routes.ts';
-import { TrustedProxies } from './trusted-proxies.ts';
+import { TrustedProxies } from '../config/trusted-proxies.ts';
 
 export interface HttpServer {
   url: string;

@@ -1,14 +1,14 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
 import type { SubscriberRow } from '../db/schema.ts';
 import { checkAddress } from '../mailbox.ts';
 import { escapeHtml as e } from '../render/slots.ts';
-import { describeSchedule } from '../schedule/cron-times.ts';
+import { describeSchedule } from '../config/cron-times.ts';
 import { confirmSubscription, requestSubscription, setTopics } from '../subscribers/lifecycle.ts';
 import { CONFIRM_LINK_DAYS, confirmLinkFresh, sendConfirmationEmail, sendWelcomeEmail } from '../subscribers/notices.ts';
 import type { BackgroundWork } from './background-work.ts';
 import { findSubscriberById, parseTopics, subscriberTopics, unsubscribeSubscriber } from '../subscribers/subscriber-store.ts';
-import { type TokenPurpose, readToken } from '../subscribers/tokens.ts';
+import { type TokenPurpose, readToken } from '../personalize/tokens.ts';
 import type { Transport } from '../transport/transport.ts';
 import { ClientLimiter } from './client-limiter.ts';
 import { type Reply, badLinkPage, page, testCopyLinkPage, topicsFieldset } from './pages.ts';

@@ -1,6 +1,6 @@
 import { TOC_THRESHOLD, countArticles, introLine, type WeeklyDigestProps } from '../../emails/weekly-digest.tsx';
-import { markdownToText, toOneLine } from './markdown.ts';
-import { wrapText } from './wrap-text.ts';
+import { markdownToText, toOneLine } from '../text/markdown.ts';
+import { wrapText } from '../text/wrap-text.ts';
 
 const RULE = '-'.repeat(78);
 const HEAVY_RULE = '='.repeat(78);

@@ -1,6 +1,6 @@
 import type { ConfirmSubscriptionProps } from '../../emails/confirm-subscription.tsx';
 import { type WelcomeProps, topicsSentence } from '../../emails/welcome.tsx';
-import { wrapText } from './wrap-text.ts';
+import { wrapText } from '../text/wrap-text.ts';
 
 /** The text/plain twin of the confirmation email. */
 export function confirmSubscriptionText(props: ConfirmSubscriptionProps): string {

@@ -1,7 +1,7 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { ArticleRow } from '../db/schema.ts';
-import type { Week } from '../articles/week.ts';
-import { type MimeTemplate, prepareMime } from '../delivery/mime-message.ts';
+import type { Week } from '../week.ts';
+import { type MimeTemplate, prepareMime } from '../personalize/mime-message.ts';
 import { type SlotTemplate, type SlotValues, escapeHtml, fillSlots } from './slots.ts';
 
 /*
@@ -29,7 +29,7 @@ export interface CompiledDigest {
 
 /** A compiled digest with its wire encoding, ready to be personalised per subscriber. */
 export interface RenderedDigest extends CompiledDigest {
-  /** The same text and HTML, encoded for the wire once (see delivery/mime-message.ts). */
+  /** The same text and HTML, encoded for the wire once (see personalize/mime-message.ts). */
   mime: MimeTemplate;
 }
 

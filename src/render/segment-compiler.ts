@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { Config } from '../config.ts';
-import { weekOf } from '../articles/week.ts';
+import type { Config } from '../config/config.ts';
+import { weekOf } from '../week.ts';
 import { segmentContent, type SegmentKey } from '../digests/segments.ts';
 import { projectRoot } from '../project-root.ts';
 import type { CompiledDigest, DigestContent } from './rendered-digest.ts';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/connect.ts';
 import { openScratchDb } from '../../test/helpers/store.ts';
-import { catchUpDecision, describeSchedule, nextRun, previousRun, weekForRun } from './cron-times.ts';
+import { catchUpDecision, describeSchedule, nextRun, previousRun, weekForRun } from '../config/cron-times.ts';
 import { acquireLease, leaseHolder, releaseLease, renewLease } from './lease.ts';
 
 describe('schedule times', () => {

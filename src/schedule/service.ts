@@ -1,12 +1,12 @@
 import cron from 'node-cron';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
-import { weekOf } from '../articles/week.ts';
+import { weekOf } from '../week.ts';
 import { findDigest } from '../digests/find-digest.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../config/log.ts';
 import type { SegmentCompiler } from '../render/segment-compiler.ts';
 import type { Transport } from '../transport/transport.ts';
-import { catchUpDecision, nextRun, previousRun, weekForRun } from './cron-times.ts';
+import { catchUpDecision, nextRun, previousRun, weekForRun } from '../config/cron-times.ts';
 import { newOwner } from '../delivery/owner.ts';
 import { StoreUnavailableError } from '../delivery/store-patience.ts';
 import { type JobResult, runWeeklySend, runWorkerSend } from './weekly-job.ts';

@@ -1,9 +1,9 @@
 import { type SourceFetchResult, fetchAllSources } from '../articles/fetch-sources.ts';
 import { sourceLabel } from '../articles/source-store.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
 import { isUserError } from '../errors.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../config/log.ts';
 import { withLease } from './lease.ts';
 
 /** The lock a fetch of the sources holds: two processes on one store never import the same feeds at once. */

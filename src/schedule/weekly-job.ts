@@ -1,6 +1,6 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
-import type { Week } from '../articles/week.ts';
+import type { Week } from '../week.ts';
 import { type BuildResult, buildDigest } from '../digests/build-digest.ts';
 import { findDigest } from '../digests/find-digest.ts';
 import { type SendOptions, type SendSummary, sendDigest } from '../delivery/send-digest.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Config } from '../config.ts';
-import { digestMessageIdsIn } from '../delivery/compose-message.ts';
+import type { Config } from '../config/config.ts';
+import { digestMessageIdsIn } from '../personalize/compose-message.ts';
 import { type MimePart, contentTypeOf, decodedBody, leafParts, parseHeaders, readPart } from './mime-parts.ts';
 
 /*

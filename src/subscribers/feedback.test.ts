@@ -3,7 +3,7 @@ import { testConfig } from '../../test/helpers/fixtures.ts';
 import { arfReport, dsnReport, originalHeaders } from '../../test/helpers/reports.ts';
 import { addSubscribers, openScratchDb } from '../../test/helpers/store.ts';
 import type { Db } from '../db/connect.ts';
-import { digestMessageId } from '../delivery/compose-message.ts';
+import { digestMessageId } from '../personalize/compose-message.ts';
 import { readFeedbackReport } from './feedback-report.ts';
 import { recordFeedback } from './record-feedback.ts';
 import { forgetSubscriber } from './forget-subscriber.ts';

@@ -1,11 +1,11 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { SubscriberRow } from '../db/schema.ts';
-import { composeNoticeMessage } from '../delivery/compose-message.ts';
-import { type LinkHolder, type Recipient, linkToken, preferencesUrl, recipientValues, unsubscribeUrl } from '../delivery/recipient-values.ts';
+import { composeNoticeMessage } from '../personalize/compose-message.ts';
+import { type LinkHolder, type Recipient, linkToken, preferencesUrl, recipientValues, unsubscribeUrl } from '../personalize/recipient-values.ts';
 import type { ConfirmSubscriptionProps } from '../../emails/confirm-subscription.tsx';
 import type { WelcomeProps } from '../../emails/welcome.tsx';
 import type { Transport } from '../transport/transport.ts';
-import { describeSchedule } from '../schedule/cron-times.ts';
+import { describeSchedule } from '../config/cron-times.ts';
 import { subscriberTopics } from './subscriber-store.ts';
 
 /** How long a confirmation link works: long enough for a weekend away, short enough that an old email cannot sign someone up. */

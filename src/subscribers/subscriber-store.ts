@@ -3,7 +3,7 @@ import type { SubscriberRow, SubscriberStatus } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
 import { checkAddress, normalizeEmail } from '../mailbox.ts';
 import { quoteForMessage } from '../text/escape-controls.ts';
-import { truncate } from '../render/one-line.ts';
+import { truncate } from '../text/one-line.ts';
 
 export interface NewSubscriber {
   email: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownToHtml, markdownToText } from '../render/markdown.ts';
+import { markdownToHtml, markdownToText } from './markdown.ts';
 import { escapeMarkdown, unescapeMarkdown } from './escape-markdown.ts';
 
 const asWritten = [
@@ -26,7 +26,7 @@ describe('escapeMarkdown', () => {
       expect(shown(markdownToHtml(escapeMarkdown(text))), text).toBe(text);
       expect(unescapeMarkdown(escapeMarkdown(text)), text).toBe(text);
     }
-    // The text part drops tag-shaped text whatever the source (render/markdown.ts); the rest reads as written.
+    // The text part drops tag-shaped text whatever the source (text/markdown.ts); the rest reads as written.
     expect(markdownToText(escapeMarkdown(asWritten[0]!))).toBe(asWritten[0]);
     expect(markdownToHtml(escapeMarkdown(asWritten[0]!))).toBe('<p>2*3*4 = 24, file_name_here and __init__</p>');
     expect(markdownToHtml(escapeMarkdown(asWritten[1]!))).not.toContain('<a');

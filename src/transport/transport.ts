@@ -15,7 +15,7 @@ export interface OutgoingMessage {
   date: Date;
   headers: Record<string, string>;
   /**
-   * The complete message, already encoded (digests: see delivery/mime-message.ts).
+   * The complete message, already encoded (digests: see personalize/mime-message.ts).
    * When set, transports send these bytes as they are; the fields above describe them.
    */
   raw?: Buffer;

@@ -1,4 +1,4 @@
-import type { Config } from '../../src/config.ts';
+import type { Config } from '../../src/config/config.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { BackgroundWork } from '../../src/http/background-work.ts';
 import { type HttpServer, startHttpServer } from '../../src/http/server.ts';

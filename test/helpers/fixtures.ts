@@ -1,6 +1,6 @@
 import type { ArticleRow } from '../../src/db/schema.ts';
-import { type Config, loadConfig } from '../../src/config.ts';
-import { weekOf } from '../../src/articles/week.ts';
+import { type Config, loadConfig } from '../../src/config/config.ts';
+import { weekOf } from '../../src/week.ts';
 import type { DigestContent } from '../../src/render/render-digest.ts';
 import { digestPreheader, digestSubject } from '../../src/digests/subject.ts';
 

@@ -1,5 +1,5 @@
-import { weekOf } from '../../src/articles/week.ts';
-import type { Config } from '../../src/config.ts';
+import { weekOf } from '../../src/week.ts';
+import type { Config } from '../../src/config/config.ts';
 import type { Db } from '../../src/db/connect.ts';
 import type { DigestRow } from '../../src/db/schema.ts';
 import { buildDigest } from '../../src/digests/build-digest.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { listArticlesInWeek } from '../../articles/list-articles.ts';
-import { formatWeekRange, resolveWeek } from '../../articles/week.ts';
+import { formatWeekRange, resolveWeek } from '../../week.ts';
 import { UserError } from '../../errors.ts';
 import { maskCredentials } from '../../text/mask-credentials.ts';
 import { withContext } from '../context.ts';

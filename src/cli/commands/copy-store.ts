@@ -6,7 +6,7 @@ import { UserError } from '../../errors.ts';
 import { withContext } from '../context.ts';
 import { plural } from '../output.ts';
 
-/** The same forms DATABASE_URL accepts (src/config.ts); anything else would be taken for a file name. */
+/** The same forms DATABASE_URL accepts (src/config/config.ts); anything else would be taken for a file name. */
 function checkTargetUrl(url: string): void {
   const valid = isPostgresUrl(url) ? URL.canParse(url) : /^file:./.test(url);
   if (!valid) throw new UserError(`--to must be postgres://user:pass@host:5432/db?schema=name or file:PATH, got "${describeStore(url)}"`, 'EINPUT');

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { importArticles } from '../../articles/import-json.ts';
-import { formatWeekRange, lastCompletedWeek, weekContaining } from '../../articles/week.ts';
+import { formatWeekRange, lastCompletedWeek, weekContaining } from '../../week.ts';
 import type { Db } from '../../db/connect.ts';
 import { describeStore } from '../../db/dialect.ts';
 import { buildDigest } from '../../digests/build-digest.ts';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
 import { compileInChildProcess } from '../../render/segment-compiler.ts';
 import { storedCompiler } from '../../render/stored-segments.ts';
-import { nextRun } from '../../schedule/cron-times.ts';
+import { nextRun } from '../../config/cron-times.ts';
 import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import { openContext } from '../context.ts';
 
@@ -20,7 +20,7 @@ export function registerServeCommand(program: Command): void {
           import('../../http/ops-routes.ts'),
           import('../../http/server.ts'),
           import('../../http/subscription-routes.ts'),
-          import('../../log.ts'),
+          import('../../config/log.ts'),
           import('../../schedule/service.ts'),
           import('../../http/background-work.ts'),
         ]);

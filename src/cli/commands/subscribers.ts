@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { readFileText } from '../../articles/fetch-source.ts';
-import { type Config, durationMs } from '../../config.ts';
+import { type Config, durationMs } from '../../config/config.ts';
 import type { SubscriberRow, SubscriberStatus } from '../../db/schema.ts';
 import { UserError } from '../../errors.ts';
 import { subscribersToCsv } from '../../subscribers/export-csv.ts';

@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import { type Week, lastCompletedWeek } from '../articles/week.ts';
+import { type Week, lastCompletedWeek } from '../week.ts';
 
 /**
  * When the weekly job runs, from DIGEST_CRON evaluated in DIGEST_TZ

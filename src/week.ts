@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { UserError } from '../errors.ts';
+import { UserError } from './errors.ts';
 
 /** An ISO week, e.g. `2026-W48`, with its window in one time zone. */
 export interface Week {

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import { type RenderedDigest, personalize } from '../render/rendered-digest.ts';
 import { needsSmtpUtf8 } from '../mailbox.ts';
 import { checkedAddress, headerText } from './header-fields.ts';

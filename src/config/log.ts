@@ -1,9 +1,9 @@
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { Config } from './config.ts';
-import { escapeControls } from './text/escape-controls.ts';
-import { maskCredentials } from './text/mask-credentials.ts';
-import { urlCredentials } from './text/url-credentials.ts';
+import { escapeControls } from '../text/escape-controls.ts';
+import { maskCredentials } from '../text/mask-credentials.ts';
+import { urlCredentials } from '../text/url-credentials.ts';
 
 export type { Logger };
 

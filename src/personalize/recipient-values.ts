@@ -1,7 +1,7 @@
-import type { Config } from '../config.ts';
-import { toOneLine, truncate } from '../render/one-line.ts';
+import type { Config } from '../config/config.ts';
+import { toOneLine, truncate } from '../text/one-line.ts';
 import type { SlotValues } from '../render/slots.ts';
-import { type TokenPurpose, signToken } from '../subscribers/tokens.ts';
+import { type TokenPurpose, signToken } from './tokens.ts';
 
 export interface Recipient {
   id: number;

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { UserError } from './errors.ts';
-import { type Mailbox, checkMailbox } from './mailbox.ts';
-import { quoteForMessage } from './text/escape-controls.ts';
-import { isValidCron } from './schedule/cron-times.ts';
-import { proxyEntryProblem } from './http/trusted-proxies.ts';
-import { maskCredentials } from './text/mask-credentials.ts';
-import { previewHostProblem } from './preview/allowed-hosts.ts';
+import { UserError } from '../errors.ts';
+import { type Mailbox, checkMailbox } from '../mailbox.ts';
+import { quoteForMessage } from '../text/escape-controls.ts';
+import { isValidCron } from './cron-times.ts';
+import { proxyEntryProblem } from './trusted-proxies.ts';
+import { maskCredentials } from '../text/mask-credentials.ts';
+import { previewHostProblem } from './allowed-hosts.ts';
 
 /**
  * One environment variable: an empty string counts as unset (as in most
