@@ -12,7 +12,7 @@ import { BackgroundWork } from '../src/http/background-work.ts';
 import { audienceRoutes } from '../src/http/subscription-routes.ts';
 import { signToken } from '../src/personalize/tokens.ts';
 import { createSmtpTransport } from '../src/transport/smtp.ts';
-import type { Transport } from '../src/transport/transport.ts';
+import type { Transport } from '../src/domain.ts';
 import { type AudienceApp, startAudienceApp } from './helpers/audience-app.ts';
 import { type Workspace, createWorkspace, runCli } from './helpers/cli.ts';
 import { testConfig } from './helpers/fixtures.ts';

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ALL } from '../src/digests/segments.ts';
-import { orderArticles } from '../src/render/render-digest.ts';
+import { orderArticles } from '../src/digests/digest-content.ts';
 import { compileInProcess, startChildCompiler } from '../src/render/segment-compiler.ts';
 import { digestOf, manyArticles, testConfig } from './helpers/fixtures.ts';
 

@@ -13,7 +13,7 @@ import { audienceRoutes } from '../src/http/subscription-routes.ts';
 import { type PreviewServer, startPreviewServer } from '../src/preview/server.ts';
 import { addSubscriber } from '../src/subscribers/subscriber-store.ts';
 import { createSmtpTransport } from '../src/transport/smtp.ts';
-import type { Transport } from '../src/transport/transport.ts';
+import type { Transport } from '../src/domain.ts';
 import { type Workspace, createWorkspace } from './helpers/cli.ts';
 import { testConfig } from './helpers/fixtures.ts';
 import { copyProject } from './helpers/project-copy.ts';

@@ -8,10 +8,11 @@ import { composeDigestMessage, composeNoticeMessage } from '../src/personalize/c
 import { BackgroundWork } from '../src/http/background-work.ts';
 import { type HttpServer, startHttpServer } from '../src/http/server.ts';
 import { audienceRoutes } from '../src/http/subscription-routes.ts';
-import type { RenderedDigest } from '../src/render/rendered-digest.ts';
-import { orderArticles, renderDigest } from '../src/render/render-digest.ts';
+import type { RenderedDigest } from '../src/personalize/personalize.ts';
+import { orderArticles } from '../src/digests/digest-content.ts';
+import { renderDigest } from '../src/personalize/personalize.ts';
 import { createSmtpTransport } from '../src/transport/smtp.ts';
-import type { Transport } from '../src/transport/transport.ts';
+import type { Transport } from '../src/domain.ts';
 import { articleRow, digestOf, testConfig } from './helpers/fixtures.ts';
 import { DIGEST_HEADERS, headerBlockProblems } from './helpers/header-block.ts';
 import { HOSTILE, INJECTED } from './helpers/hostile-text.ts';

@@ -10,7 +10,7 @@ import { audienceRoutes } from '../src/http/subscription-routes.ts';
 import { forgetSubscriber } from '../src/subscribers/forget-subscriber.ts';
 import { importSubscribersCsv } from '../src/subscribers/import-csv.ts';
 import { addSubscriber } from '../src/subscribers/subscriber-store.ts';
-import type { Transport } from '../src/transport/transport.ts';
+import type { Transport } from '../src/domain.ts';
 import { type AudienceApp, startAudienceApp } from './helpers/audience-app.ts';
 import { createWorkspace } from './helpers/cli.ts';
 import { startServe } from './helpers/serve.ts';

@@ -1,21 +1,10 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-/*
- * Glossary
- * - article: one story the publication wrote, reporting on an original source.
- * - week: an ISO week (`2026-W48`), Monday 00:00 to next Monday 00:00 in DIGEST_TZ.
- * - digest: the email for one week; its article list and subject are frozen when built.
- * - delivery: one digest to one subscriber, with its own state machine.
- * - lease: a named lock with an owner and an expiry, so one sender runs at a time.
- * - claim: a worker's hold on a delivery (claimed_by, claimed_until), so no two send it.
- * - source: a feed the operator added (`digest sources add`), fetched before each weekly build.
- *
- * Times are UTC ISO-8601 strings (`2026-11-23T08:00:00.000Z`), which sort as text.
- */
+import type { DeliveryStatus, DigestStatus, SubscriberStatus } from '../domain.ts';
 
-export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed' | 'bounced' | 'complained';
-export type DigestStatus = 'draft' | 'sending' | 'sent';
-export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'deferred' | 'failed' | 'skipped' | 'uncertain';
+export type { DeliveryStatus, DigestStatus, SubscriberStatus };
+
+/** The tables, one interface each; the words they use are defined in src/domain.ts. */
 
 /** Represents records in the `articles` table. */
 export interface ArticlesTable {

@@ -1,9 +1,9 @@
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
 import type { Week } from '../week.ts';
-import type { RenderedDigest } from '../render/rendered-digest.ts';
+import type { RenderedDigest } from '../personalize/personalize.ts';
 import type { SegmentKey } from '../digests/segments.ts';
-import type { OutgoingMessage, Transport } from '../transport/transport.ts';
+import type { OutgoingMessage, Transport } from '../domain.ts';
 import { composeDigestMessage, digestMessageId } from '../personalize/compose-message.ts';
 import {
   type ClaimedDelivery,

@@ -4,10 +4,11 @@ import type { DigestRow } from '../db/schema.ts';
 import type { Week } from '../week.ts';
 import { markDigestSending, markDigestSent } from '../digests/digest-status.ts';
 import { loadDigestContent } from '../digests/find-digest.ts';
-import { type CompiledDigest, type RenderedDigest, withMime } from '../render/rendered-digest.ts';
+import { type CompiledDigest } from '../render/rendered-digest.ts';
+import { type RenderedDigest, withMime } from '../personalize/personalize.ts';
 import { type SegmentCompiler, compileInProcess } from '../render/segment-compiler.ts';
 import { ALL, type SegmentKey, segmentFor } from '../digests/segments.ts';
-import type { Transport } from '../transport/transport.ts';
+import type { Transport } from '../domain.ts';
 import { type DeliveryContext, type RunState, type SendProgress, type WaitReason, countBounce, deliverOne } from './deliver-one.ts';
 import {
   type ClaimedDelivery,

@@ -2,7 +2,7 @@ import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
 import { listArticlesByIds } from '../articles/list-articles.ts';
 import type { Week } from '../week.ts';
-import { type DigestContent, orderArticles } from '../render/rendered-digest.ts';
+import { type DigestContent, orderArticles } from './digest-content.ts';
 import type { Config } from '../config/config.ts';
 import { listArticlesInWeek } from '../articles/list-articles.ts';
 import { digestContent } from './subject.ts';

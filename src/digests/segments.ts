@@ -1,4 +1,4 @@
-import type { DigestContent } from '../render/rendered-digest.ts';
+import type { DigestContent } from './digest-content.ts';
 import { digestContent } from './subject.ts';
 
 /**

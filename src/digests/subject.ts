@@ -1,5 +1,5 @@
 import type { ArticleRow } from '../db/schema.ts';
-import type { DigestContent } from '../render/rendered-digest.ts';
+import type { DigestContent } from './digest-content.ts';
 import { toOneLine } from '../text/one-line.ts';
 import type { Week } from '../week.ts';
 

@@ -9,7 +9,7 @@ import { CONFIRM_LINK_DAYS, confirmLinkFresh, sendConfirmationEmail, sendWelcome
 import type { BackgroundWork } from './background-work.ts';
 import { findSubscriberById, parseTopics, subscriberTopics, unsubscribeSubscriber } from '../subscribers/subscriber-store.ts';
 import { type TokenPurpose, readToken } from '../personalize/tokens.ts';
-import type { Transport } from '../transport/transport.ts';
+import type { Transport } from '../domain.ts';
 import { ClientLimiter } from './client-limiter.ts';
 import { type Reply, badLinkPage, page, testCopyLinkPage, topicsFieldset } from './pages.ts';
 

@@ -1,11 +1,11 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Config } from '../config/config.ts';
-import { type RenderedDigest, personalize } from '../render/rendered-digest.ts';
+import { type RenderedDigest, personalize } from './personalize.ts';
 import { needsSmtpUtf8 } from '../mailbox.ts';
 import { checkedAddress, headerText } from './header-fields.ts';
 import { buildMessage } from './mime-message.ts';
 import type { MessageBuffers } from './message-buffers.ts';
-import type { OutgoingMessage } from '../transport/transport.ts';
+import type { OutgoingMessage } from '../domain.ts';
 import { type Recipient, displayName, recipientValues } from './recipient-values.ts';
 
 /**

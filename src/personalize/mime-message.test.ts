@@ -1,7 +1,8 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { articleRow, digestOf, testConfig } from '../../test/helpers/fixtures.ts';
-import { orderArticles, personalize, renderDigest } from '../render/render-digest.ts';
+import { orderArticles } from '../digests/digest-content.ts';
+import { personalize, renderDigest } from './personalize.ts';
 import type { SlotValues } from '../render/slots.ts';
 import { composeDigestMessage } from './compose-message.ts';
 import { MessageBuffers } from './message-buffers.ts';

@@ -20,10 +20,11 @@ import { composeDigestMessage, composeNoticeMessage, testCopyKey } from '../pers
 import { type Recipient, displayName, recipientValues, testRecipient } from '../personalize/recipient-values.ts';
 import { compileMjml } from '../render/compile-mjml.ts';
 import { digestText } from '../render/digest-text.ts';
-import { compileDigest, withMime } from '../render/render-digest.ts';
+import { compileDigest } from '../render/render-digest.ts';
+import { withMime } from '../personalize/personalize.ts';
 import { renderConfirmSubscription, renderWelcome } from '../render/render-notice.ts';
 import { confirmationProps, welcomeProps } from '../subscribers/notices.ts';
-import type { OutgoingMessage } from '../transport/transport.ts';
+import type { OutgoingMessage } from '../domain.ts';
 
 export const TEMPLATES = [
   { name: 'weekly-digest', title: 'Weekly digest', file: 'emails/weekly-digest.tsx' },

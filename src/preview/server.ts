@@ -10,7 +10,7 @@ import { type Week, formatWeekRange, weekContaining, weekOf } from '../week.ts';
 import { isUserError } from '../errors.ts';
 import { checkAddress } from '../mailbox.ts';
 import { escapeHtml as e } from '../render/slots.ts';
-import type { Transport } from '../transport/transport.ts';
+import type { Transport } from '../domain.ts';
 import { AllowedHosts } from '../config/allowed-hosts.ts';
 import { FreshModule, describeFailure } from './load-fresh.ts';
 import { type WeekEntry, badWeekPage, failurePage, indexPage, messagePage, previewPage, renderFailurePage } from './pages.ts';

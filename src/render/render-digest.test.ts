@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { articleRow, digestOf, manyArticles, testConfig } from '../../test/helpers/fixtures.ts';
 import { composeDigestMessage } from '../personalize/compose-message.ts';
 import { recipientValues } from '../personalize/recipient-values.ts';
-import { toMailOptions } from '../transport/transport.ts';
-import { orderArticles, personalize, renderDigest } from './render-digest.ts';
+import { toMailOptions } from '../transport/mail-options.ts';
+import { orderArticles } from '../digests/digest-content.ts';
+import { personalize, renderDigest } from '../personalize/personalize.ts';
 import { checkEmailCompat, newCompatErrors } from './email-compat.ts';
 import { HTML_BUDGET_BYTES, htmlBytes } from './size-budget.ts';
 

@@ -10,9 +10,8 @@ import { digestText } from './digest-text.ts';
 import { toOneLine } from '../text/markdown.ts';
 import { createPlaceholders } from './slots.ts';
 import { DateTime } from 'luxon';
-import { type CompiledDigest, type DigestContent, type RenderedDigest, archiveUrl, withMime } from './rendered-digest.ts';
-
-export * from './rendered-digest.ts';
+import type { DigestContent } from '../digests/digest-content.ts';
+import { type CompiledDigest, archiveUrl } from './rendered-digest.ts';
 
 const TITLE_MAX = 200;
 
@@ -75,19 +74,7 @@ export async function renderWebEdition(content: DigestContent, config: Config): 
   return (await compileMjml(createElement(WeeklyDigest, digestProps(content, config, null)))).html;
 }
 
-/**
- * Compiles the digest once (React → MJML → HTML, and the text part), leaving
- * slots for the per-subscriber values.
- *
- * @example
- * const rendered = await renderDigest(content, config);
- * const { html, text } = personalize(rendered, recipientValues(config, subscriber));
- */
-export async function renderDigest(content: DigestContent, config: Config): Promise<RenderedDigest> {
-  return withMime(config, await compileDigest(content, config));
-}
-
-/** The costly half of renderDigest: React → MJML → HTML, and the text part, with slots. Serialisable. */
+/** The costly half of renderDigest (personalize/personalize.ts): React → MJML → HTML, and the text part, with slots. Serialisable. */
 export async function compileDigest(content: DigestContent, config: Config): Promise<CompiledDigest> {
   const placeholders = createPlaceholders();
   const props = digestProps(content, config, placeholders.values);

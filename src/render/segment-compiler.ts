@@ -4,7 +4,8 @@ import type { Config } from '../config/config.ts';
 import { weekOf } from '../week.ts';
 import { segmentContent, type SegmentKey } from '../digests/segments.ts';
 import { projectRoot } from '../project-root.ts';
-import type { CompiledDigest, DigestContent } from './rendered-digest.ts';
+import type { CompiledDigest } from './rendered-digest.ts';
+import type { DigestContent } from '../digests/digest-content.ts';
 
 /** Compiles a digest for each segment key: once per key, never per subscriber. */
 export type SegmentCompiler = (content: DigestContent, keys: SegmentKey[], config: Config) => Promise<Map<SegmentKey, CompiledDigest>>;

@@ -5,7 +5,7 @@ import type { Db } from '../db/connect.ts';
 import { ALL, segmentFor } from '../digests/segments.ts';
 import type { SegmentKey } from '../digests/segments.ts';
 import type { Config } from '../config/config.ts';
-import type { DigestContent } from './rendered-digest.ts';
+import type { DigestContent } from '../digests/digest-content.ts';
 import { type SegmentCompiler, compileInProcess } from './segment-compiler.ts';
 import { storedCompiler } from './stored-segments.ts';
 

@@ -5,7 +5,8 @@ import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
 import type { SegmentKey } from '../digests/segments.ts';
 import { projectRoot } from '../project-root.ts';
-import type { CompiledDigest, DigestContent } from './rendered-digest.ts';
+import type { CompiledDigest } from './rendered-digest.ts';
+import type { DigestContent } from '../digests/digest-content.ts';
 import { type SegmentCompiler, requestFor } from './segment-compiler.ts';
 
 /**

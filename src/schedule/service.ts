@@ -5,7 +5,7 @@ import { weekOf } from '../week.ts';
 import { findDigest } from '../digests/find-digest.ts';
 import type { Logger } from '../config/log.ts';
 import type { SegmentCompiler } from '../render/segment-compiler.ts';
-import type { Transport } from '../transport/transport.ts';
+import type { Transport } from '../domain.ts';
 import { catchUpDecision, nextRun, previousRun, weekForRun } from '../config/cron-times.ts';
 import { newOwner } from '../delivery/owner.ts';
 import { StoreUnavailableError } from '../delivery/store-patience.ts';

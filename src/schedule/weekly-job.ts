@@ -4,7 +4,7 @@ import type { Week } from '../week.ts';
 import { type BuildResult, buildDigest } from '../digests/build-digest.ts';
 import { findDigest } from '../digests/find-digest.ts';
 import { type SendOptions, type SendSummary, sendDigest } from '../delivery/send-digest.ts';
-import type { Transport } from '../transport/transport.ts';
+import type { Transport } from '../domain.ts';
 import { newOwner } from '../delivery/owner.ts';
 import { sleepUnlessAborted } from '../delivery/run-pool.ts';
 import { keepLease, leaseHolder, releaseLease, takeLease } from './lease.ts';

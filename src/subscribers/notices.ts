@@ -4,7 +4,7 @@ import { composeNoticeMessage } from '../personalize/compose-message.ts';
 import { type LinkHolder, type Recipient, linkToken, preferencesUrl, recipientValues, unsubscribeUrl } from '../personalize/recipient-values.ts';
 import type { ConfirmSubscriptionProps } from '../../emails/confirm-subscription.tsx';
 import type { WelcomeProps } from '../../emails/welcome.tsx';
-import type { Transport } from '../transport/transport.ts';
+import type { Transport } from '../domain.ts';
 import { describeSchedule } from '../config/cron-times.ts';
 import { subscriberTopics } from './subscriber-store.ts';
 

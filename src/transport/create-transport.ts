@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../config/config.ts';
 import { createOutboxTransport } from './outbox.ts';
 import { createSmtpTransport } from './smtp.ts';
-import type { Transport } from './transport.ts';
+import type { Transport } from '../domain.ts';
 
 // nodemailer's default DKIM header list leaves out List-Unsubscribe-Post;
 // RFC 8058 §4 asks for both list headers to be covered by the signature.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOutboxTransport } from './outbox.ts';
-import type { OutgoingMessage } from './transport.ts';
+import type { OutgoingMessage } from '../domain.ts';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createTransport } from 'nodemailer';
-import type { Transport } from './transport.ts';
-import { toMailOptions } from './transport.ts';
+import type { Transport } from '../domain.ts';
+import { toMailOptions } from './mail-options.ts';
 
 /**
  * Writes each message as an .eml file (RFC 5322, openable by any mail client)

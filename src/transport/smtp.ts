@@ -2,8 +2,8 @@ import { createTransport } from 'nodemailer';
 import { maskCredentials } from '../text/mask-credentials.ts';
 import { needsSmtpUtf8 } from '../mailbox.ts';
 import { smtpUtf8Support, smtpUtf8Unavailable } from './smtputf8.ts';
-import type { Transport } from './transport.ts';
-import { toMailOptions } from './transport.ts';
+import type { Transport } from '../domain.ts';
+import { toMailOptions } from './mail-options.ts';
 
 export interface SmtpOptions {
   url: string;

@@ -4,7 +4,7 @@ import { BackgroundWork } from '../../src/http/background-work.ts';
 import { type HttpServer, startHttpServer } from '../../src/http/server.ts';
 import { type AudienceDeps, audienceRoutes } from '../../src/http/subscription-routes.ts';
 import { createSmtpTransport } from '../../src/transport/smtp.ts';
-import type { Transport } from '../../src/transport/transport.ts';
+import type { Transport } from '../../src/domain.ts';
 import { type Workspace, createWorkspace } from './cli.ts';
 import { testConfig } from './fixtures.ts';
 import { seedSampleArticles } from './seed.ts';

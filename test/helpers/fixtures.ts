@@ -1,7 +1,7 @@
 import type { ArticleRow } from '../../src/db/schema.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
 import { weekOf } from '../../src/week.ts';
-import type { DigestContent } from '../../src/render/render-digest.ts';
+import type { DigestContent } from '../../src/digests/digest-content.ts';
 import { digestPreheader, digestSubject } from '../../src/digests/subject.ts';
 
 export const CATEGORIES = ['Privacy', 'Labor', 'Misinformation', 'Safety', 'Surveillance', 'Bias', 'Security', 'Environment'];

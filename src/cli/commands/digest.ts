@@ -14,7 +14,8 @@ import { recipientValues } from '../../personalize/recipient-values.ts';
 import type { SendProgress, SendSummary } from '../../delivery/send-digest.ts';
 import { runWeeklySend, runWorkerSend } from '../../schedule/weekly-job.ts';
 import { UserError } from '../../errors.ts';
-import { type CompiledDigest, personalize } from '../../render/rendered-digest.ts';
+import { type CompiledDigest } from '../../render/rendered-digest.ts';
+import { personalize } from '../../personalize/personalize.ts';
 import { type SegmentCompiler, compileInProcess, serveCompileRequest, startChildCompiler, warmUpToolchain } from '../../render/segment-compiler.ts';
 import { storedCompiler } from '../../render/stored-segments.ts';
 import { HTML_BUDGET_BYTES, formatKb, htmlBytes } from '../../render/size-budget.ts';
@@ -129,7 +130,7 @@ export function registerDigestCommands(program: Command): void {
     .option('--week <week>', WEEK_HELP)
     .requiredOption('--out <dir>', 'folder to write into')
     .action(async (options: { week?: string; out: string }) => {
-      const { renderDigest } = await import('../../render/render-digest.ts');
+      const { renderDigest } = await import('../../personalize/personalize.ts');
       await withContext(async ({ db, config }) => {
         const week = resolveWeek(options.week, new Date(), config.timeZone);
         const digest = await findDigest(db, week.id);
@@ -221,7 +222,7 @@ function printDigestStatus(config: Config, week: Week, digest: DigestRow, status
 }
 
 async function dryRun(db: Db, config: Config, digest: DigestRow, week: Week): Promise<void> {
-  const { renderDigest } = await import('../../render/render-digest.ts');
+  const { renderDigest } = await import('../../personalize/personalize.ts');
   const started = performance.now();
   const rendered = await renderDigest(await loadDigestContent(db, digest, week), config);
   const compileMs = performance.now() - started;

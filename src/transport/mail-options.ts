@@ -1,0 +1,20 @@
+import type { OutgoingMessage } from '../domain.ts';
+
+/** nodemailer's mail options for a message (shared by both transports). */
+export function toMailOptions(message: OutgoingMessage) {
+  if (message.raw !== undefined) {
+    return { envelope: { from: message.from.address, to: [message.to.address] }, raw: message.raw, messageId: message.messageId };
+  }
+  return {
+    // As config parsed them, not re-read by nodemailer's lenient address parser.
+    from: message.from,
+    to: message.to,
+    replyTo: message.replyTo,
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    messageId: message.messageId,
+    date: message.date,
+    headers: message.headers,
+  };
+}
