@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 
 import type { DeliveryStatus, DigestStatus, SubscriberStatus } from '../domain.ts';
 
@@ -185,6 +185,6 @@ export type ArticleRow = Selectable<ArticlesTable>;
 export type NewArticleRow = Insertable<ArticlesTable>;
 export type SubscriberRow = Selectable<SubscribersTable>;
 export type DigestRow = Selectable<DigestsTable>;
-export type DigestUpdate = Updateable<DigestsTable>;
-export type DeliveryRow = Selectable<DeliveriesTable>;
+
+
 export type SourceRow = Selectable<SourcesTable>;

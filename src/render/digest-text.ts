@@ -1,5 +1,6 @@
 import { TOC_THRESHOLD, countArticles, introLine, type WeeklyDigestProps } from '../../emails/weekly-digest.tsx';
-import { markdownToText, toOneLine } from '../text/markdown.ts';
+import { markdownToText } from '../text/markdown.ts';
+import { toOneLine } from '../text/one-line.ts';
 import { wrapText } from '../text/wrap-text.ts';
 
 const RULE = '-'.repeat(78);

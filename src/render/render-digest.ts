@@ -7,7 +7,7 @@ import type { ArticleRow } from '../db/schema.ts';
 import { formatWeekRange } from '../week.ts';
 import { compileMjml } from './compile-mjml.ts';
 import { digestText } from './digest-text.ts';
-import { toOneLine } from '../text/markdown.ts';
+import { toOneLine } from '../text/one-line.ts';
 import { createPlaceholders } from './slots.ts';
 import { DateTime } from 'luxon';
 import type { DigestContent } from '../digests/digest-content.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { markdownToHtml, markdownToText, toOneLine } from './markdown.ts';
+import { markdownToHtml, markdownToText } from './markdown.ts';
+import { toOneLine } from './one-line.ts';
 
 describe('markdownToHtml', () => {
   it('renders emphasis and safe links', () => {

@@ -59,4 +59,3 @@ export function markdownToText(source: string): string {
   return paragraphs.map(stripTags).join('\n\n');
 }
 
-export { stripTags, toOneLine } from './one-line.ts';
