@@ -106,7 +106,10 @@ export async function runPostgresBench(o: PgBenchOptions): Promise<number> {
   let sink: SinkProcess | null = null;
   const cleanUp = async () => {
     stopWorkers();
-    const dropped = await schemas.dropAll().catch((error: Error) => (log(`could not drop the bench's schemas (${schemas.prefix}*): ${error.message}`), []));
+    const dropped = await schemas.dropAll().catch((error: Error) => {
+      log(`could not drop the bench's schemas (${schemas.prefix}*): ${error.message}`);
+      return [];
+    });
     if (dropped.length) log(`dropped schemas ${dropped.join(', ')}`);
     await schemas.close().catch(() => {});
     await sink?.stop();

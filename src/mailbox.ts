@@ -69,8 +69,8 @@ export function normalizeEmail(value: string): string {
   const domain = trimmed.slice(at + 1);
   // Not with a forbidden character: the WHATWG host parser behind domainToASCII silently drops
   // tabs and line breaks, and `exa\r\nmple.com` must be refused, not quietly become example.com.
-  if (FORBIDDEN.test(domain)) return trimmed.slice(0, at) + '@' + domain;
-  return trimmed.slice(0, at) + '@' + (domainToASCII(domain) || domain.toLowerCase());
+  if (FORBIDDEN.test(domain)) return `${trimmed.slice(0, at)}@${domain}`;
+  return `${trimmed.slice(0, at)}@${domainToASCII(domain) || domain.toLowerCase()}`;
 }
 
 /**

@@ -38,7 +38,7 @@ export async function fetchSource(db: Db, source: SourceRow, options: SourceFetc
     return { source, status: 'error', error, cause };
   };
   const validators = source.etag || source.last_modified ? { etag: source.etag, lastModified: source.last_modified } : null;
-  let fetched;
+  let fetched: Awaited<ReturnType<typeof fetchIfChanged>>;
   try {
     fetched = await fetchIfChanged(source.url, validators, options.fetch);
   } catch (error) {

@@ -109,7 +109,7 @@ describe('.env.example', () => {
   it('parses line by line to exactly the defaults (empty values mean "default")', async () => {
     const { readFileSync } = await import('node:fs');
     const { parseEnv } = await import('node:util');
-    const env = parseEnv(readFileSync(new URL('../.env.example', import.meta.url), 'utf8')) as Record<string, string>;
+    const env = parseEnv(readFileSync(new URL('../../.env.example', import.meta.url), 'utf8')) as Record<string, string>;
     expect(Object.keys(env)).toHaveLength(31);
     expect(loadConfig(env)).toEqual(loadConfig({}));
   });

@@ -129,8 +129,8 @@ export function qpValue(value: string): string {
 }
 
 /** The encoded values of one part's slots, in slot order. */
-function encodeValues(encoded: EncodedParts, values: SlotValues, escape: (v: string) => string): string[] {
-  return encoded.slots.map((slot) => qpValue(escape(values[slot])));
+function encodeValues(encoded: EncodedParts, values: SlotValues, escapeValue: (v: string) => string): string[] {
+  return encoded.slots.map((slot) => qpValue(escapeValue(values[slot])));
 }
 
 /** Writes a part's literal pieces with the encoded values between them; returns the new offset. */

@@ -41,11 +41,11 @@ export function createPlaceholders(nonce = randomBytes(6).toString('hex')): {
   };
 }
 
-/** Joins a cut template with per-subscriber values; `escape` fits each value to its context. */
-export function fillSlots(template: SlotTemplate, values: SlotValues, escape: (value: string) => string = (v) => v): string {
+/** Joins a cut template with per-subscriber values; `escapeValue` fits each value to its context. */
+export function fillSlots(template: SlotTemplate, values: SlotValues, escapeValue: (value: string) => string = (v) => v): string {
   // join() yields one flat string; a += chain leaves a rope that is slow to scan later.
   const out: string[] = [template.parts[0]!];
-  for (let i = 0; i < template.slots.length; i++) out.push(escape(values[template.slots[i]!]), template.parts[i + 1]!);
+  for (let i = 0; i < template.slots.length; i++) out.push(escapeValue(values[template.slots[i]!]), template.parts[i + 1]!);
   return out.join('');
 }
 
