@@ -39,85 +39,85 @@ export function registerSourceCommands(program: Command): void {
     .description('add an RSS, Atom or JSON Feed http(s) URL to fetch (not fetched now)')
     .option('--category <name>', 'category of its items that name none (default: General)')
     .option('--name <name>', 'what lists, logs and `digest status` call it (default: its URL)')
-    .action(async (url: string, options: { category?: string; name?: string }) => {
-      const category = nonEmpty('--category', options.category);
-      const name = nonEmpty('--name', options.name);
-      await withContext(async ({ db }) => {
-        const source = await addSource(db, { url, name, category });
-        console.log(
-          forTerminal(`added source #${source.id} ${sourceLabel(source)}; \`digest sources fetch\` fetches it now, the service before each weekly build`),
-        );
-      });
-    });
+    .action(addSourceCommand);
 
-  sources
-    .command('list')
-    .description('list the sources: last fetch, its result, failures in a row')
-    .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      await withContext(async ({ db }) => {
-        const rows = await listSources(db);
-        if (options.json) return printJson(rows.map(sourceJson));
-        if (rows.length === 0) return console.log('no sources: add one with `digest sources add <url>`');
-        printTable(
-          ['ID', 'NAME', 'URL', 'CATEGORY', 'LAST FETCH', 'ERRORS', 'RESULT'],
-          rows.map((s) => [
-            String(s.id),
-            s.name ?? '',
-            maskCredentials(s.url),
-            s.category ?? '',
-            s.last_fetched_at?.slice(0, 16).replace('T', ' ') ?? 'never',
-            String(s.error_count),
-            s.last_status === 'error' ? `error: ${s.last_error ?? ''}` : (s.last_result ?? ''),
-          ]),
-        );
-      });
-    });
+  sources.command('list').description('list the sources: last fetch, its result, failures in a row').option('--json', 'print JSON').action(listSourcesCommand);
 
-  sources
-    .command('remove <source>')
-    .description('remove a source by id or URL; the articles it imported stay in the store')
-    .action(async (ref: string) => {
-      await withContext(async ({ db }) => {
-        const source = await findSource(db, ref);
-        if (!source) throw new UserError(`no source ${quoteForMessage(maskCredentials(ref))} (see \`digest sources list\`)`, 'ENOTFOUND');
-        await removeSource(db, source.id);
-        console.log(forTerminal(`removed source #${source.id} ${sourceLabel(source)}; the articles it imported stay in the store`));
-      });
-    });
+  sources.command('remove <source>').description('remove a source by id or URL; the articles it imported stay in the store').action(removeSourceCommand);
 
   sources
     .command('fetch')
     .description('fetch and import every source now (conditional GET); exit 1 if any failed')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      // Feed parsing libraries load only for a fetch.
-      const [{ fetchAllSources }, { SOURCES_LEASE }] = await Promise.all([
-        import('../../articles/fetch-sources.ts'),
-        import('../../schedule/source-fetch-job.ts'),
-      ]);
-      await withContext(async ({ db, config }) => {
-        // Under the service's lock: two imports of one feed at once would race on the same articles.
-        const run = await withLease(db, SOURCES_LEASE, newOwner(), (lost) =>
-          fetchAllSources(db, { timeZone: config.timeZone, signal: lost }, options.json ? undefined : printFetchResult),
-        );
-        if (!run.held) throw new UserError(`another process is fetching the sources now (${run.holder ?? 'unknown'}); try again when it is done`, 'EBUSY');
-        const results = run.value;
-        if (options.json) printJson(results.map(fetchResultJson));
-        else if (results.length === 0) console.log('no sources: add one with `digest sources add <url>`');
-        if (results.some((r) => r.status === 'error')) process.exitCode = 1;
-        // A failure that is our bug, not the feed's: recorded and the other sources fetched, now shown in full.
-        const bug = results.find((r) => r.status === 'error' && !isUserError(r.cause));
-        if (bug?.status === 'error') throw bug.cause;
-      });
-    });
+    .action(fetchSourcesCommand);
+}
+
+async function addSourceCommand(url: string, options: { category?: string; name?: string }): Promise<void> {
+  const category = nonEmpty('--category', options.category);
+  const name = nonEmpty('--name', options.name);
+  await withContext(async ({ db }) => {
+    const source = await addSource(db, { url, name, category });
+    console.log(
+      forTerminal(`added source #${source.id} ${sourceLabel(source)}; \`digest sources fetch\` fetches it now, the service before each weekly build`),
+    );
+  });
+}
+
+async function listSourcesCommand(options: { json?: boolean }): Promise<void> {
+  await withContext(async ({ db }) => {
+    const rows = await listSources(db);
+    if (options.json) return printJson(rows.map(sourceJson));
+    if (rows.length === 0) return console.log('no sources: add one with `digest sources add <url>`');
+    printTable(
+      ['ID', 'NAME', 'URL', 'CATEGORY', 'LAST FETCH', 'ERRORS', 'RESULT'],
+      rows.map((s) => [
+        String(s.id),
+        s.name ?? '',
+        maskCredentials(s.url),
+        s.category ?? '',
+        s.last_fetched_at?.slice(0, 16).replace('T', ' ') ?? 'never',
+        String(s.error_count),
+        s.last_status === 'error' ? `error: ${s.last_error ?? ''}` : (s.last_result ?? ''),
+      ]),
+    );
+  });
+}
+
+async function removeSourceCommand(ref: string): Promise<void> {
+  await withContext(async ({ db }) => {
+    const source = await findSource(db, ref);
+    if (!source) throw new UserError(`no source ${quoteForMessage(maskCredentials(ref))} (see \`digest sources list\`)`, 'ENOTFOUND');
+    await removeSource(db, source.id);
+    console.log(forTerminal(`removed source #${source.id} ${sourceLabel(source)}; the articles it imported stay in the store`));
+  });
+}
+
+async function fetchSourcesCommand(options: { json?: boolean }): Promise<void> {
+  // Feed parsing libraries load only for a fetch.
+  const [{ fetchAllSources }, { SOURCES_LEASE }] = await Promise.all([import('../../articles/fetch-sources.ts'), import('../../schedule/source-fetch-job.ts')]);
+  await withContext(async ({ db, config }) => {
+    // Under the service's lock: two imports of one feed at once would race on the same articles.
+    const run = await withLease(db, SOURCES_LEASE, newOwner(), (lost) =>
+      fetchAllSources(db, { timeZone: config.timeZone, signal: lost }, options.json ? undefined : printFetchResult),
+    );
+    if (!run.held) throw new UserError(`another process is fetching the sources now (${run.holder ?? 'unknown'}); try again when it is done`, 'EBUSY');
+    const results = run.value;
+    if (options.json) printJson(results.map(fetchResultJson));
+    else if (results.length === 0) console.log('no sources: add one with `digest sources add <url>`');
+    if (results.some((r) => r.status === 'error')) process.exitCode = 1;
+    // A failure that is our bug, not the feed's: recorded and the other sources fetched, now shown in full.
+    const bug = results.find((r) => r.status === 'error' && !isUserError(r.cause));
+    if (bug?.status === 'error') throw bug.cause;
+  });
 }
 
 /** One line per source, its rejected items after it on stderr, as `articles import` prints them. */
 function printFetchResult(result: SourceFetchResult): void {
   const label = sourceLabel(result.source);
-  if (result.status === 'not-modified') return console.log(forTerminal(`${label}: not modified`));
-  if (result.status === 'error') return console.log(forTerminal(`${label}: error: ${result.error}`));
+  if (result.status !== 'ok') {
+    console.log(forTerminal(result.status === 'error' ? `${label}: error: ${result.error}` : `${label}: not modified`));
+    return;
+  }
   const { report } = result;
   console.log(forTerminal(`${label}: ${describeImport(report)}`));
   for (const note of report.notes) console.log(forTerminal(`  ${note}`));
