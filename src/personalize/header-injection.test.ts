@@ -11,7 +11,7 @@ import { renderDigest } from './personalize.ts';
 import { createOutboxTransport } from '../transport/outbox.ts';
 import { composeDigestMessage, composeNoticeMessage } from './compose-message.ts';
 import { HeaderValueError } from './header-fields.ts';
-import { type MimeHeaders, type Recipient, buildMessage, prepareMime } from './mime-message.ts';
+import { type MimeHeaders, type PersonalFields, buildMessage, prepareMime } from './mime-message.ts';
 
 /*
  * Issue 14, "no header injection, whatever the address": every header the
@@ -34,7 +34,7 @@ const headers = (overrides: Partial<MimeHeaders> = {}): MimeHeaders => ({
   ...overrides,
 });
 
-const recipient = (overrides: Partial<Recipient> = {}): Recipient => ({
+const recipient = (overrides: Partial<PersonalFields> = {}): PersonalFields => ({
   to: { name: 'Ada', address: 'ada@example.com' },
   messageId: '<2026-W47.7.abc@ledger.example>',
   date: new Date('2026-11-23T08:00:00Z'),
@@ -50,7 +50,7 @@ const recipient = (overrides: Partial<Recipient> = {}): Recipient => ({
 
 const body = { text: { parts: ['Hello\n', '\n'], slots: ['greeting' as const] }, html: { parts: ['<p>', '</p>'], slots: ['greeting' as const] } };
 
-function message(h: MimeHeaders, r: Recipient): Buffer {
+function message(h: MimeHeaders, r: PersonalFields): Buffer {
   return buildMessage(prepareMime(h, body.text, body.html), r);
 }
 

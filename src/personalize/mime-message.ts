@@ -145,7 +145,11 @@ function writePart(bytes: Buffer, offset: number, encoded: EncodedParts, values:
 
 const partSize = (encoded: EncodedParts, values: string[]) => encoded.parts.reduce((n, p) => n + p.length, 0) + values.reduce((n, v) => n + v.length, 0);
 
-export interface Recipient {
+/**
+ * What differs between two copies of a segment, as the MIME writer takes it:
+ * compose-message.ts derives it from the one Recipient type (recipient-values.ts).
+ */
+export interface PersonalFields {
   to: { name: string; address: string };
   messageId: string;
   date: Date;
@@ -163,7 +167,7 @@ export interface Recipient {
  * that header-fields.ts refuses throws a HeaderValueError (EADDRESS for
  * the address).
  */
-export function buildMessage(template: MimeTemplate, recipient: Recipient, buffers?: MessageBuffers): Buffer {
+export function buildMessage(template: MimeTemplate, recipient: PersonalFields, buffers?: MessageBuffers): Buffer {
   const utf8 = needsSmtpUtf8(recipient.to.address);
   const headers =
     headerLine('To', formatAddress('To', recipient.to.name, recipient.to.address, utf8), utf8) +
