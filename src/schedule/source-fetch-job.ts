@@ -52,12 +52,16 @@ export async function runSourceFetch(
 
 function logResult(log: Logger, result: SourceFetchResult): void {
   const source = sourceLabel(result.source);
-  if (result.status === 'not-modified') return log.info({ source }, 'source not modified');
+  if (result.status === 'not-modified') {
+    log.info({ source }, 'source not modified');
+    return;
+  }
   if (result.status === 'error') {
     const errorCount = result.source.error_count + 1;
     // A feed's failure is a warning for its operator; one that is our bug is an error, with its stack.
-    if (isUserError(result.cause)) return log.warn({ source, error: result.error, errorCount }, 'source failed');
-    return log.error({ source, err: result.cause, errorCount }, 'source failed');
+    if (isUserError(result.cause)) log.warn({ source, error: result.error, errorCount }, 'source failed');
+    else log.error({ source, err: result.cause, errorCount }, 'source failed');
+    return;
   }
   const { created, updated, unchanged, rejected, notes } = result.report;
   log.info({ source, created, updated, unchanged, rejected: rejected.length, notes }, 'source fetched');
