@@ -10,7 +10,9 @@ function workspace(env: Record<string, string> = {}): Workspace {
   workspaces.push(ws);
   return ws;
 }
-afterAll(() => workspaces.forEach((ws) => ws.cleanup()));
+afterAll(() => {
+  for (const ws of workspaces) ws.cleanup();
+});
 
 /** A local port nothing listens on. */
 async function closedPort(): Promise<number> {

@@ -50,7 +50,7 @@ const statusLines = (stdout: string) =>
 
 describe('digest copy-store: the command', () => {
   it('is listed on one line, and its help says what it leaves behind', async () => {
-    expect((await runCli(['--help'], {})).stdout).toMatch(/^  copy-store --to <DATABASE_URL> +copy the store into an empty one, ids kept/m);
+    expect((await runCli(['--help'], {})).stdout).toMatch(/^ {2}copy-store --to <DATABASE_URL> +copy the store into an empty one, ids kept/m);
     const help = (await runCli(['copy-store', '--help'], {})).stdout;
     expect(help).toMatch(/Not copied: leases, send_clock and\s+send_grants/);
   });

@@ -156,7 +156,13 @@ describe('rate limits', () => {
     const { sendDigest } = await import('../src/delivery/send-digest.ts');
     const smtp = createSmtpTransport({ url: config.smtpUrl!, connections: 5 });
     const starts: number[] = [];
-    const transport = { ...smtp, send: (message: Parameters<typeof smtp.send>[0]) => (starts.push(Date.now()), smtp.send(message)) };
+    const transport = {
+      ...smtp,
+      send: (message: Parameters<typeof smtp.send>[0]) => {
+        starts.push(Date.now());
+        return smtp.send(message);
+      },
+    };
     const summary = await sendDigest({ db, config, transport }, digest, WEEK);
     await smtp.close();
     expect(summary.counts.sent).toBe(45);

@@ -52,7 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([server, other].map((s) => new Promise((resolve) => s.close(resolve))));
-  workspaces.forEach((ws) => ws.cleanup());
+  for (const ws of workspaces) ws.cleanup();
 });
 
 function workspace(): Workspace {

@@ -131,7 +131,14 @@ describe('digest serve', () => {
     let signalled = false;
     const { sink, db, serve } = await setUp(
       200,
-      { delayMs: 20, onAccepted: (n) => n >= 40 && !signalled && service && ((signalled = true), service.child.kill('SIGTERM')) },
+      {
+        delayMs: 20,
+        onAccepted: (n) => {
+          if (n < 40 || signalled || !service) return;
+          signalled = true;
+          service.child.kill('SIGTERM');
+        },
+      },
       // The last run was missed: catch-up sends at start.
       { DIGEST_CRON: '0 8 * * 1', CATCHUP_WINDOW: '30d' },
     );

@@ -138,7 +138,9 @@ describe('digest sources (the CLI)', () => {
     ]);
   });
   afterEach(() => feed.close());
-  afterAll(() => workspaces.forEach((ws) => ws.cleanup()));
+  afterAll(() => {
+    for (const ws of workspaces) ws.cleanup();
+  });
 
   /** A user mistake: exit code 1, exactly one line on stderr, no stack trace. */
   function expectOneLineError(result: { code: number; stderr: string }, pattern: RegExp): void {

@@ -30,7 +30,13 @@ describe('StorePatience', () => {
 
   it('gives up with one line after maxOutageMs, and lets a bug through at once', async () => {
     let clock = 0;
-    const patience = new StorePatience({ maxOutageMs: 10_000, now: () => clock, sleep: async (ms) => void (clock += ms) });
+    const patience = new StorePatience({
+      maxOutageMs: 10_000,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
     const gone = patience.run(async () => {
       throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
     });

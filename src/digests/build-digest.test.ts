@@ -79,7 +79,10 @@ describe('buildDigest', () => {
     await importArticles(db, [article(2, '2026-11-16T09:00:00Z'), article(3, '2026-11-18T10:00:00Z')]);
     await seedSubscribers(db, ['ada@example.com', 'grace@example.org']);
     const asked: string[][] = [];
-    const counting: SegmentCompiler = (content, keys, cfg) => (asked.push([...keys]), compileInProcess(content, keys, cfg));
+    const counting: SegmentCompiler = (content, keys, cfg) => {
+      asked.push([...keys]);
+      return compileInProcess(content, keys, cfg);
+    };
     const built = await buildDigest(db, config, week, new Date(), counting);
     if (built.outcome === 'empty') throw new Error('expected a digest');
     const outbox = mkdtempSync(join(tmpdir(), 'digest-outbox-'));

@@ -7,7 +7,10 @@ describe('the per-client limit of the subscribe form', () => {
   it('allows `limit` requests in any window, counted from the oldest one', () => {
     let now = 0;
     const limiter = new ClientLimiter(3, 10 * MINUTE, () => now);
-    const answers = [0, 1, 2, 3].map((minute) => ((now = minute * MINUTE), limiter.allow('198.51.100.1')));
+    const answers = [0, 1, 2, 3].map((minute) => {
+      now = minute * MINUTE;
+      return limiter.allow('198.51.100.1');
+    });
     expect(answers).toEqual([true, true, true, false]);
     expect(limiter.allow('198.51.100.2')).toBe(true);
     // The request at minute 0 leaves the window: one more, not three.

@@ -38,7 +38,7 @@ function addressOf(value: string | undefined): string | null {
     ?.replace(/^rfc822\s*;/i, '')
     .trim()
     .replace(/^<|>$/g, '');
-  return address && address.includes('@') ? address : null;
+  return address?.includes('@') ? address : null;
 }
 
 const partsText = (parts: MimePart[], types: string[]) =>

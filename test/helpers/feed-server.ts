@@ -42,11 +42,11 @@ export interface FeedServer {
 const LAST_MODIFIED = 'Mon, 23 Nov 2026 08:00:00 GMT';
 
 function rss(items: FeedItem[]): string {
-  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const entries = items.map(
     (item) =>
-      `<item><title>${escape(item.title)}</title><link>${escape(item.link)}</link><guid>${escape(item.link)}</guid>` +
-      `<pubDate>${item.publishedAt.toUTCString()}</pubDate><description>${escape(item.description)}</description></item>`,
+      `<item><title>${escapeXml(item.title)}</title><link>${escapeXml(item.link)}</link><guid>${escapeXml(item.link)}</guid>` +
+      `<pubDate>${item.publishedAt.toUTCString()}</pubDate><description>${escapeXml(item.description)}</description></item>`,
   );
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test Wire</title><link>https://wire.example.org/</link>${entries.join('')}</channel></rss>`;
 }

@@ -160,7 +160,7 @@ const DATE_KEYS = new Set(['published_parsed', 'updated_parsed', 'created_parsed
 
 function expectationsFor(node: PyNode, operator: '==' | 'in', value: Literal): StoredFieldExpectation[] {
   const path = pathOf(node);
-  if (!path || path[0] !== 'entries' || typeof path[1] !== 'number') return [];
+  if (path?.[0] !== 'entries' || typeof path[1] !== 'number') return [];
   const entry = path[1];
   const [key, ...rest] = path.slice(2);
   const written = `entries[${entry}]${[key, ...rest].map((k) => (typeof k === 'number' ? `[${k}]` : `['${k}']`)).join('')}`;

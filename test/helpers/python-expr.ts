@@ -30,7 +30,11 @@ export function parsePython(source: string): PyNode {
   const tokens = tokenize(source);
   let at = 0;
   const peek = (value: string): boolean => isWord(tokens[at], value);
-  const take = (value: string): boolean => (peek(value) ? (at++, true) : false);
+  const take = (value: string): boolean => {
+    if (!peek(value)) return false;
+    at++;
+    return true;
+  };
   const expect = (value: string): void => {
     if (!take(value)) throw new Error(`expected "${value}" at token ${at} of: ${source}`);
   };
@@ -51,7 +55,7 @@ export function parsePython(source: string): PyNode {
     for (;;) {
       const op =
         ['==', '!=', '<', '>', '<=', '>=', 'in'].find((o) => take(o)) ??
-        (peek('not') && isWord(tokens[at + 1], 'in') ? ((at += 2), 'not in') : undefined) ??
+        (peek('not') && isWord(tokens[at + 1], 'in') && take('not') && take('in') ? 'not in' : undefined) ??
         (take('is') ? (take('not') ? 'is not' : 'is') : undefined);
       if (!op) break;
       ops.push(op);
@@ -198,9 +202,9 @@ function readString(text: string, opening: string): { value: string; length: num
       i += 2;
       continue;
     }
-    const escape = readEscape(text, i);
-    value += escape.value;
-    i += escape.length;
+    const escaped = readEscape(text, i);
+    value += escaped.value;
+    i += escaped.length;
   }
   throw new Error(`unterminated string: ${text}`);
 }
