@@ -5,6 +5,7 @@ import { weekOf } from '../src/week.ts';
 import type { Config } from '../src/config/config.ts';
 import type { Db } from '../src/db/connect.ts';
 import { buildDigest } from '../src/digests/build-digest.ts';
+import { measureSampleCopy } from '../src/personalize/sample-copy.ts';
 import { importArticles } from '../src/articles/import-json.ts';
 import { sendDigest } from '../src/delivery/send-digest.ts';
 import { type HttpServer, startHttpServer } from '../src/http/server.ts';
@@ -197,7 +198,7 @@ describe('the audience endpoints over a real socket', () => {
     ]);
     expect(await (await post(prefs(nothingReader.id), { action: 'save', topics: ['Elections'] })).text()).toContain('Saved: Elections.');
     const week = weekOf('2026-W47', 'UTC');
-    const built = await buildDigest(db, config, week);
+    const built = await buildDigest(db, config, week, measureSampleCopy);
     if (built.outcome === 'empty') throw new Error('empty week');
 
     const before = sink.received.length;

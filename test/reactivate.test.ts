@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { weekOf } from '../src/week.ts';
 import type { Db } from '../src/db/connect.ts';
 import { buildDigest } from '../src/digests/build-digest.ts';
+import { measureSampleCopy } from '../src/personalize/sample-copy.ts';
 import { sendDigest } from '../src/delivery/send-digest.ts';
 import { createSmtpTransport } from '../src/transport/smtp.ts';
 import { type Workspace, createWorkspace, runCli } from './helpers/cli.ts';
@@ -36,7 +37,7 @@ describe('digest subscribers reactivate', () => {
     await db.updateTable('subscribers').set({ status: 'bounced', bounced_at: longAgo, bounce_count: 3 }).where('email', '=', 'long-gone@example.com').execute();
     const config = testConfig({ ...ws.env });
     const transport = createSmtpTransport({ url: sink.url, connections: 2 });
-    const built = await buildDigest(db, config, WEEK);
+    const built = await buildDigest(db, config, WEEK, measureSampleCopy);
     if (built.outcome === 'empty') throw new Error('sample week is empty');
     const summary = await sendDigest({ db, config, transport }, built.digest, WEEK);
     await transport.close();

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { weekOf } from '../src/week.ts';
 import { type Db, openDatabase } from '../src/db/connect.ts';
 import { buildDigest } from '../src/digests/build-digest.ts';
+import { measureSampleCopy } from '../src/personalize/sample-copy.ts';
 import { type SendSummary, sendDigest } from '../src/delivery/send-digest.ts';
 import { createSmtpTransport } from '../src/transport/smtp.ts';
 import { ROOT, createWorkspace } from './helpers/cli.ts';
@@ -45,7 +46,7 @@ async function sendThroughFault(setUpUrl: string, senderUrl: string, onAccepted:
     await db.destroy();
     await sink.close();
   });
-  const built = await buildDigest(db, config, WEEK);
+  const built = await buildDigest(db, config, WEEK, measureSampleCopy);
   if (built.outcome === 'empty') throw new Error('sample week is empty');
   const waits = new Set<string>();
   const summary: SendSummary = await sendDigest({ db, config, transport }, built.digest, WEEK, {

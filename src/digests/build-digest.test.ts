@@ -5,6 +5,7 @@ import { importArticles } from '../articles/import-json.ts';
 import type { Db } from '../db/connect.ts';
 import { openScratchDb } from '../../test/helpers/store.ts';
 import { buildDigest } from './build-digest.ts';
+import { measureSampleCopy, sampleCopyMeasure } from '../personalize/sample-copy.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +42,7 @@ describe('buildDigest', () => {
       article(3, '2026-11-18T10:00:00Z'),
       article(4, '2026-11-23T00:00:00Z'), // next Monday: W48
     ]);
-    const result = await buildDigest(db, config, week);
+    const result = await buildDigest(db, config, week, measureSampleCopy);
     expect(result.outcome).toBe('created');
     if (result.outcome === 'empty') return;
     expect(result.content.articles.map((a) => a.title)).toEqual(['Article 2', 'Article 3']); // Labor before Privacy: one story each, by name
@@ -53,15 +54,15 @@ describe('buildDigest', () => {
 
   it('refreshes a draft with what changed, and refuses once sending started', async () => {
     await importArticles(db, [article(2, '2026-11-17T10:00:00Z')]);
-    await buildDigest(db, config, week);
+    await buildDigest(db, config, week, measureSampleCopy);
     await importArticles(db, [article(3, '2026-11-18T10:00:00Z')]);
-    const refreshed = await buildDigest(db, config, week);
+    const refreshed = await buildDigest(db, config, week, measureSampleCopy);
     expect(refreshed.outcome).toBe('refreshed');
     if (refreshed.outcome === 'empty') return;
     expect(JSON.parse(refreshed.digest.article_ids)).toHaveLength(2);
 
     await db.updateTable('digests').set({ status: 'sending', started_at: '2026-11-23T08:00:00.000Z' }).execute();
-    await expect(buildDigest(db, config, week)).rejects.toThrow(
+    await expect(buildDigest(db, config, week, measureSampleCopy)).rejects.toThrow(
       'the digest for 2026-W47 is already being sent (since 2026-11-23T08:00:00.000Z); it cannot be rebuilt',
     );
     expect(await db.selectFrom('digests').select('article_ids').executeTakeFirstOrThrow()).toEqual({ article_ids: refreshed.digest.article_ids });
@@ -69,9 +70,9 @@ describe('buildDigest', () => {
 
   it('builds nothing for a week without articles, and drops a stale draft', async () => {
     await importArticles(db, [article(2, '2026-11-17T10:00:00Z')]);
-    await buildDigest(db, config, week);
+    await buildDigest(db, config, week, measureSampleCopy);
     await db.deleteFrom('articles').execute();
-    expect((await buildDigest(db, config, week)).outcome).toBe('empty');
+    expect((await buildDigest(db, config, week, measureSampleCopy)).outcome).toBe('empty');
     expect(await db.selectFrom('digests').selectAll().execute()).toEqual([]);
   });
 
@@ -83,7 +84,7 @@ describe('buildDigest', () => {
       asked.push([...keys]);
       return compileInProcess(content, keys, cfg);
     };
-    const built = await buildDigest(db, config, week, new Date(), counting);
+    const built = await buildDigest(db, config, week, sampleCopyMeasure(counting));
     if (built.outcome === 'empty') throw new Error('expected a digest');
     const outbox = mkdtempSync(join(tmpdir(), 'digest-outbox-'));
     const transport = createOutboxTransport(outbox);

@@ -3,16 +3,17 @@ import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
 import type { Week } from '../week.ts';
-import { type CompiledDigest } from '../render/rendered-digest.ts';
-import { type DigestContent } from './digest-content.ts';
-import { personalize } from '../personalize/personalize.ts';
-import { type SegmentCompiler, compileInProcess } from '../render/segment-compiler.ts';
-import { ALL } from './segments.ts';
-import { htmlBytes } from '../render/size-budget.ts';
-import { recipientValues } from '../personalize/recipient-values.ts';
+import type { DigestContent } from './digest-content.ts';
 import { draftContent, findDigest } from './find-digest.ts';
 
-export type BuildResult =
+/**
+ * Weighs a drafted week: compiles it and measures the copy a reader receives.
+ * The stages above (render, personalize) supply it, so this stage never
+ * imports them; personalize/sample-copy.ts has the one the app uses.
+ */
+export type MeasureDigest<C> = (content: DigestContent, config: Config) => Promise<{ compiled: C; htmlBytes: number }>;
+
+export type BuildResult<C = unknown> =
   | { outcome: 'empty'; week: Week }
   | {
       outcome: 'created' | 'refreshed';
@@ -20,18 +21,15 @@ export type BuildResult =
       digest: DigestRow;
       content: DigestContent;
       /** The full digest, compiled to measure it: a send that follows reuses it instead of compiling again. */
-      compiled: CompiledDigest;
+      compiled: C;
     };
-
-/** The sample reader whose copy is measured against the size budget. */
-export const SAMPLE_RECIPIENT = { id: 1, email: 'reader@example.com', name: 'Sample Reader' };
 
 /**
  * Freezes the week's digest: its articles in reading order, subject and
  * preheader. Building again before sending refreshes it; once sending started
  * it is refused, so every subscriber gets the same issue.
  */
-export async function buildDigest(db: Db, config: Config, week: Week, now = new Date(), compiler: SegmentCompiler = compileInProcess): Promise<BuildResult> {
+export async function buildDigest<C>(db: Db, config: Config, week: Week, measure: MeasureDigest<C>, now = new Date()): Promise<BuildResult<C>> {
   const existing = await findDigest(db, week.id);
   if (existing && existing.status !== 'draft') {
     throw new UserError(
@@ -44,13 +42,12 @@ export async function buildDigest(db: Db, config: Config, week: Week, now = new 
     if (existing) await db.deleteFrom('digests').where('id', '=', existing.id).execute();
     return { outcome: 'empty', week };
   }
-  const compiled = (await compiler(content, [ALL], config)).get(ALL)!;
-  const sample = personalize(compiled, recipientValues(config, SAMPLE_RECIPIENT));
+  const { compiled, htmlBytes } = await measure(content, config);
   const values = {
     subject: content.subject,
     preheader: content.preheader,
     article_ids: JSON.stringify(content.articles.map((a) => a.id)),
-    html_bytes: htmlBytes(sample.html),
+    html_bytes: htmlBytes,
     built_at: now.toISOString(),
   };
   const digest = existing

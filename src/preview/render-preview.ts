@@ -14,7 +14,7 @@ import { PreviewProps as welcomePreviewProps } from '../../emails/welcome.tsx';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
 import type { Week } from '../week.ts';
-import { SAMPLE_RECIPIENT } from '../digests/build-digest.ts';
+import { SAMPLE_RECIPIENT } from '../personalize/sample-copy.ts';
 import { draftContent, findDigest, loadDigestContent } from '../digests/find-digest.ts';
 import { composeDigestMessage, composeNoticeMessage, testCopyKey } from '../personalize/compose-message.ts';
 import { type Recipient, displayName, recipientValues, testRecipient } from '../personalize/recipient-values.ts';

@@ -2,6 +2,7 @@ import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
 import type { Week } from '../week.ts';
 import { type BuildResult, buildDigest } from '../digests/build-digest.ts';
+import { sampleCopyMeasure } from '../personalize/sample-copy.ts';
 import { findDigest } from '../digests/find-digest.ts';
 import { type SendOptions, type SendSummary, sendDigest } from '../delivery/send-digest.ts';
 import type { Transport } from '../domain.ts';
@@ -44,7 +45,7 @@ export async function runWorkerSend(deps: { db: Db; config: Config; transport: T
       const lease = keepLease(db, buildLease, owner);
       try {
         await options.beforeBuild?.();
-        const built = await buildDigest(db, config, week, new Date(), options.compiler);
+        const built = await buildDigest(db, config, week, sampleCopyMeasure(options.compiler));
         if (built.outcome === 'empty') return { outcome: 'empty', week: week.id };
         // sendDigest plans the deliveries and marks the digest sending, which releases the waiting workers.
         const signal = AbortSignal.any([lease.lost, ...(options.signal ? [options.signal] : [])]);
@@ -81,7 +82,7 @@ export async function runWeeklySend(
     const digest = await findDigest(db, week.id);
     if (!digest || (digest.status === 'draft' && options.build !== false)) {
       await options.beforeBuild?.();
-      const built = await buildDigest(db, config, week, new Date(), options.compiler);
+      const built = await buildDigest(db, config, week, sampleCopyMeasure(options.compiler));
       if (built.outcome === 'empty') return { outcome: 'empty', week: week.id };
       return { outcome: 'sent', summary: await sendDigest(deps, built.digest, week, { ...options, signal: stop, compiledAll: built.compiled }) };
     }

@@ -3,6 +3,7 @@ import type { Config } from '../../src/config/config.ts';
 import type { Db } from '../../src/db/connect.ts';
 import type { DigestRow } from '../../src/db/schema.ts';
 import { buildDigest } from '../../src/digests/build-digest.ts';
+import { measureSampleCopy } from '../../src/personalize/sample-copy.ts';
 import { type SendOptions, type SendSummary, sendDigest } from '../../src/delivery/send-digest.ts';
 import { createSmtpTransport } from '../../src/transport/smtp.ts';
 import { createWorkspace } from './cli.ts';
@@ -51,7 +52,7 @@ export async function setUpInProcessSend(emails: string[], sinkOptions: SinkOpti
   };
   await seedSampleArticles(db);
   await seedSubscribers(db, emails);
-  const built = await buildDigest(db, config, SAMPLE_WEEK);
+  const built = await buildDigest(db, config, SAMPLE_WEEK, measureSampleCopy);
   if (built.outcome === 'empty') throw new Error('sample week is empty');
   const send = (options: SendOptions = {}) => sendDigest({ db, config, transport }, built.digest, SAMPLE_WEEK, options);
   return { sink, db, config, digest: built.digest, send, close };

@@ -8,6 +8,7 @@ import { formatWeekRange, lastCompletedWeek, weekContaining } from '../../week.t
 import type { Db } from '../../db/connect.ts';
 import { describeStore } from '../../db/dialect.ts';
 import { buildDigest } from '../../digests/build-digest.ts';
+import { measureSampleCopy } from '../../personalize/sample-copy.ts';
 import type { CompiledDigest } from '../../render/rendered-digest.ts';
 import { sendDigest } from '../../delivery/send-digest.ts';
 import { UserError } from '../../errors.ts';
@@ -106,7 +107,7 @@ export function registerDemoCommand(program: Command): void {
         if (digest) {
           console.log(`- digest ${week.id}: already ${digest.status === 'sent' ? 'sent' : 'being sent'}, reusing it`);
         } else {
-          const built = await buildDigest(db, config, week, now);
+          const built = await buildDigest(db, config, week, measureSampleCopy, now);
           reportBuild(built);
           if (built.outcome === 'empty') return;
           ({ digest, compiled: compiledAll } = built);

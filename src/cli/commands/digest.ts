@@ -5,7 +5,9 @@ import { failingSources } from '../../articles/source-store.ts';
 import { type Week, formatWeekRange, resolveWeek, weekOf } from '../../week.ts';
 import type { Db } from '../../db/connect.ts';
 import type { Config } from '../../config/config.ts';
-import { type BuildResult, SAMPLE_RECIPIENT, buildDigest } from '../../digests/build-digest.ts';
+import type { BuildResult } from '../../digests/build-digest.ts';
+import { buildDigest } from '../../digests/build-digest.ts';
+import { SAMPLE_RECIPIENT, sampleCopyMeasure } from '../../personalize/sample-copy.ts';
 import { draftContent, findDigest, loadDigestContent } from '../../digests/find-digest.ts';
 import { requeueFailed } from '../../delivery/delivery-store.ts';
 import { type SendStatus, describeSend } from '../../delivery/send-status.ts';
@@ -58,7 +60,7 @@ export async function ensureDigest(
 ): Promise<{ digest: DigestRow; compiledAll?: CompiledDigest } | null> {
   const existing = await findDigest(db, week.id);
   if (existing) return { digest: existing };
-  const result = await buildDigest(db, config, week, new Date(), compiler);
+  const result = await buildDigest(db, config, week, sampleCopyMeasure(compiler));
   reportBuild(result);
   return result.outcome === 'empty' ? null : { digest: result.digest, compiledAll: result.compiled };
 }
@@ -120,7 +122,7 @@ export function registerDigestCommands(program: Command): void {
       await withContext(async ({ db, config }) => {
         // Kept in the store: the send that follows starts without compiling.
         const compiler = storedCompiler(db, compileInProcess);
-        reportBuild(await buildDigest(db, config, resolveWeek(options.week, new Date(), config.timeZone), new Date(), compiler));
+        reportBuild(await buildDigest(db, config, resolveWeek(options.week, new Date(), config.timeZone), sampleCopyMeasure(compiler)));
       });
     });
 
