@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type Transaction, sql } from 'kysely';
+import type { Transaction } from 'kysely';
 import { UserError, isUserError } from '../errors.ts';
 import type { Db } from './connect.ts';
 import { dialectOf, isPostgresUrl, sqlitePath } from './dialect.ts';
@@ -30,6 +30,7 @@ const KEY_OF: Record<CopiedTable, 'id' | 'report_key'> = {
   sources: 'id',
 };
 export type CopyCounts = Record<CopiedTable, number>;
+const ID_KEYED = COPIED_TABLES.filter((t) => KEY_OF[t] === 'id');
 
 /**
  * Rows read and written per statement. The widest table has 15 columns, so a
@@ -87,10 +88,8 @@ export async function copyStore(source: Db, target: Db, options: { batchRows?: n
               last = rows[rows.length - 1]![key]!;
             }
           }
-          if (dialectOf(to) === 'postgres') {
-            step = 'resetting the id sequences';
-            await resetSequences(to);
-          }
+          step = 'resetting the id sequences';
+          await dialectOf(to).afterCopyWithIds(to, ID_KEYED);
           return counts;
         }),
       );
@@ -111,13 +110,6 @@ async function refuseUnlessEmpty(to: Transaction<Database>): Promise<void> {
   }
   if (held.length > 0) {
     throw new UserError(`the target store already holds data (${held.join(', ')}); copy-store only fills an empty store`, 'ESTATE');
-  }
-}
-
-/** Sets each serial sequence so its next value follows the largest copied id. */
-async function resetSequences(to: Transaction<Database>): Promise<void> {
-  for (const table of COPIED_TABLES.filter((t) => KEY_OF[t] === 'id')) {
-    await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(table)}`.execute(to);
   }
 }
 

@@ -186,5 +186,4 @@ export type NewArticleRow = Insertable<ArticlesTable>;
 export type SubscriberRow = Selectable<SubscribersTable>;
 export type DigestRow = Selectable<DigestsTable>;
 
-
 export type SourceRow = Selectable<SourcesTable>;

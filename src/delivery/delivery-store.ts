@@ -91,7 +91,7 @@ export async function claimDueDeliveries(
         .where((w) => w.or([w('d.claimed_until', 'is', null), w('d.claimed_until', '<', stamp)]))
         .orderBy('d.id')
         .limit(options.limit)
-        .$if(dialectOf(db) === 'postgres', (qb) => qb.forUpdate().skipLocked()),
+        .$call((qb) => dialectOf(db).lockForClaim(qb)),
     )
     .returning('id')
     .execute();

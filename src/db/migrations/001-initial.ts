@@ -1,13 +1,22 @@
-import { type ColumnDefinitionBuilder, type Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { dialectOf } from '../dialect.ts';
 
-/** A generated integer key: SQLite's autoincrement, PostgreSQL's serial. */
-function idColumn(db: Kysely<unknown>): ['integer' | 'serial', (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder] {
-  return dialectOf(db) === 'postgres' ? ['serial', (c) => c.primaryKey()] : ['integer', (c) => c.primaryKey().autoIncrement()];
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await createArticles(db);
+  await createSubscribers(db);
+  await createDigests(db);
+  await createDeliveries(db);
+  await db.schema
+    .createTable('leases')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('owner', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .execute();
 }
 
-export async function up(db: Kysely<unknown>): Promise<void> {
-  const [idType, id] = idColumn(db);
+async function createArticles(db: Kysely<unknown>): Promise<void> {
+  // A generated integer key: SQLite's autoincrement, PostgreSQL's serial.
+  const [idType, id] = dialectOf(db).idColumn;
   await db.schema
     .createTable('articles')
     .addColumn('id', idType, id)
@@ -26,7 +35,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('articles_published_at').on('articles').column('published_at').execute();
+}
 
+async function createSubscribers(db: Kysely<unknown>): Promise<void> {
+  const [idType, id] = dialectOf(db).idColumn;
   await db.schema
     .createTable('subscribers')
     .addColumn('id', idType, id)
@@ -42,7 +54,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('unsubscribed_at', 'text')
     .execute();
   await db.schema.createIndex('subscribers_status').on('subscribers').columns(['status', 'id']).execute();
+}
 
+async function createDigests(db: Kysely<unknown>): Promise<void> {
+  const [idType, id] = dialectOf(db).idColumn;
   await db.schema
     .createTable('digests')
     .addColumn('id', idType, id)
@@ -56,7 +71,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('started_at', 'text')
     .addColumn('finished_at', 'text')
     .execute();
+}
 
+async function createDeliveries(db: Kysely<unknown>): Promise<void> {
+  const [idType, id] = dialectOf(db).idColumn;
   await db.schema
     .createTable('deliveries')
     .addColumn('id', idType, id)
@@ -76,13 +94,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addUniqueConstraint('deliveries_digest_subscriber', ['digest_id', 'subscriber_id'])
     .execute();
   await db.schema.createIndex('deliveries_digest_status').on('deliveries').columns(['digest_id', 'status', 'id']).execute();
-
-  await db.schema
-    .createTable('leases')
-    .addColumn('name', 'text', (c) => c.primaryKey())
-    .addColumn('owner', 'text', (c) => c.notNull())
-    .addColumn('expires_at', 'text', (c) => c.notNull())
-    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -13,44 +13,7 @@ import { dialectOf } from '../dialect.ts';
  * (no table references `articles`: digests freeze what they show).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  if (dialectOf(db) === 'postgres') {
-    // The constraint 001 made, or the index `down` leaves in its place.
-    await sql`alter table articles drop constraint if exists articles_url_key`.execute(db);
-    await sql`drop index if exists articles_url_key`.execute(db);
-    await sql`alter table articles add column feed_key text, add column guid text`.execute(db);
-    await addIdentityIndexes(db);
-    return;
-  }
-  // Kysely runs SQLite migrations outside a transaction (no transactional DDL, it says; SQLite has it): a crash between
-  // the drop and the rename would leave no articles table. One transaction makes the rebuild all or nothing.
-  await db.transaction().execute(async (trx) => {
-    await sql`create table articles_rebuilt (
-      id integer primary key autoincrement,
-      url text not null,
-      title text not null,
-      category text not null,
-      topics text not null default '[]',
-      summary text not null,
-      why_it_matters text not null default '',
-      source_title text not null,
-      source_name text not null,
-      source_url text not null,
-      image_url text,
-      published_at text not null,
-      created_at text not null,
-      updated_at text not null,
-      feed_key text,
-      guid text
-    )`.execute(trx);
-    await sql`insert into articles_rebuilt (id, url, title, category, topics, summary, why_it_matters, source_title, source_name, source_url, image_url, published_at, created_at, updated_at)
-      select id, url, title, category, topics, summary, why_it_matters, source_title, source_name, source_url, image_url, published_at, created_at, updated_at from articles`.execute(
-      trx,
-    );
-    await sql`drop table articles`.execute(trx);
-    await sql`alter table articles_rebuilt rename to articles`.execute(trx);
-    await sql`create index articles_published_at on articles (published_at)`.execute(trx);
-    await addIdentityIndexes(trx);
-  });
+  await dialectOf(db).addArticleIdentity(db, addIdentityIndexes);
 }
 
 async function addIdentityIndexes(db: Kysely<unknown>): Promise<void> {

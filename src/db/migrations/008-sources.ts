@@ -12,10 +12,10 @@ import { dialectOf } from '../dialect.ts';
  * Articles do not point at their source: removing one leaves what it imported.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const postgres = dialectOf(db) === 'postgres';
+  const [idType, id] = dialectOf(db).idColumn;
   await db.schema
     .createTable('sources')
-    .addColumn('id', postgres ? 'serial' : 'integer', (c) => (postgres ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('id', idType, id)
     .addColumn('url', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text')
     .addColumn('category', 'text')
