@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 
@@ -26,6 +28,9 @@ async function query(text: string): Promise<pg.QueryResult> {
  * fails the run with one line; it is never skipped silently.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The CLI bundle, built once before any test spawns the CLI: otherwise the first few spawns,
+  // started at once by files running side by side, each build it.
+  execFileSync(process.execPath, [join(resolve(import.meta.dirname, '..'), 'bin/digest.js'), '--help'], { stdio: 'ignore', timeout: 120_000 });
   const prefix = `wdt_${randomBytes(4).toString('hex')}_`;
   project.provide('schemaPrefix', prefix);
   if (project.name !== 'postgres') return async () => {};
