@@ -19,7 +19,7 @@ const storeTests = [
   'test/cli.test.ts',
   'test/copy-store.test.ts',
   'src/db/*.test.ts',
-  'src/delivery/shared-limits.test.ts',
+  'src/delivery/limits-store.test.ts',
   'src/delivery/claims.test.ts',
   'src/digests/build-digest.test.ts',
   'src/render/stored-segments.test.ts',

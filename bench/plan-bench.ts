@@ -1,7 +1,7 @@
-import { listArticlesByIds } from '../src/articles/list-articles.ts';
+import { listArticlesByIds } from '../src/articles/article-store.ts';
 import { openDatabase } from '../src/db/connect.ts';
-import { findDigest } from '../src/digests/find-digest.ts';
-import { planDeliveries } from '../src/delivery/plan-deliveries.ts';
+import { findDigest } from '../src/digests/digest-store.ts';
+import { planDeliveries } from '../src/delivery/plan-store.ts';
 import { mixedTopics } from './fixtures.ts';
 import type { PlanResult } from './pg-report.ts';
 import { sinkRate } from './report.ts';

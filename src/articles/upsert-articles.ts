@@ -1,6 +1,8 @@
 import type { Db } from '../db/connect.ts';
-import type { ArticlesTable, NewArticleRow } from '../db/schema.ts';
+import type { NewArticleRow } from '../db/schema.ts';
+import { inTransaction, type Tx } from '../db/transaction.ts';
 import type { ArticleInput } from './article-input.ts';
+import { CONTENT_COLUMNS, type StoredArticle, findArticlesByGuid, findArticlesByUrl, insertArticles, updateArticle } from './article-store.ts';
 
 export interface UpsertCounts {
   created: number;
@@ -20,9 +22,6 @@ export interface UpsertResult extends UpsertCounts {
   /** Inputs skipped because an earlier one is the same article: the first copy is kept. */
   repeats: Repeat[];
 }
-
-type Transaction = Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0];
-type StoredArticle = Pick<ArticlesTable, (typeof CONTENT_COLUMNS)[number]> & { id: number };
 
 /** Collapses CR/LF and runs of white space: titles are one line everywhere they appear. */
 function oneLine(value: string): string {
@@ -50,22 +49,6 @@ function toRow(input: ArticleInput, now: string): NewArticleRow {
   };
 }
 
-const CONTENT_COLUMNS = [
-  'url',
-  'title',
-  'category',
-  'topics',
-  'summary',
-  'why_it_matters',
-  'source_title',
-  'source_name',
-  'source_url',
-  'image_url',
-  'published_at',
-  'feed_key',
-  'guid',
-] as const;
-
 /** Rows per multi-row INSERT and values per IN list: a few thousand bound values, within both stores' limits. */
 const BATCH = 200;
 
@@ -85,7 +68,7 @@ export async function upsertArticles(db: Db, articles: ArticleInput[], now = new
   const stamp = now.toISOString();
   const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, repeats: [] };
   const rows = articles.map((input) => toRow(input, stamp));
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const stored = await loadStored(trx, rows);
     // Where each identity first came in this run.
     const firstAt = new Map<string, number>();
@@ -117,9 +100,9 @@ export async function upsertArticles(db: Db, articles: ArticleInput[], now = new
       }
       result.updated++;
       const { created_at: _created, ...changes } = row;
-      await trx.updateTable('articles').set(changes).where('id', '=', target.id).execute();
+      await updateArticle(trx, target.id, changes);
     }
-    for (const batch of chunks(inserts)) await trx.insertInto('articles').values(batch).execute();
+    for (const batch of chunks(inserts)) await insertArticles(trx, batch);
   });
   return result;
 }
@@ -129,8 +112,7 @@ function identityOf(row: Pick<NewArticleRow, 'guid' | 'feed_key' | 'url'>): stri
 }
 
 /** The stored rows the input may match: by feed and guid, and (guid-less) by URL. */
-async function loadStored(trx: Transaction, rows: NewArticleRow[]): Promise<{ byGuid: Map<string, StoredArticle>; byUrl: Map<string, StoredArticle> }> {
-  const select = () => trx.selectFrom('articles').select(['id', ...CONTENT_COLUMNS]);
+async function loadStored(trx: Tx, rows: NewArticleRow[]): Promise<{ byGuid: Map<string, StoredArticle>; byUrl: Map<string, StoredArticle> }> {
   const byGuid = new Map<string, StoredArticle>();
   const byUrl = new Map<string, StoredArticle>();
   const guidsByFeed = new Map<string | null, string[]>();
@@ -142,12 +124,11 @@ async function loadStored(trx: Transaction, rows: NewArticleRow[]): Promise<{ by
   }
   for (const [feedKey, guids] of guidsByFeed) {
     for (const chunk of chunks(unique(guids))) {
-      const inFeed = feedKey === null ? select().where('feed_key', 'is', null) : select().where('feed_key', '=', feedKey);
-      for (const found of await inFeed.where('guid', 'in', chunk).execute()) byGuid.set(identityOf(found), found);
+      for (const found of await findArticlesByGuid(trx, feedKey, chunk)) byGuid.set(identityOf(found), found);
     }
   }
   for (const chunk of chunks(unique(rows.map((row) => row.url)))) {
-    for (const found of await select().where('guid', 'is', null).where('url', 'in', chunk).execute()) byUrl.set(found.url, found);
+    for (const found of await findArticlesByUrl(trx, chunk)) byUrl.set(found.url, found);
   }
   return { byGuid, byUrl };
 }

@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import { openScratchDb } from '../../test/helpers/store.ts';
 import { seedSubscribers } from '../../test/helpers/seed.ts';
 import { beginAttempt, claimDueDeliveries, heldByOthers, markSent, recoverInterrupted } from './delivery-store.ts';
-import { planDeliveries } from './plan-deliveries.ts';
+import { planDeliveries } from './plan-store.ts';
 import { describeSend } from './send-status.ts';
 import { testConfig } from '../../test/helpers/fixtures.ts';
 

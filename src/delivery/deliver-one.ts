@@ -19,7 +19,7 @@ import {
 import type { FailureStreak, HeldFailure } from './failure-streak.ts';
 import { HeaderValueError } from '../personalize/header-fields.ts';
 import type { MessageBuffers } from '../personalize/message-buffers.ts';
-import { NO_MATCHING_TOPICS } from './plan-deliveries.ts';
+import { NO_MATCHING_TOPICS } from './plan-store.ts';
 import type { Recipient } from '../personalize/recipient-values.ts';
 import { type FailureVerdict, classifyFailure, retryDelaySeconds } from './retry-policy.ts';
 import type { SendPacer } from './send-pacer.ts';

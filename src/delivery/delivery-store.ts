@@ -332,3 +332,41 @@ export async function nextDeferredAt(db: Db, digestId: number): Promise<string |
     .executeTakeFirst();
   return (row?.next as string | null | undefined) ?? null;
 }
+
+/** Messages of the digest the server accepted since `since` (ISO). */
+export async function countSentSince(db: Db, digestId: number, since: string): Promise<number> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('digest_id', '=', digestId)
+    .where('sent_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The most frequent last errors of the digest's failed and deferred deliveries, most frequent first. */
+export async function commonErrors(db: Db, digestId: number, limit: number): Promise<{ error: string; count: number }[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['last_error', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('digest_id', '=', digestId)
+    .where('status', 'in', ['failed', 'deferred'])
+    .where('last_error', 'is not', null)
+    .groupBy('last_error')
+    .orderBy('n', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((e) => ({ error: e.last_error!, count: Number(e.n) }));
+}
+
+/** Feedback reports imported about the digest's week, counted by kind (`complaint`, `bounce`). */
+export async function feedbackCounts(db: Db, digestId: number): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('feedback_reports as f')
+    .innerJoin('digests as d', 'd.week', 'f.week')
+    .select(['f.kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('d.id', '=', digestId)
+    .groupBy('f.kind')
+    .execute();
+  return new Map(rows.map((r) => [r.kind, Number(r.n)]));
+}

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/connect.ts';
 import { openScratchDb } from '../../test/helpers/store.ts';
 import { type Limit, SendPacer } from './send-pacer.ts';
-import { grantHourSlot, hourlyResumeAt, storeLimits } from './shared-limits.ts';
+import { grantHourSlot, hourlyResumeAt, storeLimits } from './limits-store.ts';
 
 /** A fake clock: sleeping advances time, so limits can be checked exactly. */
 function clock(start = 1_000_000) {

@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
-import { type DeliveryCounts, claimHolders, countDeliveries, nextDeferredAt } from './delivery-store.ts';
-import { hourlyResumeAt } from './shared-limits.ts';
+import { type DeliveryCounts, claimHolders, commonErrors, countDeliveries, countSentSince, feedbackCounts, nextDeferredAt } from './delivery-store.ts';
+import { hourlyResumeAt } from './limits-store.ts';
 
 export interface SendStatus {
   counts: DeliveryCounts;
@@ -21,34 +21,13 @@ export interface SendStatus {
 
 /** What an operator needs to watch a send: progress, speed, what is failing and why. */
 export async function describeSend(db: Db, config: Config, digestId: number, now = new Date()): Promise<SendStatus> {
-  const reports = await db
-    .selectFrom('feedback_reports as f')
-    .innerJoin('digests as d', 'd.week', 'f.week')
-    .select(['f.kind', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('d.id', '=', digestId)
-    .groupBy('f.kind')
-    .execute();
-  const reported = (kind: string) => Number(reports.find((r) => r.kind === kind)?.n ?? 0);
+  const reports = await feedbackCounts(db, digestId);
+  const reported = (kind: string) => reports.get(kind) ?? 0;
   const counts = await countDeliveries(db, digestId);
   const minuteAgo = new Date(now.getTime() - 60_000).toISOString();
-  const recent = await db
-    .selectFrom('deliveries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('digest_id', '=', digestId)
-    .where('sent_at', '>', minuteAgo)
-    .executeTakeFirstOrThrow();
-  const perMinute = Number(recent.n);
+  const perMinute = await countSentSince(db, digestId, minuteAgo);
   const open = counts.pending + counts.sending + counts.deferred + counts.uncertain;
-  const errors = await db
-    .selectFrom('deliveries')
-    .select(['last_error', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('digest_id', '=', digestId)
-    .where('status', 'in', ['failed', 'deferred'])
-    .where('last_error', 'is not', null)
-    .groupBy('last_error')
-    .orderBy('n', 'desc')
-    .limit(5)
-    .execute();
+  const errors = await commonErrors(db, digestId, 5);
   const resume = config.sendHourlyLimit ? await hourlyResumeAt(db, now, config.sendHourlyLimit) : null;
   // Who is sending: one owner per sender process (several when workers share the send).
   const holders = await claimHolders(db, digestId);
@@ -59,7 +38,7 @@ export async function describeSend(db: Db, config: Config, digestId: number, now
     nextRetryAt: counts.deferred > 0 ? await nextDeferredAt(db, digestId) : null,
     hourlyResumeAt: resume?.toISOString() ?? null,
     senders: holders.map(({ owner, claimed }) => ({ owner, claimed })),
-    topErrors: errors.map((e) => ({ error: e.last_error!, count: Number(e.n) })),
+    topErrors: errors,
     feedback: { complaints: reported('complaint'), lateBounces: reported('bounce') },
   };
 }

@@ -4,7 +4,8 @@ import type { DigestRow } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
 import type { Week } from '../week.ts';
 import type { DigestContent } from './digest-content.ts';
-import { draftContent, findDigest } from './find-digest.ts';
+import { deleteDigest, findDigest, saveDraft } from './digest-store.ts';
+import { draftContent } from './find-digest.ts';
 
 /**
  * Weighs a drafted week: compiles it and measures the copy a reader receives.
@@ -39,7 +40,7 @@ export async function buildDigest<C>(db: Db, config: Config, week: Week, measure
   }
   const content = await draftContent(db, config, week);
   if (!content) {
-    if (existing) await db.deleteFrom('digests').where('id', '=', existing.id).execute();
+    if (existing) await deleteDigest(db, existing.id);
     return { outcome: 'empty', week };
   }
   const { compiled, htmlBytes } = await measure(content, config);
@@ -50,12 +51,6 @@ export async function buildDigest<C>(db: Db, config: Config, week: Week, measure
     html_bytes: htmlBytes,
     built_at: now.toISOString(),
   };
-  const digest = existing
-    ? await db.updateTable('digests').set(values).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow()
-    : await db
-        .insertInto('digests')
-        .values({ ...values, week: week.id, status: 'draft' })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+  const digest = await saveDraft(db, week.id, values, existing?.id);
   return { outcome: existing ? 'refreshed' : 'created', week, digest, content, compiled };
 }

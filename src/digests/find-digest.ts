@@ -1,15 +1,11 @@
 import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
-import { listArticlesByIds } from '../articles/list-articles.ts';
+import { listArticlesByIds } from '../articles/article-store.ts';
 import type { Week } from '../week.ts';
 import { type DigestContent, orderArticles } from './digest-content.ts';
 import type { Config } from '../config/config.ts';
-import { listArticlesInWeek } from '../articles/list-articles.ts';
+import { listArticlesInWeek } from '../articles/article-store.ts';
 import { digestContent } from './subject.ts';
-
-export async function findDigest(db: Db, weekId: string): Promise<DigestRow | undefined> {
-  return db.selectFrom('digests').selectAll().where('week', '=', weekId).executeTakeFirst();
-}
 
 /** The frozen content of a built digest: its subject and articles in reading order. */
 export async function loadDigestContent(db: Db, digest: DigestRow, week: Week): Promise<DigestContent> {

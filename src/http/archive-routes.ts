@@ -1,7 +1,8 @@
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
 import { weekOf } from '../week.ts';
-import { findDigest, loadDigestContent } from '../digests/find-digest.ts';
+import { loadDigestContent } from '../digests/find-digest.ts';
+import { findDigest } from '../digests/digest-store.ts';
 import { escapeHtml as e } from '../render/slots.ts';
 import { type Reply, page } from './pages.ts';
 import type { Route } from './subscription-routes.ts';

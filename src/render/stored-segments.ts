@@ -8,6 +8,7 @@ import { projectRoot } from '../project-root.ts';
 import type { CompiledDigest } from './rendered-digest.ts';
 import type { DigestContent } from '../digests/digest-content.ts';
 import { type SegmentCompiler, requestFor } from './segment-compiler.ts';
+import { findStoredSegments, storeSegment } from './segment-store.ts';
 
 /**
  * Settings the compile never reads: secrets (a hash of them is still not
@@ -68,12 +69,7 @@ export interface StoredCompilerOptions {
 export function storedCompiler(db: Db, compile: SegmentCompiler, options: StoredCompilerOptions = {}): SegmentCompiler {
   return async (content, keys, config) => {
     const inputs = new Map(keys.map((key) => [key, compileInputs(content, key, config, options.codeId)]));
-    const rows = await db
-      .selectFrom('compiled_segments')
-      .select(['inputs', 'compiled'])
-      .where('inputs', 'in', [...inputs.values()])
-      .execute();
-    const stored = new Map(rows.map((r) => [r.inputs, r.compiled]));
+    const stored = await findStoredSegments(db, [...inputs.values()]);
     const out = new Map<SegmentKey, CompiledDigest>();
     for (const [key, hash] of inputs) {
       const json = stored.get(hash);
@@ -93,22 +89,4 @@ export function storedCompiler(db: Db, compile: SegmentCompiler, options: Stored
     }
     return out;
   };
-}
-
-async function storeSegment(db: Db, row: { inputs: string; week: string; segment: string; compiled: string; created_at: string }): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    // Another worker may have stored the same compile a moment ago: the same bytes.
-    await trx
-      .insertInto('compiled_segments')
-      .values(row)
-      .onConflict((oc) => oc.column('inputs').doNothing())
-      .execute();
-    // An earlier compile of this week's segment (before an edit, a new release): never asked for again.
-    await trx.deleteFrom('compiled_segments').where('week', '=', row.week).where('segment', '=', row.segment).where('inputs', '!=', row.inputs).execute();
-    // Weeks sent for good: a later --retry-failed compiles again, which is rare and cheap.
-    await trx
-      .deleteFrom('compiled_segments')
-      .where('week', 'in', (eb) => eb.selectFrom('digests').select('week').where('status', '=', 'sent'))
-      .execute();
-  });
 }

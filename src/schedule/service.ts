@@ -2,7 +2,7 @@ import cron from 'node-cron';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
 import { weekOf } from '../week.ts';
-import { findDigest } from '../digests/find-digest.ts';
+import { findDigest } from '../digests/digest-store.ts';
 import type { Logger } from '../config/log.ts';
 import type { SegmentCompiler } from '../render/segment-compiler.ts';
 import type { Transport } from '../domain.ts';

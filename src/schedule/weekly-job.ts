@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import type { Week } from '../week.ts';
 import { type BuildResult, buildDigest } from '../digests/build-digest.ts';
 import { sampleCopyMeasure } from '../personalize/sample-copy.ts';
-import { findDigest } from '../digests/find-digest.ts';
+import { findDigest } from '../digests/digest-store.ts';
 import { type SendOptions, type SendSummary, sendDigest } from '../delivery/send-digest.ts';
 import type { Transport } from '../domain.ts';
 import { newOwner } from '../delivery/owner.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listArticlesInWeek } from '../../articles/list-articles.ts';
+import { listArticlesInWeek } from '../../articles/article-store.ts';
 import { formatWeekRange, resolveWeek } from '../../week.ts';
 import { UserError } from '../../errors.ts';
 import { maskCredentials } from '../../text/mask-credentials.ts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/connect.ts';
 import { openScratchDb } from '../../test/helpers/store.ts';
-import { grantHourSlot, grantSendSlot } from './shared-limits.ts';
+import { grantHourSlot, grantSendSlot } from './limits-store.ts';
 
 let handles: Db[] = [];
 afterEach(async () => {
