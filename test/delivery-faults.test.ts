@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { planDeliveries } from '../src/delivery/plan-deliveries.ts';
+import { planDeliveries } from '../src/delivery/plan-store.ts';
 import type { SendSummary } from '../src/delivery/send-digest.ts';
 import { createSmtpTransport } from '../src/transport/smtp.ts';
 import { SAMPLE_WEEK as WEEK, setUpInProcessSend } from './helpers/in-process-send.ts';

@@ -7,7 +7,7 @@ import { recordHardBounce } from '../src/delivery/delivery-store.ts';
 import { BackgroundWork } from '../src/http/background-work.ts';
 import { type HttpServer, startHttpServer } from '../src/http/server.ts';
 import { audienceRoutes } from '../src/http/subscription-routes.ts';
-import { forgetSubscriber } from '../src/subscribers/forget-subscriber.ts';
+import { forgetSubscriber } from '../src/subscribers/subscriber-store.ts';
 import { importSubscribersCsv } from '../src/subscribers/import-csv.ts';
 import { addSubscriber } from '../src/subscribers/subscriber-store.ts';
 import type { Transport } from '../src/domain.ts';

@@ -6,7 +6,7 @@ import { ROOT, type Workspace, childEnv } from './helpers/cli.ts';
 import { copiesByRecipient, startSendRun } from './helpers/send-run.ts';
 import type { SinkOptions } from './helpers/smtp-sink.ts';
 import { TEST_STORE } from './helpers/store.ts';
-import { acquireLease } from '../src/schedule/lease.ts';
+import { acquireLease } from '../src/db/lease-store.ts';
 
 const CONCURRENCY = 5;
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -68,3 +68,25 @@ export async function updateArticle(db: Db | Tx, id: number, changes: Updateable
 export async function insertArticles(db: Db | Tx, rows: NewArticleRow[]): Promise<void> {
   await db.insertInto('articles').values(rows).execute();
 }
+
+/** Categories the publication has written in, alphabetically. */
+export async function listCategories(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('articles').select('category').distinct().orderBy('category').execute();
+  return rows.map((r) => r.category);
+}
+
+/** When each stored article was published (ISO, UTC). */
+export async function listPublishedDates(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('articles').select('published_at').execute();
+  return rows.map((r) => r.published_at);
+}
+
+/** Whether the store holds any article. */
+export async function hasArticles(db: Db): Promise<boolean> {
+  return (await db.selectFrom('articles').select('id').limit(1).execute()).length > 0;
+}
+
+/** Whether any article's URL starts elsewhere than `prefix`. */
+export async function hasArticlesOutside(db: Db, prefix: string): Promise<boolean> {
+  return (await db.selectFrom('articles').select('url').where('url', 'not like', `${prefix}%`).limit(1).execute()).length > 0;
+}

@@ -370,3 +370,35 @@ export async function feedbackCounts(db: Db, digestId: number): Promise<Map<stri
     .execute();
   return new Map(rows.map((r) => [r.kind, Number(r.n)]));
 }
+
+/** Deliveries still to do across all digests (pending, deferred, uncertain, in flight). */
+export async function countOpenDeliveries(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', 'in', ['pending', 'deferred', 'uncertain', 'sending'])
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Deliveries by digest week and state. */
+export async function deliveriesByWeekAndStatus(db: Db): Promise<{ week: string; status: string; n: number }[]> {
+  const rows = await db
+    .selectFrom('deliveries as d')
+    .innerJoin('digests as g', 'g.id', 'd.digest_id')
+    .select(['g.week', 'd.status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy(['g.week', 'd.status'])
+    .execute();
+  return rows.map((r) => ({ week: r.week, status: r.status, n: Number(r.n) }));
+}
+
+/** Deliveries of the digest the server accepted. */
+export async function countSent(db: Db, digestId: number): Promise<number> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('digest_id', '=', digestId)
+    .where('status', '=', 'sent')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -38,3 +38,24 @@ export async function markDigestSending(db: Db, digestId: number, now = new Date
 export async function markDigestSent(db: Db, digestId: number, now = new Date()): Promise<void> {
   await db.updateTable('digests').set({ status: 'sent', finished_at: now.toISOString() }).where('id', '=', digestId).execute();
 }
+
+/** Digests sent for good, newest week first: the public archive. */
+export function listSentDigests(db: Db) {
+  return db.selectFrom('digests').select(['week', 'subject', 'preheader', 'finished_at']).where('status', '=', 'sent').orderBy('week', 'desc').execute();
+}
+
+/** Each built week's status. */
+export async function digestStatuses(db: Db): Promise<Map<string, DigestRow['status']>> {
+  return new Map((await db.selectFrom('digests').select(['week', 'status']).execute()).map((d) => [d.week, d.status]));
+}
+
+/** Weeks whose send started and did not finish, oldest first. */
+export async function weeksBeingSent(db: Db): Promise<string[]> {
+  return (await db.selectFrom('digests').select('week').where('status', '=', 'sending').orderBy('week').execute()).map((r) => r.week);
+}
+
+/** When the most recent digest finished sending; null before the first. */
+export async function lastSentAt(db: Db): Promise<string | null> {
+  const row = await db.selectFrom('digests').select('finished_at').where('status', '=', 'sent').orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
+  return row?.finished_at ?? null;
+}

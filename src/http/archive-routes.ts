@@ -2,14 +2,10 @@ import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
 import { weekOf } from '../week.ts';
 import { loadDigestContent } from '../digests/find-digest.ts';
-import { findDigest } from '../digests/digest-store.ts';
+import { findDigest, listSentDigests } from '../digests/digest-store.ts';
 import { escapeHtml as e } from '../render/slots.ts';
 import { type Reply, page } from './pages.ts';
 import type { Route } from './subscription-routes.ts';
-
-async function sentDigests(db: Db) {
-  return db.selectFrom('digests').select(['week', 'subject', 'preheader', 'finished_at']).where('status', '=', 'sent').orderBy('week', 'desc').execute();
-}
 
 /**
  * The public archive: sent digests as web pages with no personal data (the
@@ -23,7 +19,7 @@ export function archiveRoutes(db: Db, config: Config): Record<string, Route> {
 
   return {
     'GET /archive': async () => {
-      const digests = await sentDigests(db);
+      const digests = await listSentDigests(db);
       const items = digests.map((d) => `<li><a href="/archive/${e(d.week)}">${e(d.week)}</a>: ${e(d.subject)}</li>`).join('');
       return page(
         config,
@@ -34,7 +30,7 @@ export function archiveRoutes(db: Db, config: Config): Record<string, Route> {
     },
 
     'GET /archive/feed.xml': async (): Promise<Reply> => {
-      const digests = await sentDigests(db);
+      const digests = await listSentDigests(db);
       const updated = digests[0]?.finished_at ?? new Date(0).toISOString();
       const entries = digests
         .map(

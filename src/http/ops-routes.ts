@@ -5,16 +5,9 @@ import type { ServiceState } from '../schedule/service.ts';
 import { maskCredentials } from '../text/mask-credentials.ts';
 import type { Reply } from './pages.ts';
 import type { Route } from './subscription-routes.ts';
-
-/** Deliveries still to do across all digests (pending, deferred, uncertain). */
-async function openDeliveries(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('deliveries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', 'in', ['pending', 'deferred', 'uncertain', 'sending'])
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+import { countOpenDeliveries, deliveriesByWeekAndStatus } from '../delivery/delivery-store.ts';
+import { lastSentAt } from '../digests/digest-store.ts';
+import { countSubscribersByStatus } from '../subscribers/subscriber-store.ts';
 
 /**
  * Prometheus metrics, read from the database at each scrape so they survive
@@ -30,13 +23,7 @@ function metricsRegistry(db: Db, state: ServiceState | null): Registry {
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await db
-        .selectFrom('deliveries as d')
-        .innerJoin('digests as g', 'g.id', 'd.digest_id')
-        .select(['g.week', 'd.status', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy(['g.week', 'd.status'])
-        .execute();
-      for (const r of rows) this.set({ week: r.week, status: r.status }, Number(r.n));
+      for (const r of await deliveriesByWeekAndStatus(db)) this.set({ week: r.week, status: r.status }, r.n);
     },
   });
   new Gauge({
@@ -46,12 +33,7 @@ function metricsRegistry(db: Db, state: ServiceState | null): Registry {
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await db
-        .selectFrom('subscribers')
-        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('status')
-        .execute();
-      for (const r of rows) this.set({ status: r.status }, Number(r.n));
+      for (const r of await countSubscribersByStatus(db)) this.set({ status: r.status }, r.n);
     },
   });
   new Gauge({
@@ -59,8 +41,8 @@ function metricsRegistry(db: Db, state: ServiceState | null): Registry {
     help: 'When the most recent digest finished sending (Unix time)',
     registers: [registry],
     async collect() {
-      const row = await db.selectFrom('digests').select('finished_at').where('status', '=', 'sent').orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
-      this.set(row?.finished_at ? Date.parse(row.finished_at) / 1000 : 0);
+      const finishedAt = await lastSentAt(db);
+      this.set(finishedAt ? Date.parse(finishedAt) / 1000 : 0);
     },
   });
   new Gauge({
@@ -91,7 +73,7 @@ export function opsRoutes(db: Db, state: ServiceState | null, databaseUrl: strin
       const body = { status: 'ok', lastRun: state?.lastRun ?? null, nextRun: state?.nextRunAt() ?? null, deliveriesPending: 0, sourcesFailing: 0 };
       try {
         await probeDatabase(databaseUrl);
-        body.deliveriesPending = await openDeliveries(db);
+        body.deliveriesPending = await countOpenDeliveries(db);
         body.sourcesFailing = (await failingSources(db)).length;
       } catch (error) {
         const reason = maskCredentials((error as Error).message);

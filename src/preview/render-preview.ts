@@ -26,6 +26,7 @@ import { withMime } from '../personalize/personalize.ts';
 import { renderConfirmSubscription, renderWelcome } from '../render/render-notice.ts';
 import { confirmationProps, welcomeProps } from '../subscribers/notices.ts';
 import type { OutgoingMessage } from '../domain.ts';
+import { firstActiveSubscriber } from '../subscribers/subscriber-store.ts';
 
 export const TEMPLATES = [
   { name: 'weekly-digest', title: 'Weekly digest', file: 'emails/weekly-digest.tsx' },
@@ -50,8 +51,7 @@ export interface PreviewResult {
  * or the editor who asked for a test copy (testRecipient).
  */
 async function sampleRecipient(db: Db): Promise<Recipient> {
-  const row = await db.selectFrom('subscribers').select(['id', 'email', 'name']).where('status', '=', 'active').orderBy('id').limit(1).executeTakeFirst();
-  return row ?? SAMPLE_RECIPIENT;
+  return (await firstActiveSubscriber(db)) ?? SAMPLE_RECIPIENT;
 }
 
 /** A test copy says so where every inbox shows it. */

@@ -15,6 +15,8 @@ import { AllowedHosts } from '../config/allowed-hosts.ts';
 import { FreshModule, describeFailure } from './load-fresh.ts';
 import { type WeekEntry, badWeekPage, failurePage, indexPage, messagePage, previewPage, renderFailurePage } from './pages.ts';
 import type * as RenderPreview from './render-preview.ts';
+import { listPublishedDates } from '../articles/article-store.ts';
+import { digestStatuses } from '../digests/digest-store.ts';
 
 export interface PreviewServerOptions {
   db: Db;
@@ -47,15 +49,14 @@ export interface PreviewServer {
 
 /** Weeks with articles, newest first, and the current (upcoming) week on top. */
 async function listWeeks(db: Db, config: Config, now: Date): Promise<WeekEntry[]> {
-  const rows = await db.selectFrom('articles').select('published_at').execute();
   const counts = new Map<string, number>();
-  for (const { published_at } of rows) {
+  for (const published_at of await listPublishedDates(db)) {
     const local = DateTime.fromISO(published_at, { zone: config.timeZone });
     const id = `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`;
     counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   const current = weekContaining(now, config.timeZone).id;
-  const digests = new Map((await db.selectFrom('digests').select(['week', 'status']).execute()).map((d) => [d.week, d.status]));
+  const digests = await digestStatuses(db);
   const ids = [
     current,
     ...[...counts.keys()]

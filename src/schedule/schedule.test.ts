@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/connect.ts';
 import { openScratchDb } from '../../test/helpers/store.ts';
 import { catchUpDecision, describeSchedule, nextRun, previousRun, weekForRun } from '../config/cron-times.ts';
-import { acquireLease, leaseHolder, releaseLease, renewLease } from './lease.ts';
+import { acquireLease, leaseHolder, releaseLease, renewLease } from '../db/lease-store.ts';
 
 describe('schedule times', () => {
   it('finds the next Monday 08:00 in the digest time zone, across a DST change', () => {

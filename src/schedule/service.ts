@@ -11,6 +11,7 @@ import { newOwner } from '../delivery/owner.ts';
 import { StoreUnavailableError } from '../delivery/store-patience.ts';
 import { type JobResult, runWeeklySend, runWorkerSend } from './weekly-job.ts';
 import { runSourceFetch } from './source-fetch-job.ts';
+import { weeksBeingSent } from '../digests/digest-store.ts';
 
 /** How long the service waits before trying a send again after the SMTP server or the store stayed away. */
 const RETRY_UNAVAILABLE_MS = 5 * 60_000;
@@ -155,8 +156,7 @@ export function startService(deps: {
 
   // Catch-up: first any send left half-finished (any week), then the most recent scheduled run.
   void (async () => {
-    const interrupted = await db.selectFrom('digests').select('week').where('status', '=', 'sending').orderBy('week').execute();
-    for (const { week } of interrupted) await run(week, 'resume an interrupted send');
+    for (const week of await weeksBeingSent(db)) await run(week, 'resume an interrupted send');
     const now = new Date();
     const scheduledAt = previousRun(config.cron, config.timeZone, now);
     const week = weekForRun(scheduledAt, config.timeZone).id;

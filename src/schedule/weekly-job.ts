@@ -8,7 +8,8 @@ import { type SendOptions, type SendSummary, sendDigest } from '../delivery/send
 import type { Transport } from '../domain.ts';
 import { newOwner } from '../delivery/owner.ts';
 import { sleepUnlessAborted } from '../delivery/run-pool.ts';
-import { keepLease, leaseHolder, releaseLease, takeLease } from './lease.ts';
+import { keepLease, takeLease } from './lease.ts';
+import { leaseHolder, releaseLease } from '../db/lease-store.ts';
 
 /** The lock every sender takes: `digest serve` ticks and manual `digest send` alike. */
 export const SENDER_LEASE = 'sender';

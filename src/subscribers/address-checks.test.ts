@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import { HOSTILE } from '../../test/helpers/hostile-text.ts';
 import { openScratchDb } from '../../test/helpers/store.ts';
 import { importSubscribersCsv } from './import-csv.ts';
-import { forgetSubscriber } from './forget-subscriber.ts';
+import { forgetSubscriber } from './subscriber-store.ts';
 import { addSubscriber, checkedEmail, cleanName, findSubscriberByEmail, insertSubscriber, unsubscribe } from './subscriber-store.ts';
 
 /*

@@ -6,7 +6,7 @@ import type { Db } from '../db/connect.ts';
 import { digestMessageId } from '../personalize/compose-message.ts';
 import { readFeedbackReport } from './feedback-report.ts';
 import { recordFeedback } from './record-feedback.ts';
-import { forgetSubscriber } from './forget-subscriber.ts';
+import { forgetSubscriber } from './subscriber-store.ts';
 import { findSubscriberByEmail } from './subscriber-store.ts';
 
 const config = testConfig({ HARD_BOUNCE_LIMIT: '2' });

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/connect.ts';
 import type { SubscriberRow } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { UserError } from '../errors.ts';
 import { checkAddress } from '../mailbox.ts';
 import { unguardFormula } from './csv-formula-guard.ts';
@@ -71,7 +72,7 @@ export async function importSubscribersCsv(db: Db, text: string, options: { conf
   const result: CsvImportResult = { created: 0, updated: 0, skipped: [], rejected: [], pending: [] };
   const seen = new Set<string>();
   const rows = readRows(text, result.rejected);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     for (const row of rows) {
       const check = checkAddress(row.email);
       if (!check.ok) {

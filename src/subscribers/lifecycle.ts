@@ -1,7 +1,8 @@
 import type { Db } from '../db/connect.ts';
 import type { SubscriberRow } from '../db/schema.ts';
-import { takeConfirmationSlot } from './confirmation-sends.ts';
-import { type NewSubscriber, checkedEmail, cleanName, findSubscriberById, insertPendingOrLockSubscriber } from './subscriber-store.ts';
+import { takeConfirmationSlot } from './confirmation-store.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { type NewSubscriber, activatePending, checkedEmail, findSubscriberById, insertPendingOrLockSubscriber, reopenSubscriber } from './subscriber-store.ts';
 
 /** How long after an address bounced the form may mail it again: a mailbox that was full or disabled may be back by then. */
 export const BOUNCE_QUIET_DAYS = 30;
@@ -35,19 +36,14 @@ export async function requestSubscription(
 ): Promise<{ outcome: SubscriptionRequestOutcome; subscriber: SubscriberRow }> {
   const email = checkedEmail(input.email);
   const stamp = now.toISOString();
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const subscriber = await insertPendingOrLockSubscriber(trx, { ...input, email }, stamp);
     const outcome = formRequestOutcome(subscriber, now);
     if (outcome !== 'confirmation') return { outcome, subscriber };
     if (!(await takeConfirmationSlot(trx, subscriber.id, now))) return { outcome: 'limited', subscriber };
     if (subscriber.status === 'pending') return { outcome, subscriber };
     // Back on the list once they confirm; a bounce history from before the quiet period does not count against them.
-    const reopened = await trx
-      .updateTable('subscribers')
-      .set({ status: 'pending', bounce_count: 0, bounced_at: null, updated_at: stamp })
-      .where('id', '=', subscriber.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const reopened = await reopenSubscriber(trx, subscriber.id, stamp);
     return { outcome, subscriber: reopened };
   });
 }
@@ -94,27 +90,6 @@ export async function confirmSubscription(
   if (!existing) return { outcome: 'not-found' };
   if (existing.status === 'active') return { outcome: 'already-active', subscriber: existing };
   if (existing.status !== 'pending') return { outcome: 'closed', subscriber: existing };
-  const subscriber = await db
-    .updateTable('subscribers')
-    .set({
-      status: 'active',
-      confirmed_at: now.toISOString(),
-      unsubscribed_at: null,
-      updated_at: now.toISOString(),
-      ...(choices ? { name: cleanName(choices.name), topics: JSON.stringify(choices.topics) } : {}),
-    })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .returningAll()
-    .executeTakeFirst();
+  const subscriber = await activatePending(db, id, now.toISOString(), choices);
   return subscriber ? { outcome: 'confirmed', subscriber } : { outcome: 'already-active', subscriber: existing };
-}
-
-/** The categories a subscriber wants; an empty list means all of them. */
-export async function setTopics(db: Db, id: number, topics: string[], now = new Date()): Promise<void> {
-  await db
-    .updateTable('subscribers')
-    .set({ topics: JSON.stringify(topics), updated_at: now.toISOString() })
-    .where('id', '=', id)
-    .execute();
 }

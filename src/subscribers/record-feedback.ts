@@ -3,7 +3,9 @@ import type { Db } from '../db/connect.ts';
 import type { SubscriberRow } from '../db/schema.ts';
 import { recordHardBounce } from '../delivery/delivery-store.ts';
 import type { FeedbackReport } from './feedback-report.ts';
-import { findSubscriberByEmail, findSubscriberById } from './subscriber-store.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { insertFeedbackReport, reportImported } from './feedback-store.ts';
+import { findSubscriberByEmail, findSubscriberById, markComplained } from './subscriber-store.ts';
 
 export interface FeedbackOutcome {
   kind: FeedbackReport['feedback']['kind'] | 'duplicate';
@@ -19,9 +21,8 @@ export interface FeedbackOutcome {
  */
 export async function recordFeedback(db: Db, config: Config, report: FeedbackReport, now = new Date()): Promise<FeedbackOutcome> {
   const stamp = now.toISOString();
-  return db.transaction().execute(async (trx) => {
-    const seen = await trx.selectFrom('feedback_reports').select('report_key').where('report_key', '=', report.key).executeTakeFirst();
-    if (seen) return { kind: 'duplicate', detail: `already imported (${report.key})` };
+  return inTransaction(db, async (trx) => {
+    if (await reportImported(trx, report.key)) return { kind: 'duplicate', detail: `already imported (${report.key})` };
     const { feedback } = report;
     let subscriber: SubscriberRow | undefined;
     let detail: string;
@@ -33,16 +34,9 @@ export async function recordFeedback(db: Db, config: Config, report: FeedbackRep
       if (!subscriber) {
         detail = `${feedback.kind} about ${feedback.address ?? 'an unknown address'}: no subscriber matches, nothing changed`;
       } else if (feedback.kind === 'complaint') {
-        const marked = await trx
-          .updateTable('subscribers')
-          .set({ status: 'complained', updated_at: stamp })
-          .where('id', '=', subscriber.id)
-          .where('status', '!=', 'complained')
-          .executeTakeFirst();
-        detail =
-          Number(marked.numUpdatedRows) > 0
-            ? `complaint from ${subscriber.email}: marked complained, no more digests`
-            : `complaint from ${subscriber.email}: already complained`;
+        detail = (await markComplained(trx, subscriber.id, stamp))
+          ? `complaint from ${subscriber.email}: marked complained, no more digests`
+          : `complaint from ${subscriber.email}: already complained`;
       } else {
         await recordHardBounce(trx, subscriber.id, config.hardBounceLimit, now);
         const after = (await findSubscriberById(trx, subscriber.id))!;
@@ -51,17 +45,14 @@ export async function recordFeedback(db: Db, config: Config, report: FeedbackRep
         }`;
       }
     }
-    await trx
-      .insertInto('feedback_reports')
-      .values({
-        report_key: report.key,
-        kind: feedback.kind,
-        subscriber_id: subscriber?.id ?? null,
-        week: feedback.kind === 'ignored' ? null : feedback.weekId,
-        detail,
-        imported_at: stamp,
-      })
-      .execute();
+    await insertFeedbackReport(trx, {
+      report_key: report.key,
+      kind: feedback.kind,
+      subscriber_id: subscriber?.id ?? null,
+      week: feedback.kind === 'ignored' ? null : feedback.weekId,
+      detail,
+      imported_at: stamp,
+    });
     return { kind: feedback.kind, detail };
   });
 }

@@ -187,3 +187,110 @@ export async function unsubscribe(db: Db, email: string, now = new Date()): Prom
   const existing = await namedSubscriber(db, email);
   return (await unsubscribeSubscriber(db, existing.id, now))!;
 }
+
+/**
+ * Erases a person (GDPR art. 17): their row goes, and their delivery rows
+ * lose everything that could point back to them (the Message-ID carries their
+ * id; server replies and errors often quote the address), as do complaint
+ * and bounce reports imported about them; the record of confirmation emails
+ * sent to them goes too. What remains are anonymous counts per digest and
+ * state.
+ */
+export async function forgetSubscriber(db: Db, email: string): Promise<{ email: string; deliveries: number }> {
+  const existing = await namedSubscriber(db, email);
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('deliveries')
+      .set({ subscriber_id: null, message_id: null, smtp_response: null, last_error: null, claimed_by: null, claimed_until: null })
+      .where('subscriber_id', '=', existing.id)
+      .executeTakeFirst();
+    // A complaint or bounce report imported about them quoted the address.
+    await trx
+      .updateTable('feedback_reports')
+      .set({ subscriber_id: null, detail: 'about a subscriber since erased' })
+      .where('subscriber_id', '=', existing.id)
+      .execute();
+    // When the form last sent them a confirmation (the foreign key would cascade; said here so it does not depend on it).
+    await trx.deleteFrom('confirmation_sends').where('subscriber_id', '=', existing.id).execute();
+    await trx.deleteFrom('subscribers').where('id', '=', existing.id).execute();
+    return { email: existing.email, deliveries: Number(result.numUpdatedRows) };
+  });
+}
+
+/** A pending, unsubscribed or long-bounced address asked again: pending, with its bounce history cleared. */
+export function reopenSubscriber(db: Db, id: number, stamp: string): Promise<SubscriberRow> {
+  return db
+    .updateTable('subscribers')
+    .set({ status: 'pending', bounce_count: 0, bounced_at: null, updated_at: stamp })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** pending → active, with the name and topics chosen on the confirmation page; undefined when the row is no longer pending. */
+export function activatePending(db: Db, id: number, stamp: string, choices?: { name: string; topics: string[] }): Promise<SubscriberRow | undefined> {
+  return db
+    .updateTable('subscribers')
+    .set({
+      status: 'active',
+      confirmed_at: stamp,
+      unsubscribed_at: null,
+      updated_at: stamp,
+      ...(choices ? { name: cleanName(choices.name), topics: JSON.stringify(choices.topics) } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** The categories a subscriber wants; an empty list means all of them. */
+export async function setTopics(db: Db, id: number, topics: string[], now = new Date()): Promise<void> {
+  await db
+    .updateTable('subscribers')
+    .set({ topics: JSON.stringify(topics), updated_at: now.toISOString() })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A complaint: `complained` (no digest goes to them again). False when they already were. */
+export async function markComplained(db: Db, id: number, stamp: string): Promise<boolean> {
+  const marked = await db
+    .updateTable('subscribers')
+    .set({ status: 'complained', updated_at: stamp })
+    .where('id', '=', id)
+    .where('status', '!=', 'complained')
+    .executeTakeFirst();
+  return Number(marked.numUpdatedRows) > 0;
+}
+
+/** Subscribers by status. */
+export async function countSubscribersByStatus(db: Db): Promise<{ status: SubscriberStatus; n: number }[]> {
+  const rows = await db
+    .selectFrom('subscribers')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
+  return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
+}
+
+export async function countActiveSubscribers(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('subscribers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The longest-standing active subscriber, if any. */
+export function firstActiveSubscriber(db: Db): Promise<Pick<SubscriberRow, 'id' | 'email' | 'name'> | undefined> {
+  return db.selectFrom('subscribers').select(['id', 'email', 'name']).where('status', '=', 'active').orderBy('id').limit(1).executeTakeFirst();
+}
+
+/** Deletes every delivery, digest, subscriber and article: the demo's start over. */
+export async function wipePublication(db: Db): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const table of ['deliveries', 'digests', 'subscribers', 'articles'] as const) await trx.deleteFrom(table).execute();
+  });
+}

@@ -58,4 +58,3 @@ export function markdownToText(source: string): string {
   if (current.trim()) paragraphs.push(current.trim());
   return paragraphs.map(stripTags).join('\n\n');
 }
-

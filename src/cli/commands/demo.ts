@@ -17,6 +17,9 @@ import { createConfiguredTransport } from '../../transport/create-transport.ts';
 import { withContext } from '../context.ts';
 import { plural } from '../output.ts';
 import { printSendSummary, reportBuild, unfinishedSendError } from './digest.ts';
+import { hasArticles, hasArticlesOutside } from '../../articles/article-store.ts';
+import { digestStatuses, findDigest } from '../../digests/digest-store.ts';
+import { wipePublication } from '../../subscribers/subscriber-store.ts';
 
 const SAMPLE_DIR = 'data/sample';
 const SAMPLE_HOST = 'https://harmledger.example/';
@@ -40,15 +43,12 @@ export function shiftToLastWeek(items: unknown[], now: Date, timeZone: string): 
 }
 
 async function startOver(db: Db, outboxDir: string): Promise<void> {
-  const foreign = await db.selectFrom('articles').select('url').where('url', 'not like', `${SAMPLE_HOST}%`).limit(1).execute();
-  if (foreign.length > 0) {
+  if (await hasArticlesOutside(db, SAMPLE_HOST)) {
     throw new UserError('--fresh refuses to wipe a database that holds articles other than the sample publication', 'ESTATE');
   }
-  const weeks = await db.selectFrom('digests').select('week').execute();
-  await db.transaction().execute(async (trx) => {
-    for (const table of ['deliveries', 'digests', 'subscribers', 'articles'] as const) await trx.deleteFrom(table).execute();
-  });
-  for (const { week } of weeks) await rm(join(outboxDir, week), { recursive: true, force: true });
+  const weeks = [...(await digestStatuses(db)).keys()];
+  await wipePublication(db);
+  for (const week of weeks) await rm(join(outboxDir, week), { recursive: true, force: true });
 }
 
 interface CsvSubscriber {
@@ -67,7 +67,7 @@ export function registerDemoCommand(program: Command): void {
         const now = new Date();
         console.log(`Demo: ${config.publicationName}, a sample publication tracking the harms and risks of AI`);
         console.log(`- database: ${describeStore(config.databaseUrl)}${migrated.length ? ` (created, ${plural(migrated.length, 'migration')} applied)` : ''}`);
-        const hasData = (await db.selectFrom('articles').select('id').limit(1).execute()).length > 0;
+        const hasData = await hasArticles(db);
         if (options.fresh && hasData) {
           await startOver(db, config.outboxDir);
           console.log('- starting over: sample data and its outbox files deleted');
@@ -101,7 +101,7 @@ export function registerDemoCommand(program: Command): void {
         }
         console.log(`- subscribers: ${rows.length} in ${SAMPLE_DIR}/subscribers.csv; ${created} added, ${rows.length - created} already there`);
 
-        const existing = await db.selectFrom('digests').selectAll().where('week', '=', week.id).executeTakeFirst();
+        const existing = await findDigest(db, week.id);
         let digest = existing && existing.status !== 'draft' ? existing : undefined;
         let compiledAll: CompiledDigest | undefined;
         if (digest) {

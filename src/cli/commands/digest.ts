@@ -27,6 +27,8 @@ import type { DigestRow } from '../../db/schema.ts';
 import { type CliContext, loadCliConfig, withContext } from '../context.ts';
 import { forTerminal, plural, printJson } from '../output.ts';
 import { failingSourcesJson, printFailingSources } from './sources.ts';
+import { countSent } from '../../delivery/delivery-store.ts';
+import { countActiveSubscribers } from '../../subscribers/subscriber-store.ts';
 
 const WEEK_HELP = 'ISO week, e.g. 2026-W48 (default: the last completed week)';
 
@@ -229,20 +231,11 @@ async function dryRun(db: Db, config: Config, digest: DigestRow, week: Week): Pr
   const started = performance.now();
   const rendered = await renderDigest(await loadDigestContent(db, digest, week), config);
   const compileMs = performance.now() - started;
-  const active = await db
-    .selectFrom('subscribers')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', 'active')
-    .executeTakeFirstOrThrow();
-  const sent = await db
-    .selectFrom('deliveries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('digest_id', '=', digest.id)
-    .where('status', '=', 'sent')
-    .executeTakeFirstOrThrow();
+  const active = await countActiveSubscribers(db);
+  const sent = await countSent(db, digest.id);
   const sample = personalize(rendered, recipientValues(config, SAMPLE_RECIPIENT));
   console.log(`dry run for ${week.id}: compiled in ${compileMs.toFixed(0)} ms, ${formatKb(htmlBytes(sample.html))} HTML`);
-  console.log(`  ${Number(active.n)} active subscribers, ${Number(sent.n)} already sent; nothing was sent.`);
+  console.log(`  ${active} active subscribers, ${sent} already sent; nothing was sent.`);
 }
 
 interface SendCommandOptions {

@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
  * What the subscribe form needs so that it cannot be turned against people:
  * - `confirmation_sends`: when each confirmation email went out, per
  *   subscriber, so the limit per address holds across processes and
- *   restarts (subscribers/confirmation-sends.ts); erased with the subscriber;
+ *   restarts (subscribers/confirmation-store.ts); erased with the subscriber;
  * - `subscribers.bounced_at`: when the address became `bounced`, so the
  *   form mails it again only after a quiet period. Rows bounced before this
  *   migration take their `updated_at`, the best date known.
