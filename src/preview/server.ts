@@ -10,7 +10,7 @@ import { type Week, formatWeekRange, weekContaining, weekOf } from '../week.ts';
 import { isUserError } from '../errors.ts';
 import { checkAddress } from '../mailbox.ts';
 import { escapeHtml as e } from '../render/slots.ts';
-import type { Transport } from '../domain.ts';
+import type { OutgoingMessage, Transport } from '../domain.ts';
 import { AllowedHosts } from '../config/allowed-hosts.ts';
 import { FreshModule, describeFailure } from './load-fresh.ts';
 import { type WeekEntry, badWeekPage, failurePage, indexPage, messagePage, previewPage, renderFailurePage } from './pages.ts';
@@ -114,144 +114,21 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {
  * every request must name an allowed host (loopback names, PREVIEW_HOSTS).
  */
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
-  const { db, config, root } = options;
-  const now = options.now ?? (() => new Date());
-  const hosts = new AllowedHosts(config.previewHosts);
+  const { config, root } = options;
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
-  // An absolute file URL: this code may run from a bundle in a cache folder (bin/digest.js).
-  const renderer = new FreshModule<typeof RenderPreview>(
-    pathToFileURL(join(root, 'src/preview/render-preview.ts')).href,
-    import.meta.url,
-    join(root, 'tsconfig.json'),
-  );
-  const listeners = new Set<ServerResponse>();
-
-  let debounce: NodeJS.Timeout | undefined;
-  const watcher: FSWatcher = watch(`${root}/emails`, { recursive: true }, () => {
-    clearTimeout(debounce);
-    debounce = setTimeout(() => {
-      renderer.invalidate();
-      for (const res of listeners) res.write(`event: reload\ndata: ${renderer.version}\n\n`);
-    }, 40);
-  });
-
-  /** The week a URL or form names (none: the current week), or why it is not a week (a UserError's one line). */
-  const resolveWeek = (param: string | null): Week | { problem: string } => {
-    try {
-      return param ? weekOf(param, config.timeZone) : weekContaining(now(), config.timeZone);
-    } catch (error) {
-      if (isUserError(error)) return { problem: error.message };
-      throw error;
-    }
+  const app: PreviewApp = {
+    ...options,
+    now: options.now ?? (() => new Date()),
+    hosts: new AllowedHosts(config.previewHosts),
+    // An absolute file URL: this code may run from a bundle in a cache folder (bin/digest.js).
+    renderer: new FreshModule<typeof RenderPreview>(
+      pathToFileURL(join(root, 'src/preview/render-preview.ts')).href,
+      import.meta.url,
+      join(root, 'tsconfig.json'),
+    ),
+    listeners: new Set<ServerResponse>(),
   };
-
-  async function loadTemplate(template: string) {
-    const module = await renderer.get();
-    const known = module.TEMPLATES.find((t) => t.name === template);
-    return known ? { module, known } : null;
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // First, before anything is read or done: a request for another host is refused.
-    if (!hosts.allows(req.headers.host)) {
-      return send(
-        req,
-        res,
-        403,
-        messagePage(
-          'Host not allowed',
-          `<h1>Host not allowed</h1><p>This preview answers only to localhost, 127.0.0.1, [::1] and the names in PREVIEW_HOSTS; this request was for ${e(req.headers.host ?? 'no host')}. A page on another site that points its own name at this machine looks the same, so nothing was done.</p>`,
-        ),
-        { connection: 'close' },
-      );
-    }
-    const url = new URL(req.url ?? '/', 'http://preview.local');
-    const [, section, template = 'weekly-digest'] = url.pathname.split('/');
-    // HEAD is GET without the body (send() leaves it out).
-    const method = req.method === 'HEAD' ? 'GET' : req.method;
-
-    if (method === 'GET' && url.pathname === '/') {
-      const module = await renderer.get().catch(() => null);
-      const templates = module?.TEMPLATES ?? [];
-      return send(req, res, 200, indexPage(templates, await listWeeks(db, config, now())));
-    }
-    if (method === 'GET' && url.pathname === '/events') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-content-type-options': 'nosniff' });
-      if (req.method === 'HEAD') return void res.end();
-      res.write(': connected\n\n');
-      listeners.add(res);
-      req.on('close', () => listeners.delete(res));
-      return;
-    }
-    if (method === 'GET' && (section === 'preview' || section === 'render')) {
-      const week = resolveWeek(url.searchParams.get('week'));
-      if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
-      const state = {
-        template: template as RenderPreview.TemplateName,
-        title: template,
-        week: template === 'weekly-digest' ? week.id : null,
-        weeks: template === 'weekly-digest' ? await listWeeks(db, config, now()) : [],
-        query: url.searchParams.toString(),
-        notice: url.searchParams.get('sent') ? `Test sent to ${url.searchParams.get('sent')}.` : url.searchParams.get('failed'),
-      };
-      try {
-        const loaded = await loadTemplate(template);
-        if (!loaded)
-          return send(
-            req,
-            res,
-            404,
-            messagePage('Unknown template', `<h1>Unknown template</h1><p>There is no template called ${e(template)}. <a href="/">See the list</a>.</p>`),
-          );
-        const result = await loaded.module.renderPreview(db, config, loaded.known.name, week, now());
-        // The iframe gets the exact HTML string of the message the sender would send.
-        if (section === 'render') return send(req, res, 200, result.message.html);
-        return send(req, res, 200, previewPage({ ...state, title: loaded.known.title }, result));
-      } catch (error) {
-        const failure = describeFailure(error, root);
-        return send(req, res, 500, section === 'render' ? renderFailurePage(failure) : failurePage(state, failure));
-      }
-    }
-    if (method === 'POST' && url.pathname === '/send-test') {
-      // Only forms from this page: a page on another site must not make us send mail.
-      const origin = req.headers.origin;
-      if (origin && origin !== `http://${req.headers.host}`) {
-        return send(req, res, 403, messagePage('Refused', '<h1>Cross-site form refused</h1><p>Test copies are sent only from the preview’s own pages.</p>'));
-      }
-      const form = await readForm(req);
-      if (!form) return send(req, res, 413, messagePage('Too large', '<h1>Request too large</h1>'), { connection: 'close' });
-      const check = checkAddress(form.get('to') ?? '');
-      const to = check.ok ? check.address : (form.get('to') ?? '').trim();
-      const editorName = (form.get('name') ?? '').trim();
-      const name = form.get('template') ?? 'weekly-digest';
-      const week = resolveWeek(form.get('week') || null);
-      if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
-      const back = new URLSearchParams(form.get('week') ? { week: week.id } : {});
-      const loaded = check.ok ? await loadTemplate(name).catch(() => null) : null;
-      // The sender's own message for the editor: To, greeting and inert links are theirs (render-preview.ts).
-      const message =
-        loaded && (await loaded.module.renderTestCopy(db, config, loaded.known.name, week, { email: to, name: editorName }, now()).catch(() => null));
-      if (!check.ok) {
-        back.set('failed', `Not an email address we can send to: it ${check.problem}`);
-      } else if (!message) {
-        back.set('failed', 'The template does not render; fix it first.');
-      } else {
-        const transport = options.createTransport();
-        try {
-          await transport.send(message);
-          back.set('sent', to);
-        } catch (error) {
-          back.set('failed', `Test send failed: ${(error as Error).message}`);
-        } finally {
-          await transport.close();
-        }
-      }
-      res.writeHead(303, { location: `/preview/${encodeURIComponent(name)}?${back}` });
-      return void res.end();
-    }
-    send(req, res, 404, messagePage('Not found', '<h1>Not found</h1><p><a href="/">The preview’s index</a></p>'));
-  }
-
+  const watcher = watchTemplates(app);
   const server = createServer(
     {
       headersTimeout: timeouts.headersMs,
@@ -260,7 +137,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(timeouts.headersMs / 4))),
     },
     (req, res) => {
-      handle(req, res).catch((error: unknown) => {
+      handle(app, req, res).catch((error: unknown) => {
         // A client that was cut off (408, or gone) gets nothing more.
         if (req.destroyed && !req.complete) return void res.destroy();
         if (!res.headersSent) send(req, res, 500, messagePage('Internal error', `<h1>Internal error</h1><pre>${e((error as Error).message)}</pre>`));
@@ -278,8 +155,153 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     server,
     async close() {
       watcher.close();
-      for (const res of listeners) res.end();
+      for (const res of app.listeners) res.end();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** What the preview's handlers share. */
+interface PreviewApp extends PreviewServerOptions {
+  now: () => Date;
+  hosts: AllowedHosts;
+  /** render-preview.ts, loaded afresh after a template changed. */
+  renderer: FreshModule<typeof RenderPreview>;
+  /** Open pages waiting for `reload` events. */
+  listeners: Set<ServerResponse>;
+}
+
+/** Reloads open pages when a file under emails/ changes. */
+function watchTemplates(app: PreviewApp): FSWatcher {
+  let debounce: NodeJS.Timeout | undefined;
+  return watch(`${app.root}/emails`, { recursive: true }, () => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      app.renderer.invalidate();
+      for (const res of app.listeners) res.write(`event: reload\ndata: ${app.renderer.version}\n\n`);
+    }, 40);
+  });
+}
+
+/** The week a URL or form names (none: the current week), or why it is not a week (a UserError's one line). */
+function resolveWeek(app: PreviewApp, param: string | null): Week | { problem: string } {
+  try {
+    return param ? weekOf(param, app.config.timeZone) : weekContaining(app.now(), app.config.timeZone);
+  } catch (error) {
+    if (isUserError(error)) return { problem: error.message };
+    throw error;
+  }
+}
+
+async function loadTemplate(app: PreviewApp, template: string) {
+  const module = await app.renderer.get();
+  const known = module.TEMPLATES.find((t) => t.name === template);
+  return known ? { module, known } : null;
+}
+
+async function handle(app: PreviewApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // First, before anything is read or done: a request for another host is refused.
+  if (!app.hosts.allows(req.headers.host)) return refuseHost(req, res);
+  const url = new URL(req.url ?? '/', 'http://preview.local');
+  const [, section, template = 'weekly-digest'] = url.pathname.split('/');
+  // HEAD is GET without the body (send() leaves it out).
+  const method = req.method === 'HEAD' ? 'GET' : req.method;
+  if (method === 'GET' && url.pathname === '/') {
+    const module = await app.renderer.get().catch(() => null);
+    return send(req, res, 200, indexPage(module?.TEMPLATES ?? [], await listWeeks(app.db, app.config, app.now())));
+  }
+  if (method === 'GET' && url.pathname === '/events') return openEvents(app, req, res);
+  if (method === 'GET' && (section === 'preview' || section === 'render')) return showPreview(app, req, res, url, section, template);
+  if (method === 'POST' && url.pathname === '/send-test') return sendTestCopy(app, req, res);
+  send(req, res, 404, messagePage('Not found', '<h1>Not found</h1><p><a href="/">The preview’s index</a></p>'));
+}
+
+function refuseHost(req: IncomingMessage, res: ServerResponse): void {
+  send(
+    req,
+    res,
+    403,
+    messagePage(
+      'Host not allowed',
+      `<h1>Host not allowed</h1><p>This preview answers only to localhost, 127.0.0.1, [::1] and the names in PREVIEW_HOSTS; this request was for ${e(req.headers.host ?? 'no host')}. A page on another site that points its own name at this machine looks the same, so nothing was done.</p>`,
+    ),
+    { connection: 'close' },
+  );
+}
+
+/** Server-sent events: `reload` after a template changed. */
+function openEvents(app: PreviewApp, req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-content-type-options': 'nosniff' });
+  if (req.method === 'HEAD') return void res.end();
+  res.write(': connected\n\n');
+  app.listeners.add(res);
+  req.on('close', () => app.listeners.delete(res));
+}
+
+/** A template's page (`/preview/T`) or the exact HTML the sender would send (`/render/T`, the page's iframe). */
+async function showPreview(app: PreviewApp, req: IncomingMessage, res: ServerResponse, url: URL, section: string, template: string): Promise<void> {
+  const { db, config } = app;
+  const week = resolveWeek(app, url.searchParams.get('week'));
+  if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
+  const state = {
+    template: template as RenderPreview.TemplateName,
+    title: template,
+    week: template === 'weekly-digest' ? week.id : null,
+    weeks: template === 'weekly-digest' ? await listWeeks(db, config, app.now()) : [],
+    query: url.searchParams.toString(),
+    notice: url.searchParams.get('sent') ? `Test sent to ${url.searchParams.get('sent')}.` : url.searchParams.get('failed'),
+  };
+  try {
+    const loaded = await loadTemplate(app, template);
+    if (!loaded) {
+      const body = `<h1>Unknown template</h1><p>There is no template called ${e(template)}. <a href="/">See the list</a>.</p>`;
+      return send(req, res, 404, messagePage('Unknown template', body));
+    }
+    const result = await loaded.module.renderPreview(db, config, loaded.known.name, week, app.now());
+    // The iframe gets the exact HTML string of the message the sender would send.
+    if (section === 'render') return send(req, res, 200, result.message.html);
+    return send(req, res, 200, previewPage({ ...state, title: loaded.known.title }, result));
+  } catch (error) {
+    const failure = describeFailure(error, app.root);
+    return send(req, res, 500, section === 'render' ? renderFailurePage(failure) : failurePage(state, failure));
+  }
+}
+
+/** The test-send form: a copy of what the page shows, to the editor, with inert links; then back to the page with what happened. */
+async function sendTestCopy(app: PreviewApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Only forms from this page: a page on another site must not make us send mail.
+  const origin = req.headers.origin;
+  if (origin && origin !== `http://${req.headers.host}`) {
+    return send(req, res, 403, messagePage('Refused', '<h1>Cross-site form refused</h1><p>Test copies are sent only from the preview’s own pages.</p>'));
+  }
+  const form = await readForm(req);
+  if (!form) return send(req, res, 413, messagePage('Too large', '<h1>Request too large</h1>'), { connection: 'close' });
+  const check = checkAddress(form.get('to') ?? '');
+  const to = check.ok ? check.address : (form.get('to') ?? '').trim();
+  const name = form.get('template') ?? 'weekly-digest';
+  const week = resolveWeek(app, form.get('week') || null);
+  if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
+  const back = new URLSearchParams(form.get('week') ? { week: week.id } : {});
+  const loaded = check.ok ? await loadTemplate(app, name).catch(() => null) : null;
+  // The sender's own message for the editor: To, greeting and inert links are theirs (render-preview.ts).
+  const editor = { email: to, name: (form.get('name') ?? '').trim() };
+  const message = loaded && (await loaded.module.renderTestCopy(app.db, app.config, loaded.known.name, week, editor, app.now()).catch(() => null));
+  if (!check.ok) back.set('failed', `Not an email address we can send to: it ${check.problem}`);
+  else if (!message) back.set('failed', 'The template does not render; fix it first.');
+  else back.set(...(await sendThrough(app, message, to)));
+  res.writeHead(303, { location: `/preview/${encodeURIComponent(name)}?${back}` });
+  res.end();
+}
+
+/** Sends one test copy through a transport of its own; the query parameter that reports how it went. */
+async function sendThrough(app: PreviewApp, message: OutgoingMessage, to: string): Promise<[string, string]> {
+  const transport = app.createTransport();
+  try {
+    await transport.send(message);
+    return ['sent', to];
+  } catch (error) {
+    return ['failed', `Test send failed: ${(error as Error).message}`];
+  } finally {
+    await transport.close();
+  }
 }

@@ -103,55 +103,20 @@ export function unfinishedSendError(summary: SendSummary): UserError | null {
 }
 
 export function registerDigestCommands(program: Command): void {
-  // Internal: `digest send` compiles in a child process through this (see render/segment-compiler.ts).
-  program.command('compile-segments', { hidden: true }).action(async () => {
-    // The request carries the content: the configuration is all this needs, not the store.
-    const config = loadCliConfig();
-    // Started before the parent knows what to ask (startChildCompiler): load while it prepares the request.
-    const warm = warmUpToolchain();
-    let input = '';
-    for await (const chunk of process.stdin) input += chunk;
-    // Let go unused (the store had the digest): stop loading at once, the sender needs the CPU.
-    if (!input) process.exit(0);
-    await warm;
-    process.stdout.write(await serveCompileRequest(config, input));
-  });
+  program.command('compile-segments', { hidden: true }).action(compileSegmentsCommand);
 
   program
     .command('build')
     .description("freeze a week's digest: article list, subject, preheader (refreshes a draft)")
     .option('--week <week>', WEEK_HELP)
-    .action(async (options: { week?: string }) => {
-      await withContext(async ({ db, config }) => {
-        // Kept in the store: the send that follows starts without compiling.
-        const compiler = storedCompiler(db, compileInProcess);
-        reportBuild(await buildDigest(db, config, resolveWeek(options.week, new Date(), config.timeZone), sampleCopyMeasure(compiler)));
-      });
-    });
+    .action(buildCommand);
 
   program
     .command('render')
     .description('write digest.mjml, digest.html and digest.txt for a sample reader into a folder')
     .option('--week <week>', WEEK_HELP)
     .requiredOption('--out <dir>', 'folder to write into')
-    .action(async (options: { week?: string; out: string }) => {
-      const { renderDigest } = await import('../../personalize/personalize.ts');
-      await withContext(async ({ db, config }) => {
-        const week = resolveWeek(options.week, new Date(), config.timeZone);
-        const digest = await findDigest(db, week.id);
-        const content = digest ? await loadDigestContent(db, digest, week) : await draftContent(db, config, week);
-        if (!content) return console.log(`${week.id} has no articles: nothing to render.`);
-        const rendered = await renderDigest(content, config);
-        const { html, text } = personalize(rendered, recipientValues(config, SAMPLE_RECIPIENT));
-        await mkdir(options.out, { recursive: true });
-        await writeFile(join(options.out, 'digest.mjml'), rendered.mjml);
-        await writeFile(join(options.out, 'digest.html'), html);
-        await writeFile(join(options.out, 'digest.txt'), text);
-        console.log(
-          `${week.id}${digest ? '' : ' (not built yet: current articles)'}: wrote digest.mjml, digest.html (${formatKb(htmlBytes(html))}), digest.txt to ${resolve(options.out)}`,
-        );
-      });
-    });
+    .action(renderCommand);
 
   program
     .command('send')
@@ -166,36 +131,14 @@ export function registerDigestCommands(program: Command): void {
         'retryFailed',
       ]),
     )
-    .action(async (options: SendCommandOptions) => {
-      // The sender keeps the template toolchain out of its memory: compiling runs in a child process,
-      // the first one started now so that it loads while this one opens the store and plans.
-      const compiler = startChildCompiler();
-      try {
-        // A digest built before (or a send resumed) is usually in the store already: then the warm child can go.
-        await withContext((ctx) => sendCommand(ctx, options, storedCompiler(ctx.db, compiler.compile, { onAllStored: () => compiler.close() })));
-      } finally {
-        compiler.close();
-      }
-    });
+    .action(sendAction);
 
   program
     .command('status')
     .description("show a week's digest (deliveries, rate, ETA, errors) and failing sources")
     .option('--week <week>', WEEK_HELP)
     .option('--json', 'print JSON')
-    .action(async (options: { week?: string; json?: boolean }) => {
-      await withContext(async ({ db, config }) => {
-        const week = resolveWeek(options.week, new Date(), config.timeZone);
-        const digest = await findDigest(db, week.id);
-        const status = digest ? await describeSend(db, config, digest.id) : null;
-        const failing = await failingSources(db);
-        if (options.json) return printJson({ week: week.id, digest: digest ?? null, ...(status ?? {}), failedSources: failingSourcesJson(failing) });
-        // The sources feed next week's digest: a failing one is news whether or not this week's is built.
-        if (!digest || !status) console.log(`${week.id}: no digest built yet (run \`digest build --week ${week.id}\`)`);
-        else printDigestStatus(config, week, digest, status);
-        printFailingSources(failing);
-      });
-    });
+    .action(statusCommand);
 }
 
 function printDigestStatus(config: Config, week: Week, digest: DigestRow, status: SendStatus): void {
@@ -296,4 +239,71 @@ async function sendCommand({ db, config }: CliContext, options: SendCommandOptio
     process.off('SIGINT', stop).off('SIGTERM', stop);
     await transport.close();
   }
+}
+
+/** Internal: `digest send` compiles in a child process through this (see render/segment-compiler.ts). */
+async function compileSegmentsCommand(): Promise<void> {
+  // The request carries the content: the configuration is all this needs, not the store.
+  const config = loadCliConfig();
+  // Started before the parent knows what to ask (startChildCompiler): load while it prepares the request.
+  const warm = warmUpToolchain();
+  let input = '';
+  for await (const chunk of process.stdin) input += chunk;
+  // Let go unused (the store had the digest): stop loading at once, the sender needs the CPU.
+  if (!input) process.exit(0);
+  await warm;
+  process.stdout.write(await serveCompileRequest(config, input));
+}
+
+async function buildCommand(options: { week?: string }): Promise<void> {
+  await withContext(async ({ db, config }) => {
+    // Kept in the store: the send that follows starts without compiling.
+    const compiler = storedCompiler(db, compileInProcess);
+    reportBuild(await buildDigest(db, config, resolveWeek(options.week, new Date(), config.timeZone), sampleCopyMeasure(compiler)));
+  });
+}
+
+async function renderCommand(options: { week?: string; out: string }): Promise<void> {
+  const { renderDigest } = await import('../../personalize/personalize.ts');
+  await withContext(async ({ db, config }) => {
+    const week = resolveWeek(options.week, new Date(), config.timeZone);
+    const digest = await findDigest(db, week.id);
+    const content = digest ? await loadDigestContent(db, digest, week) : await draftContent(db, config, week);
+    if (!content) return console.log(`${week.id} has no articles: nothing to render.`);
+    const rendered = await renderDigest(content, config);
+    const { html, text } = personalize(rendered, recipientValues(config, SAMPLE_RECIPIENT));
+    await mkdir(options.out, { recursive: true });
+    await writeFile(join(options.out, 'digest.mjml'), rendered.mjml);
+    await writeFile(join(options.out, 'digest.html'), html);
+    await writeFile(join(options.out, 'digest.txt'), text);
+    console.log(
+      `${week.id}${digest ? '' : ' (not built yet: current articles)'}: wrote digest.mjml, digest.html (${formatKb(htmlBytes(html))}), digest.txt to ${resolve(options.out)}`,
+    );
+  });
+}
+
+async function sendAction(options: SendCommandOptions): Promise<void> {
+  // The sender keeps the template toolchain out of its memory: compiling runs in a child process,
+  // the first one started now so that it loads while this one opens the store and plans.
+  const compiler = startChildCompiler();
+  try {
+    // A digest built before (or a send resumed) is usually in the store already: then the warm child can go.
+    await withContext((ctx) => sendCommand(ctx, options, storedCompiler(ctx.db, compiler.compile, { onAllStored: () => compiler.close() })));
+  } finally {
+    compiler.close();
+  }
+}
+
+async function statusCommand(options: { week?: string; json?: boolean }): Promise<void> {
+  await withContext(async ({ db, config }) => {
+    const week = resolveWeek(options.week, new Date(), config.timeZone);
+    const digest = await findDigest(db, week.id);
+    const status = digest ? await describeSend(db, config, digest.id) : null;
+    const failing = await failingSources(db);
+    if (options.json) return printJson({ week: week.id, digest: digest ?? null, ...(status ?? {}), failedSources: failingSourcesJson(failing) });
+    // The sources feed next week's digest: a failing one is news whether or not this week's is built.
+    if (!digest || !status) console.log(`${week.id}: no digest built yet (run \`digest build --week ${week.id}\`)`);
+    else printDigestStatus(config, week, digest, status);
+    printFailingSources(failing);
+  });
 }
