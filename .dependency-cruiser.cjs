@@ -24,7 +24,11 @@ const layers = [
 ];
 
 const tests = '[.]test[.]tsx?$';
-const above = (i) => layers.slice(i + 1).map(([, , path]) => `(${path})`).join('|');
+const above = (i) =>
+  layers
+    .slice(i + 1)
+    .map(([, , path]) => `(${path})`)
+    .join('|');
 
 module.exports = {
   forbidden: [
@@ -37,7 +41,7 @@ module.exports = {
     })),
     {
       name: 'kysely-only-in-db-and-stores',
-      comment: 'queries live in db/ and in a stage\'s *-store.ts; everything else calls store functions',
+      comment: "queries live in db/ and in a stage's *-store.ts; everything else calls store functions",
       severity: 'error',
       from: { path: '^src/', pathNot: `^src/db/|-store[.]ts$|${tests}` },
       to: { path: 'node_modules/kysely/' },
