@@ -1,4 +1,30 @@
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * The files that take longest (many messages, several processes, waits), each
+ * on both stores: started first, so that the short ones fill the cores around
+ * them instead of a long one running alone at the end. Vitest orders by the
+ * durations of the last run when it has them, which a fresh clone (CI) has not.
+ */
+const slowFirst = ['workers', 'crash', 'service', 'cli', 'smtp-session-faults', 'store-faults', 'copy-store', 'preview-guards'].map(
+  (name) => `test/${name}.test.ts`,
+);
+
+class SlowFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (file: TestSpecification) => {
+      const index = slowFirst.findIndex((path) => file.moduleId.endsWith(path));
+      return index === -1 ? slowFirst.length : index;
+    };
+    // Stable: within a rank, the base order (last run's durations, else size).
+    return sorted
+      .map((file, i) => ({ file, i }))
+      .sort((a, b) => rank(a.file) - rank(b.file) || a.i - b.i)
+      .map(({ file }) => file);
+  }
+}
 
 /** The tests that work with a store: run once on SQLite and once on PostgreSQL. */
 const storeTests = [
@@ -40,6 +66,7 @@ export default defineConfig({
     // instead of loading them again per file: a fifth less CPU for the run. Test files share no state
     // through modules (stores, servers and children are made per test).
     isolate: false,
+    sequence: { sequencer: SlowFirstSequencer },
     globalSetup: ['test/global-setup.ts'],
     projects: [
       {
