@@ -5,7 +5,7 @@ import { ROOT, childEnv, runCli } from './helpers/cli.ts';
 import { copiesByRecipient, startSendRun } from './helpers/send-run.ts';
 import { TEST_STORE } from './helpers/store.ts';
 
-const RECIPIENTS = 2000;
+const RECIPIENTS = 1000;
 const CONCURRENCY = 5;
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -45,7 +45,7 @@ async function crashAndResume(killAfter: number) {
 
 describe('a send killed with SIGKILL and run again', () => {
   // Three points on SQLite; on PostgreSQL the middle one (test/workers.test.ts kills a worker there too).
-  for (const killAfter of TEST_STORE === 'postgres' ? [700] : [1, 700, 1600]) {
+  for (const killAfter of TEST_STORE === 'postgres' ? [400] : [1, 400, 800]) {
     it(`after ${killAfter} accepted messages: everyone gets it, duplicates only for what was in flight, with the same Message-ID`, async () => {
       const { sink, db, exit, beforeResume, inFlight, resumed } = await crashAndResume(killAfter);
       expect(exit).toBe('SIGKILL');

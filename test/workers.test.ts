@@ -45,7 +45,7 @@ const sentBy = (worker: Worker) => Number(/this run sent (\d+)/.exec(worker.stdo
 // More on PostgreSQL, the store workers are for; fewer on SQLite, where they share one machine's file.
 // Enough that each worker claims many batches and the kill lands mid-batch; larger sends are the
 // benchmarks' business (bench/), not the suite's.
-const RECIPIENTS = TEST_STORE === 'postgres' ? 8_000 : 3_000;
+const RECIPIENTS = TEST_STORE === 'postgres' ? 5_000 : 3_000;
 
 describe(`four sender workers on ${TEST_STORE}`, () => {
   it(`deliver ${RECIPIENTS} messages exactly once, sharing the work, with the digest built once`, { timeout: 240_000 }, async () => {
