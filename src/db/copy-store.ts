@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import type { Transaction } from 'kysely';
 import { UserError, isUserError } from '../errors.ts';
 import type { Db } from './connect.ts';
-import { dialectOf, isPostgresUrl, sqlitePath } from './dialect.ts';
+import { dialectForUrl, dialectOf } from './dialect.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -137,9 +136,5 @@ export function sameStore(a: string, b: string): boolean {
 }
 
 function storeIdentity(url: string): string {
-  if (url === ':memory:') return url;
-  if (!isPostgresUrl(url)) return `file:${resolve(sqlitePath(url))}`;
-  const parsed = new URL(url);
-  const port = parsed.port || '5432';
-  return `postgres://${parsed.hostname.toLowerCase()}:${port}${decodeURIComponent(parsed.pathname)}?schema=${parsed.searchParams.get('schema') || 'public'}`;
+  return dialectForUrl(url).identity(url);
 }

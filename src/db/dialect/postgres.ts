@@ -50,6 +50,12 @@ function open(url: string): Kysely<Database> {
 export const postgresDialect: StoreDialect = {
   name: 'postgres',
   open,
+  // Host, port, database and schema: the user and the password do not change which tables a URL reaches.
+  identity(url) {
+    const parsed = new URL(url);
+    const port = parsed.port || '5432';
+    return `postgres://${parsed.hostname.toLowerCase()}:${port}${decodeURIComponent(parsed.pathname)}?schema=${parsed.searchParams.get('schema') || 'public'}`;
+  },
   async probe(url) {
     // A new connection, not one from the pool.
     const { schema: _, ...options } = postgresOptions(url);

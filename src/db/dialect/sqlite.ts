@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { UserError } from '../../errors.ts';
@@ -111,6 +111,8 @@ async function addArticleIdentity(db: Kysely<unknown>, addIdentityIndexes: (db: 
 export const sqliteDialect: StoreDialect = {
   name: 'sqlite',
   open,
+  // The file by its absolute path.
+  identity: (url) => (url === ':memory:' ? url : `file:${resolve(sqlitePath(url))}`),
   async probe(url) {
     if (url === ':memory:') return;
     // An open handle keeps working on a file that was deleted or replaced: open it afresh (read-only, must exist).

@@ -11,6 +11,8 @@ export interface StoreDialect {
   readonly name: 'sqlite' | 'postgres';
   /** Opens a handle on the store a DATABASE_URL names. */
   open(url: string): Kysely<Database>;
+  /** Which tables a URL reaches, as one string: two URLs with the same identity name the same store. */
+  identity(url: string): string;
   /** Can the store be reached right now? Throws if not; opens a fresh connection, never the handle's. */
   probe(url: string): Promise<void>;
   /** Before migrating: fails with one line if the server cannot be reached, and makes the handle's schema if it names one. Returns that schema. */
