@@ -4,7 +4,7 @@ import { postgresDialect } from './dialect/postgres.ts';
 import { sqliteDialect } from './dialect/sqlite.ts';
 import type { StoreDialect } from './dialect/store-dialect.ts';
 
-export { sqliteConnection, sqlitePath } from './dialect/sqlite.ts';
+export { sqliteConnection } from './dialect/sqlite.ts';
 export type { StoreDialect } from './dialect/store-dialect.ts';
 
 export function isPostgresUrl(url: string): boolean {
