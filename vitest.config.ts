@@ -44,6 +44,7 @@ const storeTests = [
   'test/sources.test.ts',
   'test/cli.test.ts',
   'test/copy-store.test.ts',
+  'test/editor-edits.test.ts',
   'src/db/*.test.ts',
   'src/delivery/limits-store.test.ts',
   'src/delivery/claims.test.ts',

@@ -6,6 +6,7 @@ import { registerArticleCommands } from './commands/articles.ts';
 import { registerCopyStoreCommand } from './commands/copy-store.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDigestCommands } from './commands/digest.ts';
+import { registerEditCommand } from './commands/edit.ts';
 import { registerFeedbackCommands } from './commands/feedback.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerSubscriberCommands(program);
   registerFeedbackCommands(program);
   registerDigestCommands(program);
+  registerEditCommand(program);
   registerPreviewCommand(program);
   registerServeCommand(program);
   registerCopyStoreCommand(program);

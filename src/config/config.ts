@@ -161,6 +161,7 @@ const schema = z
     HTTP_PORT: setting(wholeNumber(0, 65535), '8080'),
     TRUSTED_PROXIES: setting(proxyList, 'loopback'),
     PREVIEW_HOSTS: setting(hostList, ''),
+    EDITOR_NAME: setting(z.string(), ''),
     LOG_LEVEL: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   })
   .superRefine((env, ctx) => {
@@ -191,6 +192,8 @@ export interface Config {
   mailReplyTo: Mailbox | undefined;
   publicationName: string;
   postalAddress: string;
+  /** Who `digest edit` records as the editor (EDITOR_NAME); empty: the OS user. */
+  editorName: string;
   /** What the publication covers, as in "the week's stories on …" (the digest's opening line, the subscribe page). */
   publicationTopic: string;
   publicUrl: string;
@@ -246,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailReplyTo: e.MAIL_REPLY_TO,
     publicationName: e.PUBLICATION_NAME,
     postalAddress: e.POSTAL_ADDRESS,
+    editorName: e.EDITOR_NAME.trim(),
     publicationTopic: e.PUBLICATION_TOPIC,
     publicUrl: new URL(e.PUBLIC_URL).href.replace(/\/+$/, ''),
     appSecret: e.APP_SECRET,

@@ -22,6 +22,7 @@ describe('openDatabase', () => {
       '006-confirmation-sends',
       '007-article-identity',
       '008-sources',
+      '009-digest-edits',
     ]);
     expect(await migrateToLatest(db)).toEqual([]);
     const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
@@ -45,6 +46,7 @@ describe('openDatabase', () => {
       'compiled_segments',
       'confirmation_sends',
       'deliveries',
+      'digest_edits',
       'digests',
       'feedback_reports',
       'kysely_migration',

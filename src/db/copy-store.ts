@@ -8,7 +8,8 @@ import type { Database } from './schema.ts';
  * What `digest copy-store` moves, parents before children so that every
  * foreign key holds as each row arrives; then the complaint and bounce
  * reports imported, so none counts twice later, and the feeds fetched
- * (`sources`, their validators and failure streaks with them). `leases`, `send_clock` and
+ * (`sources`, their validators and failure streaks with them), and the
+ * editors' changes to each week's issue (`digest_edits`). `leases`, `send_clock` and
  * `send_grants` stay behind: they are the live state of running senders (who
  * holds a lock, when the limits last let a message go), which means nothing
  * in another store. So does `compiled_segments`, a cache the first send
@@ -16,7 +17,7 @@ import type { Database } from './schema.ts';
  * confirmation emails for the subscribe form's limit: forgetting them lets
  * each address get at most one more day's worth.
  */
-export const COPIED_TABLES = ['articles', 'subscribers', 'digests', 'deliveries', 'feedback_reports', 'sources'] as const;
+export const COPIED_TABLES = ['articles', 'subscribers', 'digests', 'deliveries', 'feedback_reports', 'sources', 'digest_edits'] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];
 
 /** The column each table is read in order of: its integer id, or the report's key (complaint and bounce reports, so a mailbox imported again after the copy still counts each once). */
@@ -27,6 +28,7 @@ const KEY_OF: Record<CopiedTable, 'id' | 'report_key'> = {
   deliveries: 'id',
   feedback_reports: 'report_key',
   sources: 'id',
+  digest_edits: 'id',
 };
 export type CopyCounts = Record<CopiedTable, number>;
 const ID_KEYED = COPIED_TABLES.filter((t) => KEY_OF[t] === 'id');
@@ -63,7 +65,7 @@ export async function copyStore(source: Db, target: Db, options: { batchRows?: n
       .execute((from) =>
         target.transaction().execute(async (to) => {
           await refuseUnlessEmpty(to);
-          const counts: CopyCounts = { articles: 0, subscribers: 0, digests: 0, deliveries: 0, feedback_reports: 0, sources: 0 };
+          const counts = Object.fromEntries(COPIED_TABLES.map((table) => [table, 0])) as CopyCounts;
           for (const table of COPIED_TABLES) {
             const key = KEY_OF[table];
             let last: number | string = key === 'id' ? 0 : '';

@@ -167,6 +167,20 @@ export interface SourcesTable {
   created_at: string;
 }
 
+/** Represents records in the `digest_edits` table: each change an editor made to a week's issue, in order. */
+export interface DigestEditsTable {
+  id: Generated<number>;
+  week: string;
+  action: EditAction;
+  /** The article's URL, or the override's text ('' for automatic). */
+  value: string;
+  /** Who: `--as`, EDITOR_NAME, or the OS user. */
+  editor: string;
+  at: string;
+}
+
+export type EditAction = 'lead' | 'exclude' | 'include' | 'pin' | 'unpin' | 'subject' | 'preheader';
+
 export interface Database {
   articles: ArticlesTable;
   subscribers: SubscribersTable;
@@ -179,6 +193,7 @@ export interface Database {
   feedback_reports: FeedbackReportsTable;
   confirmation_sends: ConfirmationSendsTable;
   sources: SourcesTable;
+  digest_edits: DigestEditsTable;
 }
 
 export type ArticleRow = Selectable<ArticlesTable>;
@@ -187,3 +202,4 @@ export type SubscriberRow = Selectable<SubscribersTable>;
 export type DigestRow = Selectable<DigestsTable>;
 
 export type SourceRow = Selectable<SourcesTable>;
+export type DigestEditRow = Selectable<DigestEditsTable>;

@@ -5,6 +5,8 @@ import type { Week } from '../week.ts';
 import { type DigestContent, orderArticles } from './digest-content.ts';
 import type { Config } from '../config/config.ts';
 import { listArticlesInWeek } from '../articles/article-store.ts';
+import { listEdits } from './edit-store.ts';
+import { applyChoices, foldEdits } from './editor-choices.ts';
 import { digestContent } from './subject.ts';
 
 /** The frozen content of a built digest: its subject and articles in reading order. */
@@ -13,8 +15,15 @@ export async function loadDigestContent(db: Db, digest: DigestRow, week: Week): 
   return { week, subject: digest.subject, preheader: digest.preheader, articles: await listArticlesByIds(db, ids) };
 }
 
-/** What building the week's digest now would freeze: its articles in reading order; null for a week without any. */
+/**
+ * What building the week's digest now would freeze: its articles in reading
+ * order as the editor shaped them (editor-choices.ts), with the editor's
+ * subject and preheader where set; null for a week without any.
+ */
 export async function draftContent(db: Db, config: Config, week: Week): Promise<DigestContent | null> {
-  const articles = orderArticles(await listArticlesInWeek(db, week));
-  return articles.length === 0 ? null : digestContent(config.publicationName, week, articles);
+  const choices = foldEdits(await listEdits(db, week.id));
+  const articles = applyChoices(orderArticles(await listArticlesInWeek(db, week)), choices);
+  if (articles.length === 0) return null;
+  const content = digestContent(config.publicationName, week, articles);
+  return { ...content, subject: choices.subject ?? content.subject, preheader: choices.preheader ?? content.preheader };
 }

@@ -7,6 +7,7 @@ import * as m005 from './005-feedback-reports.ts';
 import * as m006 from './006-confirmation-sends.ts';
 import * as m007 from './007-article-identity.ts';
 import * as m008 from './008-sources.ts';
+import * as m009 from './009-digest-edits.ts';
 
 /**
  * Migrations are listed here rather than read from the folder, so they work the
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '006-confirmation-sends': m006,
   '007-article-identity': m007,
   '008-sources': m008,
+  '009-digest-edits': m009,
 };
 
 export const migrationProvider: MigrationProvider = {

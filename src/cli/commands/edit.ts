@@ -1,0 +1,114 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import type { DigestEditRow } from '../../db/schema.ts';
+import { listArticlesInWeek } from '../../articles/article-store.ts';
+import { buildDigest } from '../../digests/build-digest.ts';
+import { findDigest } from '../../digests/digest-store.ts';
+import { type EditInput, listEdits, recordEdits } from '../../digests/edit-store.ts';
+import { foldEdits } from '../../digests/editor-choices.ts';
+import { draftContent } from '../../digests/find-digest.ts';
+import { UserError } from '../../errors.ts';
+import { sampleCopyMeasure } from '../../personalize/sample-copy.ts';
+import { compileInProcess } from '../../render/segment-compiler.ts';
+import { storedCompiler } from '../../render/stored-segments.ts';
+import { toOneLine } from '../../text/one-line.ts';
+import { type Week, resolveWeek } from '../../week.ts';
+import { type CliContext, withContext } from '../context.ts';
+import { forTerminal } from '../output.ts';
+import { reportBuild } from './digest.ts';
+
+interface EditOptions {
+  week?: string;
+  lead?: string;
+  exclude: string[];
+  include: string[];
+  pin: string[];
+  unpin: string[];
+  subject?: string;
+  preheader?: string;
+  as?: string;
+  show?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerEditCommand(program: Command): void {
+  program
+    .command('edit')
+    .description("shape a week's issue before it is sent: lead story, excluded and pinned stories, subject, preheader (recorded with who and when)")
+    .option('--week <week>', 'ISO week, e.g. 2026-W48 (default: the last completed week)')
+    .option('--lead <url>', 'the story shown first ("" for the automatic choice)')
+    .option('--exclude <url>', 'leave a story out (repeatable)', collect, [])
+    .option('--include <url>', 'take an excluded story back (repeatable)', collect, [])
+    .option('--pin <url>', 'keep a story at the top of its section (repeatable)', collect, [])
+    .option('--unpin <url>', 'let a pinned story go back to its place (repeatable)', collect, [])
+    .option('--subject <text>', 'the subject line ("" for the automatic one)')
+    .option('--preheader <text>', 'the inbox preview text ("" for the automatic one)')
+    .option('--as <name>', 'who is editing (default: EDITOR_NAME, else the OS user)')
+    .option('--show', "print the week's choices and their history, change nothing")
+    .action(editCommand);
+}
+
+async function editCommand(options: EditOptions): Promise<void> {
+  await withContext(async (ctx) => {
+    const week = resolveWeek(options.week, new Date(), ctx.config.timeZone);
+    const edits = await editsFrom(ctx, week, options);
+    if (options.show || edits.length === 0) return showChoices(await listEdits(ctx.db, week.id), week);
+    const digest = await findDigest(ctx.db, week.id);
+    if (digest && digest.status !== 'draft') {
+      throw new UserError(`the digest for ${week.id} is already ${digest.status === 'sent' ? 'sent' : 'being sent'}; it cannot be edited`, 'EFROZEN');
+    }
+    await recordEdits(ctx.db, week.id, edits, editorName(options.as, ctx.config.editorName));
+    console.log(`${week.id}: ${edits.length} ${edits.length === 1 ? 'change' : 'changes'} recorded`);
+    // A built draft follows at once, so the preview and the next send show the issue as shaped.
+    if (digest) reportBuild(await buildDigest(ctx.db, ctx.config, week, sampleCopyMeasure(storedCompiler(ctx.db, compileInProcess))));
+    showChoices(await listEdits(ctx.db, week.id), week, false);
+  });
+}
+
+/** The edits the options ask for, each story checked against the week's articles. */
+async function editsFrom({ db, config }: CliContext, week: Week, options: EditOptions): Promise<EditInput[]> {
+  const urls = new Set((await listArticlesInWeek(db, week)).map((a) => a.url));
+  const story = (url: string) => {
+    if (!urls.has(url)) throw new UserError(`${week.id} has no article at ${forTerminal(url)} (see \`digest render --week ${week.id}\`)`, 'EUSAGE');
+    return url;
+  };
+  const edits: EditInput[] = [];
+  if (options.lead !== undefined) edits.push({ action: 'lead', value: options.lead && story(options.lead) });
+  for (const url of options.exclude) edits.push({ action: 'exclude', value: story(url) });
+  for (const url of options.include) edits.push({ action: 'include', value: url });
+  for (const url of options.pin) edits.push({ action: 'pin', value: story(url) });
+  for (const url of options.unpin) edits.push({ action: 'unpin', value: url });
+  // Headers are one line: line breaks and control characters become spaces.
+  if (options.subject !== undefined) edits.push({ action: 'subject', value: toOneLine(options.subject) });
+  if (options.preheader !== undefined) edits.push({ action: 'preheader', value: toOneLine(options.preheader) });
+  if (options.show && edits.length > 0) throw new UserError('--show changes nothing: give it alone', 'EUSAGE');
+  if (edits.length === 0 && !options.show && !(await draftContent(db, config, week))) {
+    throw new UserError(`${week.id} has no articles: nothing to edit`, 'EUSAGE');
+  }
+  return edits;
+}
+
+/** `--as`, else EDITOR_NAME, else the OS user (EDITOR is the text editor's command on most systems). */
+function editorName(as: string | undefined, configured: string): string {
+  const name = toOneLine(as ?? configured);
+  if (name) return name;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function showChoices(edits: DigestEditRow[], week: Week, withHistory = true): void {
+  const choices = foldEdits(edits);
+  console.log(`${week.id}: the editor's choices`);
+  console.log(forTerminal(`  lead:      ${choices.lead ?? '(automatic: the first in reading order)'}`));
+  console.log(forTerminal(`  excluded:  ${choices.excluded.join(', ') || '(none)'}`));
+  console.log(forTerminal(`  pinned:    ${choices.pinned.join(', ') || '(none)'}`));
+  console.log(forTerminal(`  subject:   ${choices.subject ?? '(automatic)'}`));
+  console.log(forTerminal(`  preheader: ${choices.preheader ?? '(automatic)'}`));
+  if (!withHistory) return;
+  console.log(edits.length === 0 ? '  history:   (no changes yet)' : '  history:');
+  for (const e of edits) console.log(forTerminal(`    ${e.at}  ${e.editor}  ${e.action} ${e.value ? JSON.stringify(e.value) : '(automatic)'}`));
+}

@@ -1,0 +1,80 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Db } from '../src/db/connect.ts';
+import { markDigestSending } from '../src/digests/digest-store.ts';
+import { createWorkspace, runCli } from './helpers/cli.ts';
+import { TEST_STORE, openTestDb } from './helpers/store.ts';
+
+const ws = createWorkspace();
+let db: Db | undefined;
+afterAll(async () => {
+  await db?.destroy();
+  ws.cleanup();
+});
+
+/** The week's frozen digest: its subject, preheader and stories by URL, in reading order. */
+async function frozen(store: Db) {
+  const digest = await store.selectFrom('digests').selectAll().where('week', '=', '2026-W47').executeTakeFirstOrThrow();
+  const ids = JSON.parse(digest.article_ids) as number[];
+  const rows = await store.selectFrom('articles').select(['id', 'url']).where('id', 'in', ids).execute();
+  return { digest, urls: ids.map((id) => rows.find((r) => r.id === id)!.url) };
+}
+
+function expectOneLineError(result: { code: number; stderr: string }, pattern: RegExp): void {
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr.trim()).toMatch(pattern);
+}
+
+describe(`digest edit on ${TEST_STORE}`, () => {
+  it('shapes the issue (exclude, lead, pin, subject), keeps it through a rebuild, and shows who changed what', async () => {
+    expect((await runCli(['articles', 'import', 'data/sample/articles.json'], ws.env)).code).toBe(0);
+    expect((await runCli(['build', '--week', '2026-W47'], ws.env)).code).toBe(0);
+    db = await openTestDb(ws.env.DATABASE_URL!);
+    const before = await frozen(db);
+    expect(before.urls.length).toBeGreaterThanOrEqual(4);
+    const [first, second, , fourth] = before.urls as [string, string, string, string];
+
+    const edited = await runCli(
+      ['edit', '--week', '2026-W47', '--exclude', second, '--lead', fourth, '--pin', first, '--subject', 'Our pick:\nthe week in harms', '--as', 'Edna Editor'],
+      ws.env,
+    );
+    expect(edited.code, edited.stderr).toBe(0);
+    expect(edited.stdout).toContain('2026-W47: 4 changes recorded');
+    // The built draft follows at once.
+    expect(edited.stdout).toContain('digest 2026-W47 refreshed');
+    const after = await frozen(db);
+    expect(after.urls[0]).toBe(fourth);
+    expect(after.urls).not.toContain(second);
+    expect(after.urls).toHaveLength(before.urls.length - 1);
+    expect(after.digest.subject).toBe('Our pick: the week in harms');
+    // The automatic preheader follows the new order.
+    expect(after.digest.preheader).not.toBe(before.digest.preheader);
+
+    // A rebuild keeps the choices.
+    expect((await runCli(['build', '--week', '2026-W47'], ws.env)).code).toBe(0);
+    expect((await frozen(db)).urls).toEqual(after.urls);
+
+    const shown = await runCli(['edit', '--week', '2026-W47', '--show'], ws.env);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(`lead:      ${fourth}`);
+    expect(shown.stdout).toContain(`excluded:  ${second}`);
+    expect(shown.stdout).toContain('subject:   Our pick: the week in harms');
+    expect(shown.stdout).toMatch(new RegExp(`\\d{4}-\\d\\d-\\d\\dT\\S+  Edna Editor  exclude "${second.replace(/[.?]/g, '\\$&')}"`));
+  });
+
+  it('refuses a story the week does not have, and any edit once sending started, in one line, changing nothing', async () => {
+    expectOneLineError(
+      await runCli(['edit', '--week', '2026-W47', '--exclude', 'https://elsewhere.example/story'], ws.env),
+      /^digest: 2026-W47 has no article at https:\/\/elsewhere\.example\/story/,
+    );
+    const digest = await db!.selectFrom('digests').select('id').where('week', '=', '2026-W47').executeTakeFirstOrThrow();
+    await markDigestSending(db!, digest.id);
+    expectOneLineError(
+      await runCli(['edit', '--week', '2026-W47', '--subject', 'Too late'], ws.env),
+      /^digest: the digest for 2026-W47 is already being sent; it cannot be edited$/,
+    );
+    const edits = await db!.selectFrom('digest_edits').select('value').execute();
+    expect(edits.map((e) => e.value)).not.toContain('Too late');
+    expect(edits.map((e) => e.value)).not.toContain('https://elsewhere.example/story');
+  });
+});
