@@ -116,8 +116,12 @@ describe.skipIf(TEST_STORE !== 'postgres')('digest copy-store: an existing SQLit
     expect((await runCli(['sources', 'fetch'], sqliteEnv)).stdout).toMatch(
       /^Field Notes: error: cannot fetch http:\/\/ann:\*\*\*@127\.0\.0\.1:9\/feed\.xml: bad port$/m,
     );
+    // An editor's change to the week's issue, with who made it.
+    const unbuilt = DateTime.fromISO(earlierWeek).minus({ weeks: 1 }).toISOWeekDate()!.slice(0, 8);
+    expect((await runCli(['edit', '--week', unbuilt, '--subject', 'Chosen by hand', '--as', 'Edna Editor'], sqliteEnv)).code).toBe(0);
     source = await dumpOf(sqliteEnv.DATABASE_URL!);
     expect(source.sources).toMatchObject([{ name: 'Field Notes', error_count: 1, last_status: 'error' }]);
+    expect(source.digest_edits).toMatchObject([{ action: 'subject', value: 'Chosen by hand', editor: 'Edna Editor' }]);
   }, 120_000);
 
   afterAll(async () => {
@@ -181,7 +185,7 @@ describe.skipIf(TEST_STORE !== 'postgres')('digest copy-store: an existing SQLit
     const again = await runCli(['copy-store', '--to', pgEnv.DATABASE_URL!], sqliteEnv);
     expectOneLineError(
       again,
-      /^digest: the target store already holds data \(articles: \d+, subscribers: \d+, digests: 2, deliveries: \d+, feedback_reports: 2, sources: 1\); copy-store only fills an empty store$/,
+      /^digest: the target store already holds data \(articles: \d+, subscribers: \d+, digests: 2, deliveries: \d+, feedback_reports: 2, sources: 1, digest_edits: 1\); copy-store only fills an empty store$/,
     );
     expect(again.stdout).toBe('');
     expect(await dumpOf(pgEnv.DATABASE_URL!)).toEqual(before);
