@@ -4,6 +4,7 @@ import { CategorySections, type DigestSection } from './components/category-sect
 import { CardSection, EmailLayout, Gap } from './components/email-layout.tsx';
 import { Footer } from './components/footer.tsx';
 import { Header } from './components/header.tsx';
+import { SafeMarkdown } from './components/markdown.tsx';
 import { TableOfContents } from './components/table-of-contents.tsx';
 
 /** Per-recipient values; at compile time these are slot placeholders, filled per subscriber. */
@@ -27,6 +28,9 @@ export interface WeeklyDigestProps {
   recipient: DigestRecipient | null;
   /** Where the web edition invites readers to subscribe. */
   subscribeUrl?: string;
+  /** The editor's note above the stories (untrusted Markdown, rendered safely) and sign-off after them. */
+  note?: string | null;
+  signoff?: string | null;
 }
 
 /** More than this many stories and the digest opens with a table of contents. */
@@ -59,6 +63,11 @@ export default function WeeklyDigest(props: WeeklyDigestProps) {
             {recipient ? `${recipient.greeting} ${introLine(sections, publication.topic)}` : capitalize(introLine(sections, publication.topic))}
           </p>
         </MjmlText>
+        {props.note ? (
+          <MjmlText>
+            <SafeMarkdown source={props.note} />
+          </MjmlText>
+        ) : null}
       </CardSection>
       {countArticles(sections) > TOC_THRESHOLD ? (
         <>
@@ -68,6 +77,13 @@ export default function WeeklyDigest(props: WeeklyDigestProps) {
       ) : null}
       <Gap />
       <CategorySections sections={sections} />
+      {props.signoff ? (
+        <CardSection padding="8px 28px 24px">
+          <MjmlText>
+            <p style={{ margin: 0 }}>{props.signoff}</p>
+          </MjmlText>
+        </CardSection>
+      ) : null}
       {recipient ? (
         <Footer
           reason={`You are receiving this because ${recipient.email} subscribed to the weekly digest of ${publication.name}.`}

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
 import { markDigestSending } from '../src/digests/digest-store.ts';
@@ -60,6 +62,36 @@ describe(`digest edit on ${TEST_STORE}`, () => {
     expect(shown.stdout).toContain(`excluded:  ${second}`);
     expect(shown.stdout).toContain('subject:   Our pick: the week in harms');
     expect(shown.stdout).toMatch(new RegExp(`\\d{4}-\\d\\d-\\d\\dT\\S+  Edna Editor  exclude "${second.replace(/[.?]/g, '\\$&')}"`));
+  });
+
+  it('puts the editor’s note (Markdown, rendered safely) above the stories and the sign-off after them, in the HTML and the text part', async () => {
+    const noteFile = join(ws.dir, 'note.md');
+    writeFileSync(
+      noteFile,
+      'This week: **three** warehouses.\r\n\r\nSee [the report](https://report.example/x) <script>alert(1)</script> [bad](javascript:alert(2))\n',
+    );
+    const edited = await runCli(['edit', '--week', '2026-W47', '--note', noteFile, '--signoff', '— Edna, for the desk', '--as', 'Edna Editor'], ws.env);
+    expect(edited.code, edited.stderr).toBe(0);
+    expect(edited.stdout).toContain('note:      This week: **three** warehouses. …');
+    const out = join(ws.dir, 'rendered');
+    expect((await runCli(['render', '--week', '2026-W47', '--out', out], ws.env)).code).toBe(0);
+    const html = readFileSync(join(out, 'digest.html'), 'utf8');
+    expect(html).toContain('This week: <strong>three</strong> warehouses.');
+    expect(html).toContain('href="https://report.example/x"');
+    expect(html).not.toContain('<script>');
+    // An unsafe link stays text: never an href.
+    expect(html).not.toMatch(/href="javascript:/i);
+    expect(html).toContain('— Edna, for the desk');
+    // The note before the first story, the sign-off after the last.
+    const firstCard = html.indexOf('class="card"');
+    expect(firstCard).toBeGreaterThan(0);
+    expect(html.indexOf('three</strong>')).toBeLessThan(firstCard);
+    expect(html.indexOf('— Edna, for the desk')).toBeGreaterThan(html.lastIndexOf('class="card"'));
+    const text = readFileSync(join(out, 'digest.txt'), 'utf8');
+    expect(text).toContain('This week: three warehouses.');
+    expect(text).not.toContain('<script>');
+    expect(text.indexOf('— Edna, for the desk')).toBeGreaterThan(text.indexOf('Read the story:'));
+    expect(text.indexOf('This week: three warehouses.')).toBeLessThan(text.indexOf('Read the story:'));
   });
 
   it('refuses a story the week does not have, and any edit once sending started, in one line, changing nothing', async () => {

@@ -66,6 +66,8 @@ export interface DigestsTable {
   built_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** The editor's note, sign-off and subject/preheader overrides frozen at build (JSON Editorial, digests/digest-content.ts). */
+  editorial: Generated<string>;
 }
 
 /** Represents records in the `deliveries` table: one digest to one subscriber. */
@@ -179,7 +181,7 @@ export interface DigestEditsTable {
   at: string;
 }
 
-export type EditAction = 'lead' | 'exclude' | 'include' | 'pin' | 'unpin' | 'subject' | 'preheader';
+export type EditAction = 'lead' | 'exclude' | 'include' | 'pin' | 'unpin' | 'subject' | 'preheader' | 'note' | 'signoff';
 
 export interface Database {
   articles: ArticlesTable;

@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
 import type { Week } from '../week.ts';
-import type { DigestContent } from './digest-content.ts';
+import { type DigestContent, NO_EDITORIAL } from './digest-content.ts';
 import { deleteDigest, findDigest, saveDraft } from './digest-store.ts';
 import { draftContent } from './find-digest.ts';
 
@@ -49,6 +49,7 @@ export async function buildDigest<C>(db: Db, config: Config, week: Week, measure
     preheader: content.preheader,
     article_ids: JSON.stringify(content.articles.map((a) => a.id)),
     html_bytes: htmlBytes,
+    editorial: JSON.stringify(content.editorial ?? NO_EDITORIAL),
     built_at: now.toISOString(),
   };
   const digest = await saveDraft(db, week.id, values, existing?.id);

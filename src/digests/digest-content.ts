@@ -7,6 +7,31 @@ export interface DigestContent {
   subject: string;
   preheader: string;
   articles: ArticleRow[];
+  /** The editor's words and overrides; absent or null fields: none, automatic. */
+  editorial?: Editorial;
+}
+
+/** What the editor wrote for an issue besides choosing its stories. */
+export interface Editorial {
+  /** Markdown above the stories (rendered like summaries: raw HTML escaped). */
+  note: string | null;
+  /** A line after the stories. */
+  signoff: string | null;
+  subject: string | null;
+  preheader: string | null;
+}
+
+export const NO_EDITORIAL: Editorial = { note: null, signoff: null, subject: null, preheader: null };
+
+/** Content with the editor's words: their subject and preheader over the automatic ones, and the note and sign-off carried along. */
+export function withEditorial(content: DigestContent, editorial: Editorial | undefined): DigestContent {
+  if (!editorial) return content;
+  return { ...content, subject: editorial.subject ?? content.subject, preheader: editorial.preheader ?? content.preheader, editorial };
+}
+
+/** A frozen digest's `editorial` column, read back. */
+export function parseEditorial(json: string): Editorial {
+  return { ...NO_EDITORIAL, ...(JSON.parse(json) as Partial<Editorial>) };
 }
 
 /**

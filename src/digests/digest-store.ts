@@ -12,6 +12,8 @@ export interface DraftValues {
   article_ids: string;
   html_bytes: number;
   built_at: string;
+  /** JSON Editorial (digest-content.ts). */
+  editorial: string;
 }
 
 /** Writes the week's draft: a new row, or the existing draft refreshed. */

@@ -21,8 +21,19 @@ describe('the editor’s choices', () => {
       { action: 'subject', value: 'Second try' },
       { action: 'preheader', value: 'Teaser' },
       { action: 'preheader', value: '' },
+      { action: 'note', value: 'A *quiet* week.' },
+      { action: 'signoff', value: '— The desk' },
+      { action: 'signoff', value: '' },
     ]);
-    expect(choices).toEqual({ lead: url(4), excluded: [url(3)], pinned: [url(5)], subject: 'Second try', preheader: null });
+    expect(choices).toEqual({
+      lead: url(4),
+      excluded: [url(3)],
+      pinned: [url(5)],
+      subject: 'Second try',
+      preheader: null,
+      note: 'A *quiet* week.',
+      signoff: null,
+    });
   });
 
   it('never lead with or pin a story that is excluded', () => {

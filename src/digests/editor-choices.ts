@@ -14,9 +14,12 @@ export interface EditorChoices {
   /** Overrides of the automatic subject and preheader; null: automatic. */
   subject: string | null;
   preheader: string | null;
+  /** The editor's note above the stories (Markdown) and sign-off; null: none. */
+  note: string | null;
+  signoff: string | null;
 }
 
-export const NO_CHOICES: EditorChoices = { lead: null, excluded: [], pinned: [], subject: null, preheader: null };
+export const NO_CHOICES: EditorChoices = { lead: null, excluded: [], pinned: [], subject: null, preheader: null, note: null, signoff: null };
 
 export function foldEdits(edits: Pick<DigestEditRow, 'action' | 'value'>[]): EditorChoices {
   const choices: EditorChoices = { ...NO_CHOICES, excluded: [], pinned: [] };
@@ -25,6 +28,8 @@ export function foldEdits(edits: Pick<DigestEditRow, 'action' | 'value'>[]): Edi
     if (action === 'lead') choices.lead = value || null;
     else if (action === 'subject') choices.subject = value || null;
     else if (action === 'preheader') choices.preheader = value || null;
+    else if (action === 'note') choices.note = value || null;
+    else if (action === 'signoff') choices.signoff = value || null;
     else if (action === 'exclude') choices.excluded = [...without(choices.excluded, value), value];
     else if (action === 'include') choices.excluded = without(choices.excluded, value);
     else if (action === 'pin') choices.pinned = [...without(choices.pinned, value), value];

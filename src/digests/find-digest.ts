@@ -2,7 +2,7 @@ import type { Db } from '../db/connect.ts';
 import type { DigestRow } from '../db/schema.ts';
 import { listArticlesByIds } from '../articles/article-store.ts';
 import type { Week } from '../week.ts';
-import { type DigestContent, orderArticles } from './digest-content.ts';
+import { type DigestContent, orderArticles, parseEditorial, withEditorial } from './digest-content.ts';
 import type { Config } from '../config/config.ts';
 import { listArticlesInWeek } from '../articles/article-store.ts';
 import { listEdits } from './edit-store.ts';
@@ -12,7 +12,8 @@ import { digestContent } from './subject.ts';
 /** The frozen content of a built digest: its subject and articles in reading order. */
 export async function loadDigestContent(db: Db, digest: DigestRow, week: Week): Promise<DigestContent> {
   const ids = JSON.parse(digest.article_ids) as number[];
-  return { week, subject: digest.subject, preheader: digest.preheader, articles: await listArticlesByIds(db, ids) };
+  const articles = await listArticlesByIds(db, ids);
+  return { week, subject: digest.subject, preheader: digest.preheader, articles, editorial: parseEditorial(digest.editorial) };
 }
 
 /**
@@ -24,6 +25,6 @@ export async function draftContent(db: Db, config: Config, week: Week): Promise<
   const choices = foldEdits(await listEdits(db, week.id));
   const articles = applyChoices(orderArticles(await listArticlesInWeek(db, week)), choices);
   if (articles.length === 0) return null;
-  const content = digestContent(config.publicationName, week, articles);
-  return { ...content, subject: choices.subject ?? content.subject, preheader: choices.preheader ?? content.preheader };
+  const { note, signoff, subject, preheader } = choices;
+  return withEditorial(digestContent(config.publicationName, week, articles), { note, signoff, subject, preheader });
 }

@@ -28,4 +28,15 @@ describe('segmentContent', () => {
     expect(labor.subject).toBe('The Harm Ledger · Week 47: Couriers');
     expect(segmentContent(content, 'all', 'The Harm Ledger')).toBe(content);
   });
+
+  it('keeps the editor’s subject, note and sign-off in every topic version; an automatic preheader follows the version', () => {
+    const content = {
+      ...digestOf([articleRow(1, { category: 'Privacy', title: 'Cameras' }), articleRow(2, { category: 'Labor', title: 'Couriers' })]),
+      editorial: { note: 'A *quiet* week.', signoff: '— The desk', subject: 'Chosen by hand', preheader: null },
+    };
+    const labor = segmentContent(content, 'labor', 'The Harm Ledger');
+    expect(labor.subject).toBe('Chosen by hand');
+    expect(labor.preheader).toBe('Couriers');
+    expect(labor.editorial).toEqual(content.editorial);
+  });
 });

@@ -1,4 +1,4 @@
-import type { DigestContent } from './digest-content.ts';
+import { type DigestContent, withEditorial } from './digest-content.ts';
 import { digestContent } from './subject.ts';
 
 /**
@@ -28,5 +28,6 @@ export function segmentContent(content: DigestContent, key: SegmentKey, publicat
   if (key === ALL) return content;
   const wanted = new Set(key.split('|'));
   const articles = content.articles.filter((a) => wanted.has(a.category.toLowerCase()));
-  return digestContent(publicationName, content.week, articles);
+  // The editor's subject, preheader, note and sign-off hold for every version of the issue.
+  return withEditorial(digestContent(publicationName, content.week, articles), content.editorial);
 }

@@ -25,6 +25,7 @@ export function digestText(props: WeeklyDigestProps & { recipient: NonNullable<W
   out.push(recipient.greeting, '');
   const intro = introLine(sections, publication.topic);
   out.push(wrapText(intro.charAt(0).toUpperCase() + intro.slice(1)), '');
+  if (props.note) out.push(wrapText(markdownToText(props.note)), '');
 
   if (countArticles(sections) > TOC_THRESHOLD) {
     out.push('IN THIS ISSUE', '');
@@ -48,6 +49,7 @@ export function digestText(props: WeeklyDigestProps & { recipient: NonNullable<W
     });
   }
 
+  if (props.signoff) out.push(HEAVY_RULE, '', wrapText(toOneLine(props.signoff)), '');
   out.push('-- ', wrapText(`You get this email because you subscribed to the weekly digest of ${publication.name} as:`), recipient.email, '');
   out.push('Unsubscribe:', recipient.unsubscribeUrl, '', 'Choose your topics:', recipient.preferencesUrl, '');
   out.push('Read this issue in your browser:', props.archiveUrl, '');

@@ -63,6 +63,8 @@ export function digestProps<R extends WeeklyDigestProps['recipient']>(
     subject: content.subject,
     preheader: content.preheader,
     sections: toSections(content.articles, content.week.timeZone),
+    note: content.editorial?.note ?? null,
+    signoff: content.editorial?.signoff ?? null,
     archiveUrl: archiveUrl(config, content.week.id),
     recipient,
     subscribeUrl: `${config.publicUrl}/subscribe`,

@@ -25,6 +25,7 @@ export interface CompileRequest {
   subject: string;
   preheader: string;
   articles: DigestContent['articles'];
+  editorial: DigestContent['editorial'];
   keys: SegmentKey[];
 }
 
@@ -73,6 +74,7 @@ export const requestFor = (content: DigestContent, keys: SegmentKey[]): CompileR
   subject: content.subject,
   preheader: content.preheader,
   articles: content.articles,
+  editorial: content.editorial,
   keys,
 });
 
@@ -120,6 +122,7 @@ export async function serveCompileRequest(config: Config, input: string): Promis
     subject: request.subject,
     preheader: request.preheader,
     articles: request.articles,
+    editorial: request.editorial,
   };
   return JSON.stringify([...(await compileInProcess(content, request.keys, config))]);
 }

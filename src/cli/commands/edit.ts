@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { DigestEditRow } from '../../db/schema.ts';
@@ -26,6 +27,8 @@ interface EditOptions {
   unpin: string[];
   subject?: string;
   preheader?: string;
+  note?: string;
+  signoff?: string;
   as?: string;
   show?: boolean;
 }
@@ -35,7 +38,9 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function registerEditCommand(program: Command): void {
   program
     .command('edit')
-    .description("shape a week's issue before it is sent: lead story, excluded and pinned stories, subject, preheader (recorded with who and when)")
+    .description(
+      "shape a week's issue before it is sent: lead story, excluded and pinned stories, subject, preheader, a note and a sign-off (recorded with who and when)",
+    )
     .option('--week <week>', 'ISO week, e.g. 2026-W48 (default: the last completed week)')
     .option('--lead <url>', 'the story shown first ("" for the automatic choice)')
     .option('--exclude <url>', 'leave a story out (repeatable)', collect, [])
@@ -44,6 +49,8 @@ export function registerEditCommand(program: Command): void {
     .option('--unpin <url>', 'let a pinned story go back to its place (repeatable)', collect, [])
     .option('--subject <text>', 'the subject line ("" for the automatic one)')
     .option('--preheader <text>', 'the inbox preview text ("" for the automatic one)')
+    .option('--note <file>', 'the editor\'s note above the stories: a Markdown file, - for stdin ("" for none)')
+    .option('--signoff <text>', 'a line after the stories ("" for none)')
     .option('--as <name>', 'who is editing (default: EDITOR_NAME, else the OS user)')
     .option('--show', "print the week's choices and their history, change nothing")
     .action(editCommand);
@@ -82,11 +89,29 @@ async function editsFrom({ db, config }: CliContext, week: Week, options: EditOp
   // Headers are one line: line breaks and control characters become spaces.
   if (options.subject !== undefined) edits.push({ action: 'subject', value: toOneLine(options.subject) });
   if (options.preheader !== undefined) edits.push({ action: 'preheader', value: toOneLine(options.preheader) });
+  if (options.note !== undefined) edits.push({ action: 'note', value: options.note && (await readNote(options.note)) });
+  if (options.signoff !== undefined) edits.push({ action: 'signoff', value: toOneLine(options.signoff) });
   if (options.show && edits.length > 0) throw new UserError('--show changes nothing: give it alone', 'EUSAGE');
   if (edits.length === 0 && !options.show && !(await draftContent(db, config, week))) {
     throw new UserError(`${week.id} has no articles: nothing to edit`, 'EUSAGE');
   }
   return edits;
+}
+
+/** The note's Markdown from a file or stdin; a file that cannot be read is a one-line error. */
+async function readNote(path: string): Promise<string> {
+  try {
+    const text = path === '-' ? await readStdin() : await readFile(path, 'utf8');
+    return text.replace(/\r\n?/g, '\n').trim();
+  } catch (error) {
+    throw new UserError(`cannot read the note ${forTerminal(path)}: ${(error as Error).message}`, 'EUSAGE');
+  }
+}
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
 }
 
 /** `--as`, else EDITOR_NAME, else the OS user (EDITOR is the text editor's command on most systems). */
@@ -108,7 +133,9 @@ function showChoices(edits: DigestEditRow[], week: Week, withHistory = true): vo
   console.log(forTerminal(`  pinned:    ${choices.pinned.join(', ') || '(none)'}`));
   console.log(forTerminal(`  subject:   ${choices.subject ?? '(automatic)'}`));
   console.log(forTerminal(`  preheader: ${choices.preheader ?? '(automatic)'}`));
+  console.log(forTerminal(`  note:      ${choices.note ? `${choices.note.split('\n')[0]}${choices.note.includes('\n') ? ' …' : ''}` : '(none)'}`));
+  console.log(forTerminal(`  sign-off:  ${choices.signoff ?? '(none)'}`));
   if (!withHistory) return;
   console.log(edits.length === 0 ? '  history:   (no changes yet)' : '  history:');
-  for (const e of edits) console.log(forTerminal(`    ${e.at}  ${e.editor}  ${e.action} ${e.value ? JSON.stringify(e.value) : '(automatic)'}`));
+  for (const e of edits) console.log(forTerminal(`    ${e.at}  ${e.editor}  ${e.action} ${e.value ? JSON.stringify(e.value) : '(cleared)'}`));
 }

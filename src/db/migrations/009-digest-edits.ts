@@ -8,7 +8,10 @@ import { dialectOf } from '../dialect.ts';
  * one record, kept apart from the `digests` row: a rebuild, or a draft deleted
  * because its week ran empty, leaves them as they are.
  * - `action`: lead, exclude, include, pin, unpin, subject, preheader;
- * - `value`: the article's URL, or the text ('' sets an override back to automatic).
+ * - `value`: the article's URL, or the text ('' sets an override back to automatic);
+ * - `digests.editorial`: what the build froze of those choices besides the
+ *   stories (note, sign-off, subject and preheader overrides), as JSON, so
+ *   that every topic version of the issue carries them.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const [idType, id] = dialectOf(db).idColumn;
@@ -22,8 +25,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('digest_edits_week').on('digest_edits').columns(['week', 'id']).execute();
+  await db.schema
+    .alterTable('digests')
+    .addColumn('editorial', 'text', (c) => c.notNull().defaultTo('{}'))
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('digests').dropColumn('editorial').execute();
   await db.schema.dropTable('digest_edits').execute();
 }
