@@ -61,6 +61,10 @@ describe(`digest edit on ${TEST_STORE}`, () => {
     expect(shown.stdout).toContain(`lead:      ${fourth}`);
     expect(shown.stdout).toContain(`excluded:  ${second}`);
     expect(shown.stdout).toContain('subject:   Our pick: the week in harms');
+    // Taking a story back in: the rebuild says what arrived.
+    const included = await runCli(['edit', '--week', '2026-W47', '--include', second], ws.env);
+    expect(included.stdout).toContain('new since the last build: 1 story');
+    expect(included.stdout).toContain(second);
     expect(shown.stdout).toMatch(new RegExp(`\\d{4}-\\d\\d-\\d\\dT\\S+  Edna Editor  exclude "${second.replace(/[.?]/g, '\\$&')}"`));
   });
 

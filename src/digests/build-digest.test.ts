@@ -60,6 +60,10 @@ describe('buildDigest', () => {
     expect(refreshed.outcome).toBe('refreshed');
     if (refreshed.outcome === 'empty') return;
     expect(JSON.parse(refreshed.digest.article_ids)).toHaveLength(2);
+    // What arrived since the last build, for the editor to see.
+    expect(refreshed.arrived.map((a) => a.title)).toEqual(['Article 3']);
+    const again = await buildDigest(db, config, week, measureSampleCopy);
+    expect(again.outcome === 'refreshed' && again.arrived).toEqual([]);
 
     await db.updateTable('digests').set({ status: 'sending', started_at: '2026-11-23T08:00:00.000Z' }).execute();
     await expect(buildDigest(db, config, week, measureSampleCopy)).rejects.toThrow(

@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
-import type { DigestRow } from '../db/schema.ts';
+import type { ArticleRow, DigestRow } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
 import type { Week } from '../week.ts';
 import { type DigestContent, NO_EDITORIAL } from './digest-content.ts';
@@ -23,6 +23,8 @@ export type BuildResult<C = unknown> =
       content: DigestContent;
       /** The full digest, compiled to measure it: a send that follows reuses it instead of compiling again. */
       compiled: C;
+      /** On a refresh: the stories the previous build did not have (articles imported since, or taken back in by the editor). */
+      arrived: ArticleRow[];
     };
 
 /**
@@ -53,5 +55,7 @@ export async function buildDigest<C>(db: Db, config: Config, week: Week, measure
     built_at: now.toISOString(),
   };
   const digest = await saveDraft(db, week.id, values, existing?.id);
-  return { outcome: existing ? 'refreshed' : 'created', week, digest, content, compiled };
+  const before = new Set(existing ? (JSON.parse(existing.article_ids) as number[]) : []);
+  const arrived = existing ? content.articles.filter((a) => !before.has(a.id)) : [];
+  return { outcome: existing ? 'refreshed' : 'created', week, digest, content, compiled, arrived };
 }

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { toOneLine } from '../../text/one-line.ts';
 import { failingSources } from '../../articles/source-store.ts';
 import { type Week, formatWeekRange, resolveWeek, weekOf } from '../../week.ts';
 import type { Db } from '../../db/connect.ts';
@@ -42,6 +43,10 @@ export function reportBuild(result: BuildResult): void {
   console.log(`digest ${digest.week} ${result.outcome}: ${plural(content.articles.length, 'article')}`);
   console.log(forTerminal(`  subject:   ${digest.subject}`));
   console.log(forTerminal(`  preheader: ${digest.preheader}`));
+  if (result.arrived.length > 0) {
+    console.log(`  new since the last build: ${plural(result.arrived.length, 'story', 'stories')}`);
+    for (const article of result.arrived) console.log(forTerminal(`    + ${toOneLine(article.title)} (${article.category}) ${article.url}`));
+  }
   const over = digest.html_bytes > HTML_BUDGET_BYTES;
   console.log(`  HTML size: ${formatKb(digest.html_bytes)} of the ${formatKb(HTML_BUDGET_BYTES)} budget${over ? '' : ' (ok)'}`);
   if (over) {
