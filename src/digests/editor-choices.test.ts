@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ArticleRow } from '../db/schema.ts';
-import { applyChoices, foldEdits } from './editor-choices.ts';
+import { applyChoices, editsToReach, foldEdits } from './editor-choices.ts';
 
 const article = (id: number, category: string): ArticleRow =>
   ({ id, url: `https://news.example/${id}`, category, title: `Story ${id}` }) as unknown as ArticleRow;
@@ -62,5 +62,32 @@ describe('the editor’s choices', () => {
 
   it('ignore stories the week no longer has', () => {
     expect(ids(applyChoices(ordered, foldEdits([{ action: 'lead', value: 'https://gone.example/' }])))).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('are reached from a whole form by recording only what changed', () => {
+    const current = foldEdits([
+      { action: 'exclude', value: url(1) },
+      { action: 'pin', value: url(2) },
+      { action: 'subject', value: 'Kept' },
+    ]);
+    const desired = { ...current, excluded: [url(3)], pinned: [url(2)], note: 'New note', lead: url(4) };
+    const edits = editsToReach(current, desired);
+    expect(edits).toEqual([
+      { action: 'note', value: 'New note' },
+      { action: 'lead', value: url(4) },
+      { action: 'exclude', value: url(3) },
+      { action: 'include', value: url(1) },
+    ]);
+    expect(
+      foldEdits([
+        ...[
+          { action: 'exclude' as const, value: url(1) },
+          { action: 'pin' as const, value: url(2) },
+          { action: 'subject' as const, value: 'Kept' },
+        ],
+        ...edits,
+      ]),
+    ).toEqual(desired);
+    expect(editsToReach(desired, desired)).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
-import type { ArticleRow, DigestEditRow } from '../db/schema.ts';
+import { userInfo } from 'node:os';
+import type { ArticleRow, DigestEditRow, EditAction } from '../db/schema.ts';
+import { toOneLine } from '../text/one-line.ts';
 
 /**
  * What an editor chose for a week's issue, read from its edits in order (the
@@ -59,4 +61,31 @@ export function applyChoices(ordered: ArticleRow[], choices: EditorChoices): Art
   const shaped = [...sections.values()].flatMap((list) => [...list].sort((a, b) => pinRank(a) - pinRank(b)));
   const lead = choices.lead ? shaped.find((a) => a.url === choices.lead) : undefined;
   return lead ? [lead, ...shaped.filter((a) => a !== lead)] : shaped;
+}
+
+/**
+ * The edits that take `current` to `desired` (a form that shows every choice
+ * at once): only what changed, so the history says what the editor did.
+ */
+export function editsToReach(current: EditorChoices, desired: EditorChoices): { action: EditAction; value: string }[] {
+  const edits: { action: EditAction; value: string }[] = [];
+  for (const field of ['subject', 'preheader', 'note', 'signoff', 'lead'] as const) {
+    if ((current[field] ?? '') !== (desired[field] ?? '')) edits.push({ action: field, value: desired[field] ?? '' });
+  }
+  for (const url of desired.excluded) if (!current.excluded.includes(url)) edits.push({ action: 'exclude', value: url });
+  for (const url of current.excluded) if (!desired.excluded.includes(url)) edits.push({ action: 'include', value: url });
+  for (const url of desired.pinned) if (!current.pinned.includes(url)) edits.push({ action: 'pin', value: url });
+  for (const url of current.pinned) if (!desired.pinned.includes(url)) edits.push({ action: 'unpin', value: url });
+  return edits;
+}
+
+/** Who is editing: the name given, else EDITOR_NAME, else the OS user (EDITOR names the text editor on most systems). */
+export function editorName(given: string | undefined, configured: string): string {
+  const name = toOneLine(given || configured);
+  if (name) return name;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }

@@ -1,5 +1,6 @@
 import { escapeHtml as e } from '../render/slots.ts';
 import { HTML_BUDGET_BYTES, formatKb, htmlBytes } from '../render/size-budget.ts';
+import { type Desk, deskSection } from './desk.ts';
 import type { CompileFailure } from './load-fresh.ts';
 import type { PreviewResult, TemplateName } from './render-preview.ts';
 
@@ -116,6 +117,8 @@ export interface PreviewPageState {
   weeks: WeekEntry[];
   query: string;
   notice: string | null;
+  /** The week's editor's desk (digest pages of a week with articles). */
+  desk?: Desk | null;
 }
 
 function toolbar(): string {
@@ -143,6 +146,7 @@ export function previewPage(state: PreviewPageState, result: PreviewResult): str
 <dt>HTML size</dt><dd id="size">${formatKb(bytes)} of ${formatKb(HTML_BUDGET_BYTES)} (${share}%)</dd></dl>
 <div class="bar${bytes > HTML_BUDGET_BYTES ? ' over' : ''}"><span style="width:${share}%"></span></div>
 <h2>MJML</h2><p id="mjml-status">Valid at strict level: no errors or warnings.</p>
+${state.desk ? deskSection(state.desk) : ''}
 <h2>Send a test</h2>
 <form method="post" action="/send-test"><input type="hidden" name="template" value="${e(state.template)}"><input type="hidden" name="week" value="${e(state.week ?? '')}">
 <label for="to">To</label><input id="to" name="to" type="email" required placeholder="you@example.com">

@@ -16,7 +16,12 @@ import { FreshModule, describeFailure } from './load-fresh.ts';
 import { type WeekEntry, badWeekPage, failurePage, indexPage, messagePage, previewPage, renderFailurePage } from './pages.ts';
 import type * as RenderPreview from './render-preview.ts';
 import { listPublishedDates } from '../articles/article-store.ts';
-import { digestStatuses } from '../digests/digest-store.ts';
+import { digestStatuses, findDigest } from '../digests/digest-store.ts';
+import { buildDigest } from '../digests/build-digest.ts';
+import { recordEdits } from '../digests/edit-store.ts';
+import { editorName, editsToReach } from '../digests/editor-choices.ts';
+import { measureSampleCopy } from '../personalize/sample-copy.ts';
+import { choicesFromForm, loadDesk } from './desk.ts';
 
 export interface PreviewServerOptions {
   db: Db;
@@ -213,6 +218,7 @@ async function handle(app: PreviewApp, req: IncomingMessage, res: ServerResponse
   if (method === 'GET' && url.pathname === '/events') return openEvents(app, req, res);
   if (method === 'GET' && (section === 'preview' || section === 'render')) return showPreview(app, req, res, url, section, template);
   if (method === 'POST' && url.pathname === '/send-test') return sendTestCopy(app, req, res);
+  if (method === 'POST' && url.pathname === '/edit') return saveDesk(app, req, res);
   send(req, res, 404, messagePage('Not found', '<h1>Not found</h1><p><a href="/">The preview’s index</a></p>'));
 }
 
@@ -249,7 +255,8 @@ async function showPreview(app: PreviewApp, req: IncomingMessage, res: ServerRes
     week: template === 'weekly-digest' ? week.id : null,
     weeks: template === 'weekly-digest' ? await listWeeks(db, config, app.now()) : [],
     query: url.searchParams.toString(),
-    notice: url.searchParams.get('sent') ? `Test sent to ${url.searchParams.get('sent')}.` : url.searchParams.get('failed'),
+    notice: pageNotice(url.searchParams),
+    desk: template === 'weekly-digest' ? await loadDesk(db, week) : null,
   };
   try {
     const loaded = await loadTemplate(app, template);
@@ -267,11 +274,49 @@ async function showPreview(app: PreviewApp, req: IncomingMessage, res: ServerRes
   }
 }
 
+/** What the page says after a form sent it back: a test sent, the issue saved, or what failed. */
+function pageNotice(params: URLSearchParams): string | null {
+  if (params.get('sent')) return `Test sent to ${params.get('sent')}.`;
+  const edited = params.get('edited');
+  if (edited) return edited === '0' ? 'Nothing changed.' : `Saved: ${edited} ${edited === '1' ? 'change' : 'changes'}.`;
+  return params.get('failed');
+}
+
+/** Only forms from the preview's own pages: a page on another site must not act through the editor's browser. */
+function crossSite(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  return Boolean(origin && origin !== `http://${req.headers.host}`);
+}
+
+/** The editor's desk form: records what changed (with who), rebuilds a built draft, and shows the page again. */
+async function saveDesk(app: PreviewApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (crossSite(req))
+    return send(req, res, 403, messagePage('Refused', '<h1>Cross-site form refused</h1><p>The issue is edited only from the preview’s own pages.</p>'));
+  const form = await readForm(req);
+  if (!form) return send(req, res, 413, messagePage('Too large', '<h1>Request too large</h1>'), { connection: 'close' });
+  const week = resolveWeek(app, form.get('week') || null);
+  if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
+  const desk = await loadDesk(app.db, week);
+  const back = new URLSearchParams({ week: week.id });
+  if (!desk) back.set('failed', `${week.id} has no articles: nothing to edit.`);
+  else if (desk.frozen) back.set('failed', 'Sending has started: this issue can no longer change.');
+  else {
+    const edits = editsToReach(desk.choices, choicesFromForm(form, desk));
+    if (edits.length > 0) {
+      await recordEdits(app.db, week.id, edits, editorName(form.get('editor') ?? '', app.config.editorName), app.now());
+      // A built draft follows at once, as with `digest edit`.
+      if (await findDigest(app.db, week.id)) await buildDigest(app.db, app.config, week, measureSampleCopy);
+    }
+    back.set('edited', String(edits.length));
+  }
+  res.writeHead(303, { location: `/preview/weekly-digest?${back}` });
+  res.end();
+}
+
 /** The test-send form: a copy of what the page shows, to the editor, with inert links; then back to the page with what happened. */
 async function sendTestCopy(app: PreviewApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // Only forms from this page: a page on another site must not make us send mail.
-  const origin = req.headers.origin;
-  if (origin && origin !== `http://${req.headers.host}`) {
+  if (crossSite(req)) {
     return send(req, res, 403, messagePage('Refused', '<h1>Cross-site form refused</h1><p>Test copies are sent only from the preview’s own pages.</p>'));
   }
   const form = await readForm(req);

@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { DigestEditRow } from '../../db/schema.ts';
 import { listArticlesInWeek } from '../../articles/article-store.ts';
 import { buildDigest } from '../../digests/build-digest.ts';
 import { findDigest } from '../../digests/digest-store.ts';
 import { type EditInput, listEdits, recordEdits } from '../../digests/edit-store.ts';
-import { foldEdits } from '../../digests/editor-choices.ts';
+import { editorName, foldEdits } from '../../digests/editor-choices.ts';
 import { draftContent } from '../../digests/find-digest.ts';
 import { UserError } from '../../errors.ts';
 import { sampleCopyMeasure } from '../../personalize/sample-copy.ts';
@@ -112,17 +111,6 @@ async function readStdin(): Promise<string> {
   let text = '';
   for await (const chunk of process.stdin) text += chunk;
   return text;
-}
-
-/** `--as`, else EDITOR_NAME, else the OS user (EDITOR is the text editor's command on most systems). */
-function editorName(as: string | undefined, configured: string): string {
-  const name = toOneLine(as ?? configured);
-  if (name) return name;
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }
 
 function showChoices(edits: DigestEditRow[], week: Week, withHistory = true): void {

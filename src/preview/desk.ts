@@ -1,0 +1,80 @@
+import type { Db } from '../db/connect.ts';
+import type { DigestEditRow } from '../db/schema.ts';
+import { listArticlesInWeek } from '../articles/article-store.ts';
+import { orderArticles } from '../digests/digest-content.ts';
+import { findDigest } from '../digests/digest-store.ts';
+import { listEdits } from '../digests/edit-store.ts';
+import { type EditorChoices, foldEdits } from '../digests/editor-choices.ts';
+import type { Week } from '../week.ts';
+import { escapeHtml as e } from '../render/slots.ts';
+
+/** What the editor's desk on a week's page shows: every story of the week, the choices, and who changed what. */
+export interface Desk {
+  week: string;
+  stories: { url: string; title: string; category: string }[];
+  choices: EditorChoices;
+  history: DigestEditRow[];
+  /** Sending started: the issue can no longer change. */
+  frozen: boolean;
+}
+
+export async function loadDesk(db: Db, week: Week): Promise<Desk | null> {
+  const articles = orderArticles(await listArticlesInWeek(db, week));
+  if (articles.length === 0) return null;
+  const history = await listEdits(db, week.id);
+  const digest = await findDigest(db, week.id);
+  return {
+    week: week.id,
+    stories: articles.map((a) => ({ url: a.url, title: a.title, category: a.category })),
+    choices: foldEdits(history),
+    history,
+    frozen: Boolean(digest && digest.status !== 'draft'),
+  };
+}
+
+/** The choices a posted desk form describes (every field is on the form, so it is the whole state). */
+export function choicesFromForm(form: URLSearchParams, desk: Desk): EditorChoices {
+  const known = new Set(desk.stories.map((s) => s.url));
+  const text = (name: string) => (form.get(name) ?? '').replace(/\r\n?/g, '\n').trim() || null;
+  const stories = (name: string) => form.getAll(name).filter((url) => known.has(url));
+  const lead = form.get('lead') ?? '';
+  return {
+    lead: known.has(lead) ? lead : null,
+    excluded: stories('exclude'),
+    pinned: stories('pin'),
+    subject: text('subject')?.replace(/\s+/g, ' ') ?? null,
+    preheader: text('preheader')?.replace(/\s+/g, ' ') ?? null,
+    note: text('note'),
+    signoff: text('signoff')?.replace(/\s+/g, ' ') ?? null,
+  };
+}
+
+/** The desk as a plain form (no JavaScript): posting it records what changed and shows the result at once. */
+export function deskSection(desk: Desk): string {
+  const { choices } = desk;
+  const disabled = desk.frozen ? ' disabled' : '';
+  const field = (name: 'subject' | 'preheader' | 'signoff', label: string) =>
+    `<label for="desk-${name}">${label}</label><input id="desk-${name}" name="${name}" type="text" maxlength="300" value="${e(choices[name] ?? '')}" placeholder="automatic"${disabled}>`;
+  const rows = desk.stories
+    .map((s) => {
+      const check = (name: 'exclude' | 'pin', on: boolean) => `<input type="checkbox" name="${name}" value="${e(s.url)}"${on ? ' checked' : ''}${disabled}>`;
+      return `<tr><td>${check('exclude', choices.excluded.includes(s.url))}</td><td>${check('pin', choices.pinned.includes(s.url))}</td><td><input type="radio" name="lead" value="${e(s.url)}"${choices.lead === s.url ? ' checked' : ''}${disabled}></td><td>${e(s.title)} <span class="muted">${e(s.category)}</span></td></tr>`;
+    })
+    .join('');
+  const history = desk.history
+    .map(
+      (h) =>
+        `<li>${e(h.at.slice(0, 16).replace('T', ' '))} · ${e(h.editor)} · ${e(h.action)} ${h.value ? e(h.value.length > 80 ? `${h.value.slice(0, 79)}…` : h.value) : '(cleared)'}</li>`,
+    )
+    .join('');
+  return `<h2>Editor’s desk</h2>${desk.frozen ? '<p class="muted">Sending has started: this issue can no longer change.</p>' : ''}
+<form method="post" action="/edit" id="desk"><input type="hidden" name="week" value="${e(desk.week)}">
+${field('subject', 'Subject')}${field('preheader', 'Preheader')}
+<label for="desk-note">Intro note <span class="muted">(Markdown, shown first)</span></label><textarea id="desk-note" name="note" rows="4"${disabled}>${e(choices.note ?? '')}</textarea>
+${field('signoff', 'Sign-off')}
+<table id="desk-stories"><thead><tr><th>Leave out</th><th>Pin</th><th>Lead</th><th>Story</th></tr></thead><tbody>
+<tr><td></td><td></td><td><input type="radio" name="lead" value=""${choices.lead ? '' : ' checked'}${disabled}></td><td class="muted">Lead: automatic (the first in reading order)</td></tr>${rows}</tbody></table>
+<label for="desk-editor">Changed by <span class="muted">(named in the log)</span></label><input id="desk-editor" name="editor" type="text" maxlength="80" autocomplete="name"${disabled}>
+<button type="submit"${disabled}>Save the issue</button></form>
+<h3>History</h3><ol id="desk-history">${history || '<li class="muted">No changes yet.</li>'}</ol>`;
+}
