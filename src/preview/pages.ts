@@ -133,6 +133,22 @@ function weekPicker(state: PreviewPageState): string {
   return `<form method="get" class="tools"><label>Week <select name="week" onchange="this.form.submit()">${options}</select></label></form>`;
 }
 
+/** Which reader, and which version of the issue, the page shows: a GET form, so the address says it (and reloads keep it). */
+function readerPicker(state: PreviewPageState, result: PreviewResult): string {
+  if (!result.segments || !state.week) return '';
+  const params = new URLSearchParams(state.query);
+  const options = [
+    `<option value="">Their version</option>`,
+    ...result.segments.map(
+      (s) =>
+        `<option value="${e(s.key)}"${params.get('segment') === s.key ? ' selected' : ''}>${e(s.key === 'all' ? 'Full digest' : s.key.replaceAll('|', ', '))} (${s.readers} ${s.readers === 1 ? 'reader' : 'readers'})</option>`,
+    ),
+  ].join('');
+  return `<h2>Reader and version</h2><form method="get" id="reader-form"><input type="hidden" name="week" value="${e(state.week)}">
+<label for="reader">Reader <span class="muted">(address, or part of one)</span></label><input id="reader" name="reader" type="search" value="${e(params.get('reader') ?? '')}" placeholder="${e(result.recipient)}">
+<label for="segment">Version</label><select id="segment" name="segment">${options}</select><button type="submit">Show</button></form>`;
+}
+
 export function previewPage(state: PreviewPageState, result: PreviewResult): string {
   const { message } = result;
   const bytes = htmlBytes(message.html);
@@ -145,6 +161,7 @@ export function previewPage(state: PreviewPageState, result: PreviewResult): str
 <dt>From</dt><dd>${e(`${message.from.name} <${message.from.address}>`.trim())}</dd><dt>To (sample)</dt><dd>${e(result.recipient)}</dd><dt>Content</dt><dd>${e(result.source)}</dd>
 <dt>HTML size</dt><dd id="size">${formatKb(bytes)} of ${formatKb(HTML_BUDGET_BYTES)} (${share}%)</dd></dl>
 <div class="bar${bytes > HTML_BUDGET_BYTES ? ' over' : ''}"><span style="width:${share}%"></span></div>
+${readerPicker(state, result)}
 <h2>MJML</h2><p id="mjml-status">Valid at strict level: no errors or warnings.</p>
 ${state.desk ? deskSection(state.desk) : ''}
 <h2>Send a test</h2>
@@ -156,7 +173,8 @@ ${state.desk ? deskSection(state.desk) : ''}
   const main = `<section>${toolbar()}
 <div data-tab="preview" class="frame"><iframe id="email" title="Email preview" src="/render/${e(state.template)}?${e(state.query)}"></iframe></div>
 <pre data-tab="html" id="html-source">${e(message.html)}</pre><pre data-tab="text" id="text-source">${e(message.text)}</pre><pre data-tab="mjml" id="mjml-source">${e(result.mjml)}</pre></section>`;
-  const notice = state.notice ? `<p class="note" role="status">${e(state.notice)}</p>` : '';
+  const said = [state.notice, result.notice].filter(Boolean).join(' ');
+  const notice = said ? `<p class="note" role="status">${e(said)}</p>` : '';
   return page(
     `${state.title} · preview`,
     `<h1>${e(state.title)}${state.week ? ` · ${e(state.week)}` : ''}</h1>${weekPicker(state)}${notice}<div class="grid">${aside}${main}</div>`,

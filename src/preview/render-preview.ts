@@ -26,7 +26,8 @@ import { withMime } from '../personalize/personalize.ts';
 import { renderConfirmSubscription, renderWelcome } from '../render/render-notice.ts';
 import { confirmationProps, welcomeProps } from '../subscribers/notices.ts';
 import type { OutgoingMessage } from '../domain.ts';
-import { firstActiveSubscriber } from '../subscribers/subscriber-store.ts';
+import { activeTopicChoices, firstActiveSubscriber, searchSubscribers } from '../subscribers/subscriber-store.ts';
+import { ALL, type SegmentKey, segmentContent, segmentFor } from '../digests/segments.ts';
 
 export const TEMPLATES = [
   { name: 'weekly-digest', title: 'Weekly digest', file: 'emails/weekly-digest.tsx' },
@@ -43,15 +44,17 @@ export interface PreviewResult {
   recipient: string;
   message: OutgoingMessage;
   mjml: string;
+  /** The digest's versions this week (topic segments of active readers), each with how many get it; the one shown. */
+  segments?: { key: SegmentKey; readers: number }[];
+  segment?: SegmentKey;
+  /** Said above the preview: a reader not found, or one who gets nothing this week. */
+  notice?: string | null;
 }
 
-/**
- * Whom a render is for: a sample subscriber on the preview page (the first
- * active one, else SAMPLE_RECIPIENT, shown with the template's PreviewProps),
- * or the editor who asked for a test copy (testRecipient).
- */
-async function sampleRecipient(db: Db): Promise<Recipient> {
-  return (await firstActiveSubscriber(db)) ?? SAMPLE_RECIPIENT;
+/** Whom and which version the editor asked to see: a reader by address (or part of one), a topic segment. */
+export interface PreviewChoice {
+  reader?: string | null;
+  segment?: string | null;
 }
 
 /** A test copy says so where every inbox shows it. */
@@ -70,7 +73,18 @@ function composeNotice(config: Config, recipient: Recipient, notice: { subject: 
   );
 }
 
-async function previewDigest(db: Db, config: Config, week: Week, now: Date, recipient: Recipient): Promise<PreviewResult> {
+/** The week's versions: every topic segment an active reader gets (the full digest always listed), with its readers. */
+async function weekSegments(db: Db, categories: string[]): Promise<{ key: SegmentKey; readers: number }[]> {
+  const counts = new Map<SegmentKey, number>([[ALL, 0]]);
+  for (const { topics, readers } of await activeTopicChoices(db)) {
+    const key = segmentFor(topics, categories);
+    if (key) counts.set(key, (counts.get(key) ?? 0) + readers);
+  }
+  return [...counts].map(([key, readers]) => ({ key, readers }));
+}
+
+async function previewDigest(db: Db, config: Config, week: Week, now: Date, reader: Reader, choice: PreviewChoice): Promise<PreviewResult> {
+  const { recipient } = reader;
   const digest = await findDigest(db, week.id);
   const content = digest ? await loadDigestContent(db, digest, week) : await draftContent(db, config, week);
   if (!content) {
@@ -79,16 +93,53 @@ async function previewDigest(db: Db, config: Config, week: Week, now: Date, reci
     const message = composeNotice(config, recipient, { subject: props.subject, html, text: digestText(props) }, props.recipient.email);
     return { template: 'weekly-digest', source: `PreviewProps (${week.id} has no articles)`, recipient: message.to.address, message, mjml };
   }
-  const compiled = await compileDigest(content, config);
+  const categories = content.articles.map((a) => a.category);
+  const segments = await weekSegments(db, categories);
+  const readerKey = reader.topics ? segmentFor(reader.topics, categories) : ALL;
+  const asked = segments.find((s) => s.key === choice.segment)?.key;
+  const segment = asked ?? readerKey ?? ALL;
+  const notice =
+    reader.notice ?? (readerKey === null && !asked ? `${recipient.email} gets no digest this week: no stories in their topics. Shown: the full digest.` : null);
+  const compiled = await compileDigest(segmentContent(content, segment, config.publicationName), config);
   // withMime encodes the subject into the shared headers: a test copy's is marked before that.
   const rendered = withMime(config, { ...compiled, subject: subjectFor(recipient, compiled.subject) });
   const message = composeDigestMessage(config, rendered, week.id, recipient, now);
-  const source = digest ? `the ${digest.status} digest built ${digest.built_at}` : `the ${content.articles.length} articles of ${week.id} (not built yet)`;
-  return { template: 'weekly-digest', source, recipient: recipient.email, message, mjml: rendered.mjml };
+  const built = digest ? `the ${digest.status} digest built ${digest.built_at}` : `the ${content.articles.length} articles of ${week.id} (not built yet)`;
+  const source = segment === ALL ? built : `${built}, the ${segment.replaceAll('|', ', ')} version`;
+  return { template: 'weekly-digest', source, recipient: recipient.email, message, mjml: rendered.mjml, segments, segment, notice };
 }
 
-async function renderFor(db: Db, config: Config, template: TemplateName, week: Week, now: Date, recipient: Recipient): Promise<PreviewResult> {
-  if (template === 'weekly-digest') return previewDigest(db, config, week, now, recipient);
+/** A reader to render for: their link values, their topics (null: a made-up or test recipient, who gets everything), and what to say. */
+interface Reader {
+  recipient: Recipient;
+  topics: string[] | null;
+  notice: string | null;
+}
+
+/**
+ * Whom a render is for on the preview page: the reader the editor searched
+ * for (by address or part of one), else the first active subscriber, else
+ * SAMPLE_RECIPIENT (shown with the template's PreviewProps). A test copy is
+ * for the editor who asked (testRecipient).
+ */
+async function chosenReader(db: Db, query: string | null | undefined): Promise<Reader> {
+  const wanted = query?.trim();
+  const row = wanted ? (await searchSubscribers(db, wanted, 1))[0] : await firstActiveSubscriber(db);
+  if (row) return { recipient: { id: row.id, email: row.email, name: row.name }, topics: JSON.parse(row.topics) as string[], notice: null };
+  return { recipient: SAMPLE_RECIPIENT, topics: null, notice: wanted ? `No subscriber matches "${wanted}": shown for a sample reader.` : null };
+}
+
+async function renderFor(
+  db: Db,
+  config: Config,
+  template: TemplateName,
+  week: Week,
+  now: Date,
+  reader: Reader,
+  choice: PreviewChoice = {},
+): Promise<PreviewResult> {
+  const { recipient } = reader;
+  if (template === 'weekly-digest') return previewDigest(db, config, week, now, reader, choice);
   // No subscriber to show: the templates' PreviewProps stand in.
   const madeUp = recipient === SAMPLE_RECIPIENT;
   const source = recipient.test ? 'a test copy' : madeUp ? 'PreviewProps' : 'the first active subscriber';
@@ -106,8 +157,15 @@ async function renderFor(db: Db, config: Config, template: TemplateName, week: W
  * Renders `template` as it would be sent now. For the digest, `week` picks
  * the week; the frozen digest is shown when it was built.
  */
-export async function renderPreview(db: Db, config: Config, template: TemplateName, week: Week, now = new Date()): Promise<PreviewResult> {
-  return renderFor(db, config, template, week, now, await sampleRecipient(db));
+export async function renderPreview(
+  db: Db,
+  config: Config,
+  template: TemplateName,
+  week: Week,
+  now = new Date(),
+  choice: PreviewChoice = {},
+): Promise<PreviewResult> {
+  return renderFor(db, config, template, week, now, await chosenReader(db, choice.reader), choice);
 }
 
 /**
@@ -124,5 +182,5 @@ export async function renderTestCopy(
   editor: { email: string; name?: string },
   now = new Date(),
 ): Promise<OutgoingMessage> {
-  return (await renderFor(db, config, template, week, now, testRecipient(editor))).message;
+  return (await renderFor(db, config, template, week, now, { recipient: testRecipient(editor), topics: null, notice: null })).message;
 }

@@ -264,7 +264,8 @@ async function showPreview(app: PreviewApp, req: IncomingMessage, res: ServerRes
       const body = `<h1>Unknown template</h1><p>There is no template called ${e(template)}. <a href="/">See the list</a>.</p>`;
       return send(req, res, 404, messagePage('Unknown template', body));
     }
-    const result = await loaded.module.renderPreview(db, config, loaded.known.name, week, app.now());
+    const choice = { reader: url.searchParams.get('reader'), segment: url.searchParams.get('segment') };
+    const result = await loaded.module.renderPreview(db, config, loaded.known.name, week, app.now(), choice);
     // The iframe gets the exact HTML string of the message the sender would send.
     if (section === 'render') return send(req, res, 200, result.message.html);
     return send(req, res, 200, previewPage({ ...state, title: loaded.known.title }, result));

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { SubscriberRow, SubscriberStatus } from '../db/schema.ts';
 import { UserError } from '../errors.ts';
@@ -284,8 +285,8 @@ export async function countActiveSubscribers(db: Db): Promise<number> {
 }
 
 /** The longest-standing active subscriber, if any. */
-export function firstActiveSubscriber(db: Db): Promise<Pick<SubscriberRow, 'id' | 'email' | 'name'> | undefined> {
-  return db.selectFrom('subscribers').select(['id', 'email', 'name']).where('status', '=', 'active').orderBy('id').limit(1).executeTakeFirst();
+export function firstActiveSubscriber(db: Db): Promise<Pick<SubscriberRow, 'id' | 'email' | 'name' | 'topics'> | undefined> {
+  return db.selectFrom('subscribers').select(['id', 'email', 'name', 'topics']).where('status', '=', 'active').orderBy('id').limit(1).executeTakeFirst();
 }
 
 /** Deletes every delivery, digest, subscriber and article: the demo's start over. */
@@ -293,4 +294,23 @@ export async function wipePublication(db: Db): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const table of ['deliveries', 'digests', 'subscribers', 'articles'] as const) await trx.deleteFrom(table).execute();
   });
+}
+
+/** Active subscribers' topic choices, each with how many readers made it. */
+export async function activeTopicChoices(db: Db): Promise<{ topics: string[]; readers: number }[]> {
+  const rows = await db
+    .selectFrom('subscribers')
+    .select(['topics', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', '=', 'active')
+    .groupBy('topics')
+    .execute();
+  return rows.map((r) => ({ topics: JSON.parse(r.topics) as string[], readers: Number(r.n) }));
+}
+
+/** The subscriber at this address, else the first few whose address contains it (an editor's search). */
+export async function searchSubscribers(db: Db, query: string, limit = 10): Promise<SubscriberRow[]> {
+  const exact = await findSubscriberByEmail(db, query);
+  if (exact) return [exact];
+  const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db.selectFrom('subscribers').selectAll().where(sql<boolean>`lower(email) like ${pattern} escape '\\'`).orderBy('id').limit(limit).execute();
 }
