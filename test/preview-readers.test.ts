@@ -1,4 +1,6 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config/config.ts';
 import type { Db } from '../src/db/connect.ts';
@@ -74,5 +76,25 @@ describe('the preview for any reader and every version', () => {
     expect(await get('/preview/weekly-digest?week=2026-W47&reader=elsewhere@example.net')).toContain(
       'elsewhere@example.net gets no digest this week: no stories in their topics.',
     );
+  });
+
+  it('sends a test copy of the version on screen to the editor, greeting the editor', async () => {
+    const answer = await fetch(`${preview.url}/send-test`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ template: 'weekly-digest', week: '2026-W47', reader: 'narrow.reader', to: 'edna@example.com', name: 'Edna' }),
+    });
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('location')).toBe('/preview/weekly-digest?week=2026-W47&reader=narrow.reader&sent=edna%40example.com');
+    const files = readdirSync(join(ws.dir, 'outbox'), { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    expect(files).toHaveLength(1);
+    const message = await simpleParser(readFileSync(join(files[0]!.parentPath, files[0]!.name)));
+    expect(message.subject).toMatch(/^\[TEST\] /);
+    expect(message.text).toContain('Hi Edna,');
+    expect(message.text).not.toContain('Nora');
+    for (const a of articles) {
+      if (a.category === topic) expect(message.text).toContain(a.title.slice(0, 20));
+      else expect(message.text).not.toContain(a.title.slice(0, 20));
+    }
   });
 });

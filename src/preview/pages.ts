@@ -133,6 +133,15 @@ function weekPicker(state: PreviewPageState): string {
   return `<form method="get" class="tools"><label>Week <select name="week" onchange="this.form.submit()">${options}</select></label></form>`;
 }
 
+/** The reader and version on screen, carried by the test-send form so the test copy is that version. */
+function keptChoice(state: PreviewPageState): string {
+  const params = new URLSearchParams(state.query);
+  return (['reader', 'segment'] as const)
+    .filter((name) => params.get(name))
+    .map((name) => `<input type="hidden" name="${name}" value="${e(params.get(name)!)}">`)
+    .join('');
+}
+
 /** Which reader, and which version of the issue, the page shows: a GET form, so the address says it (and reloads keep it). */
 function readerPicker(state: PreviewPageState, result: PreviewResult): string {
   if (!result.segments || !state.week) return '';
@@ -165,7 +174,7 @@ ${readerPicker(state, result)}
 <h2>MJML</h2><p id="mjml-status">Valid at strict level: no errors or warnings.</p>
 ${state.desk ? deskSection(state.desk) : ''}
 <h2>Send a test</h2>
-<form method="post" action="/send-test"><input type="hidden" name="template" value="${e(state.template)}"><input type="hidden" name="week" value="${e(state.week ?? '')}">
+<form method="post" action="/send-test"><input type="hidden" name="template" value="${e(state.template)}"><input type="hidden" name="week" value="${e(state.week ?? '')}">${keptChoice(state)}
 <label for="to">To</label><input id="to" name="to" type="email" required placeholder="you@example.com">
 <label for="name">Your name <span class="muted">(optional, for the greeting)</span></label><input id="name" name="name" type="text" maxlength="80" autocomplete="name"><button type="submit">Send test email</button></form>
 <p class="muted">A test copy greets you, and its unsubscribe, preferences and confirm links only explain what they do: they change no reader.</p>

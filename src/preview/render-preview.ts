@@ -181,6 +181,9 @@ export async function renderTestCopy(
   week: Week,
   editor: { email: string; name?: string },
   now = new Date(),
+  choice: PreviewChoice = {},
 ): Promise<OutgoingMessage> {
-  return (await renderFor(db, config, template, week, now, { recipient: testRecipient(editor), topics: null, notice: null })).message;
+  // The version on the editor's screen: the chosen reader's (by their topics) or the chosen one; sent to the editor.
+  const topics = choice.reader?.trim() ? (await chosenReader(db, choice.reader)).topics : null;
+  return (await renderFor(db, config, template, week, now, { recipient: testRecipient(editor), topics, notice: null }, choice)).message;
 }

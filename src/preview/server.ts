@@ -328,10 +328,12 @@ async function sendTestCopy(app: PreviewApp, req: IncomingMessage, res: ServerRe
   const week = resolveWeek(app, form.get('week') || null);
   if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
   const back = new URLSearchParams(form.get('week') ? { week: week.id } : {});
+  const choice = { reader: form.get('reader'), segment: form.get('segment') };
+  for (const [name, value] of Object.entries(choice)) if (value) back.set(name, value);
   const loaded = check.ok ? await loadTemplate(app, name).catch(() => null) : null;
   // The sender's own message for the editor: To, greeting and inert links are theirs (render-preview.ts).
   const editor = { email: to, name: (form.get('name') ?? '').trim() };
-  const message = loaded && (await loaded.module.renderTestCopy(app.db, app.config, loaded.known.name, week, editor, app.now()).catch(() => null));
+  const message = loaded && (await loaded.module.renderTestCopy(app.db, app.config, loaded.known.name, week, editor, app.now(), choice).catch(() => null));
   if (!check.ok) back.set('failed', `Not an email address we can send to: it ${check.problem}`);
   else if (!message) back.set('failed', 'The template does not render; fix it first.');
   else back.set(...(await sendThrough(app, message, to)));
