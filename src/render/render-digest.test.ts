@@ -96,6 +96,14 @@ describe('renderDigest', () => {
     expect(linkTexts.filter((t) => ['here', 'click here', 'read more', 'link', ''].includes(t))).toEqual([]);
   });
 
+  it('hides the preheader without text coloured like the page (what spam filters score as low contrast)', async () => {
+    const { html } = await renderFor(manyArticles(3));
+    const hidden = /<body[^>]*>\s*<div style="([^"]*)">/.exec(html)?.[1] ?? '';
+    expect(hidden).toMatch(/^display:none;/);
+    expect(hidden).toContain('opacity:0');
+    expect(hidden).not.toMatch(/(^|;)color:/);
+  });
+
   it('only ever links to http(s) URLs', async () => {
     const { html } = await renderFor(manyArticles(8));
     for (const href of hrefs(html)) expect(href).toMatch(/^https?:\/\//);
