@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
-import type { ArticleRow, DigestEditRow, EditAction } from '../db/schema.ts';
+import type { ArticleRow, DigestEditRow } from '../db/schema.ts';
+import type { EditInput } from './edit-store.ts';
 import { toOneLine } from '../text/one-line.ts';
 
 /**
@@ -67,8 +68,8 @@ export function applyChoices(ordered: ArticleRow[], choices: EditorChoices): Art
  * The edits that take `current` to `desired` (a form that shows every choice
  * at once): only what changed, so the history says what the editor did.
  */
-export function editsToReach(current: EditorChoices, desired: EditorChoices): { action: EditAction; value: string }[] {
-  const edits: { action: EditAction; value: string }[] = [];
+export function editsToReach(current: EditorChoices, desired: EditorChoices): EditInput[] {
+  const edits: EditInput[] = [];
   for (const field of ['subject', 'preheader', 'note', 'signoff', 'lead'] as const) {
     if ((current[field] ?? '') !== (desired[field] ?? '')) edits.push({ action: field, value: desired[field] ?? '' });
   }

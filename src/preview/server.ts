@@ -16,9 +16,8 @@ import { FreshModule, describeFailure } from './load-fresh.ts';
 import { type WeekEntry, badWeekPage, failurePage, indexPage, messagePage, previewPage, renderFailurePage } from './pages.ts';
 import type * as RenderPreview from './render-preview.ts';
 import { listPublishedDates } from '../articles/article-store.ts';
-import { digestStatuses, findDigest } from '../digests/digest-store.ts';
-import { buildDigest } from '../digests/build-digest.ts';
-import { recordEdits } from '../digests/edit-store.ts';
+import { digestStatuses } from '../digests/digest-store.ts';
+import { editIssue } from '../digests/edit-issue.ts';
 import { editorName, editsToReach } from '../digests/editor-choices.ts';
 import { measureSampleCopy } from '../personalize/sample-copy.ts';
 import { choicesFromForm, loadDesk } from './desk.ts';
@@ -303,11 +302,7 @@ async function saveDesk(app: PreviewApp, req: IncomingMessage, res: ServerRespon
   else if (desk.frozen) back.set('failed', 'Sending has started: this issue can no longer change.');
   else {
     const edits = editsToReach(desk.choices, choicesFromForm(form, desk));
-    if (edits.length > 0) {
-      await recordEdits(app.db, week.id, edits, editorName(form.get('editor') ?? '', app.config.editorName), app.now());
-      // A built draft follows at once, as with `digest edit`.
-      if (await findDigest(app.db, week.id)) await buildDigest(app.db, app.config, week, measureSampleCopy);
-    }
+    if (edits.length > 0) await editIssue(app.db, app.config, week, edits, editorName(form.get('editor') ?? '', app.config.editorName), measureSampleCopy);
     back.set('edited', String(edits.length));
   }
   res.writeHead(303, { location: `/preview/weekly-digest?${back}` });

@@ -2,18 +2,17 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { DigestEditRow } from '../../db/schema.ts';
 import { listArticlesInWeek } from '../../articles/article-store.ts';
-import { buildDigest } from '../../digests/build-digest.ts';
-import { findDigest } from '../../digests/digest-store.ts';
-import { type EditInput, listEdits, recordEdits } from '../../digests/edit-store.ts';
+import type { Db } from '../../db/connect.ts';
+import { editIssue } from '../../digests/edit-issue.ts';
+import { type EditInput, listEdits } from '../../digests/edit-store.ts';
 import { editorName, foldEdits } from '../../digests/editor-choices.ts';
-import { draftContent } from '../../digests/find-digest.ts';
 import { UserError } from '../../errors.ts';
 import { sampleCopyMeasure } from '../../personalize/sample-copy.ts';
 import { compileInProcess } from '../../render/segment-compiler.ts';
 import { storedCompiler } from '../../render/stored-segments.ts';
 import { toOneLine } from '../../text/one-line.ts';
 import { type Week, resolveWeek } from '../../week.ts';
-import { type CliContext, withContext } from '../context.ts';
+import { withContext } from '../context.ts';
 import { forTerminal } from '../output.ts';
 import { reportBuild } from './digest.ts';
 
@@ -58,22 +57,18 @@ export function registerEditCommand(program: Command): void {
 async function editCommand(options: EditOptions): Promise<void> {
   await withContext(async (ctx) => {
     const week = resolveWeek(options.week, new Date(), ctx.config.timeZone);
-    const edits = await editsFrom(ctx, week, options);
+    const edits = await editsFrom(ctx.db, week, options);
     if (options.show || edits.length === 0) return showChoices(await listEdits(ctx.db, week.id), week);
-    const digest = await findDigest(ctx.db, week.id);
-    if (digest && digest.status !== 'draft') {
-      throw new UserError(`the digest for ${week.id} is already ${digest.status === 'sent' ? 'sent' : 'being sent'}; it cannot be edited`, 'EFROZEN');
-    }
-    await recordEdits(ctx.db, week.id, edits, editorName(options.as, ctx.config.editorName));
+    const measure = sampleCopyMeasure(storedCompiler(ctx.db, compileInProcess));
+    const rebuilt = await editIssue(ctx.db, ctx.config, week, edits, editorName(options.as, ctx.config.editorName), measure);
     console.log(`${week.id}: ${edits.length} ${edits.length === 1 ? 'change' : 'changes'} recorded`);
-    // A built draft follows at once, so the preview and the next send show the issue as shaped.
-    if (digest) reportBuild(await buildDigest(ctx.db, ctx.config, week, sampleCopyMeasure(storedCompiler(ctx.db, compileInProcess))));
+    if (rebuilt) reportBuild(rebuilt);
     showChoices(await listEdits(ctx.db, week.id), week, false);
   });
 }
 
 /** The edits the options ask for, each story checked against the week's articles. */
-async function editsFrom({ db, config }: CliContext, week: Week, options: EditOptions): Promise<EditInput[]> {
+async function editsFrom(db: Db, week: Week, options: EditOptions): Promise<EditInput[]> {
   const urls = new Set((await listArticlesInWeek(db, week)).map((a) => a.url));
   const story = (url: string) => {
     if (!urls.has(url)) throw new UserError(`${week.id} has no article at ${forTerminal(url)} (see \`digest render --week ${week.id}\`)`, 'EUSAGE');
@@ -91,7 +86,7 @@ async function editsFrom({ db, config }: CliContext, week: Week, options: EditOp
   if (options.note !== undefined) edits.push({ action: 'note', value: options.note && (await readNote(options.note)) });
   if (options.signoff !== undefined) edits.push({ action: 'signoff', value: toOneLine(options.signoff) });
   if (options.show && edits.length > 0) throw new UserError('--show changes nothing: give it alone', 'EUSAGE');
-  if (edits.length === 0 && !options.show && !(await draftContent(db, config, week))) {
+  if (edits.length === 0 && !options.show && urls.size === 0) {
     throw new UserError(`${week.id} has no articles: nothing to edit`, 'EUSAGE');
   }
   return edits;
