@@ -302,8 +302,17 @@ async function saveDesk(app: PreviewApp, req: IncomingMessage, res: ServerRespon
   else if (desk.frozen) back.set('failed', 'Sending has started: this issue can no longer change.');
   else {
     const edits = editsToReach(desk.choices, choicesFromForm(form, desk));
-    if (edits.length > 0) await editIssue(app.db, app.config, week, edits, editorName(form.get('editor') ?? '', app.config.editorName), measureSampleCopy);
-    back.set('edited', String(edits.length));
+    const editor = editorName(form.get('editor') ?? '', app.config.editorName);
+    // Sending may start between the page and the post: then the refusal is the page's notice.
+    const refused =
+      edits.length === 0
+        ? null
+        : await editIssue(app.db, app.config, week, edits, editor, measureSampleCopy).then(
+            () => null,
+            (error: unknown) => (isUserError(error) ? error.message : Promise.reject(error)),
+          );
+    if (refused) back.set('failed', refused);
+    else back.set('edited', String(edits.length));
   }
   res.writeHead(303, { location: `/preview/weekly-digest?${back}` });
   res.end();
