@@ -45,6 +45,7 @@ const storeTests = [
   'test/cli.test.ts',
   'test/copy-store.test.ts',
   'test/editor-edits.test.ts',
+  'test/approval.test.ts',
   'src/db/*.test.ts',
   'src/delivery/limits-store.test.ts',
   'src/delivery/claims.test.ts',

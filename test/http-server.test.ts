@@ -47,7 +47,7 @@ describe('the HTTP app', () => {
   const start = async (options: HttpServerOptions = {}) => {
     const background = new BackgroundWork((e) => errors.push(String(e)));
     const transport = createOutboxTransport(config.outboxDir);
-    const routes = { ...audienceRoutes({ db, config, transport, background }), ...opsRoutes(db, null, config.databaseUrl), ...archiveRoutes(db, config) };
+    const routes = { ...audienceRoutes({ db, config, transport, background }), ...opsRoutes(db, null, config), ...archiveRoutes(db, config) };
     const http = await startHttpServer(config, routes, { host: '127.0.0.1', port: 0, onError: (e) => errors.push(String(e)), ...options });
     servers.push(http);
     return http;

@@ -121,3 +121,59 @@ describe('the editor’s desk in the preview', () => {
     expect(await page()).toContain('Sending has started: this issue can no longer change.');
   });
 });
+
+describe('approving an issue from the desk (DIGEST_APPROVAL=required)', () => {
+  let ws: Workspace;
+  let db: Db;
+  let preview: PreviewServer;
+  const page = async () => (await fetch(`${preview.url}/preview/weekly-digest?week=2026-W47`)).text();
+  const post = (path: string, fields: [string, string][]) =>
+    fetch(`${preview.url}${path}`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+
+  beforeAll(async () => {
+    ws = createWorkspace();
+    const env = { DATABASE_URL: ws.env.DATABASE_URL!, DIGEST_TZ: 'UTC', DIGEST_APPROVAL: 'required', EDITOR_EMAILS: 'ed@example.com' };
+    const config = testConfig(env);
+    db = await openTestDb(config.databaseUrl);
+    await seedSampleArticles(db);
+    preview = await startPreviewServer({ db, config, root: ROOT, port: 0, createTransport: () => createOutboxTransport(join(ws.dir, 'outbox')) });
+  });
+
+  afterAll(async () => {
+    await preview?.close();
+    await db?.destroy();
+    ws?.cleanup();
+  });
+
+  it('approves the issue as built, names who, and a later save withdraws the approval', async () => {
+    expect(await page()).toContain('Not built yet');
+    expect(await page()).not.toContain('action="/approve"');
+    // Saving the desk builds nothing by itself on an unbuilt week: build, as the scheduled run or `digest build` would.
+    await buildDigest(db, testConfig({ DATABASE_URL: ws.env.DATABASE_URL!, DIGEST_TZ: 'UTC' }), weekOf('2026-W47', 'UTC'), measureSampleCopy);
+    expect(await page()).toContain('Awaiting approval: the scheduled run sends nothing');
+
+    const approved = await post('/approve', [
+      ['week', '2026-W47'],
+      ['editor', 'Edna Editor'],
+    ]);
+    expect(approved.headers.get('location')).toBe('/preview/weekly-digest?week=2026-W47&approval=approved');
+    const after = await (await fetch(`${preview.url}${approved.headers.get('location')}`)).text();
+    expect(after).toContain('Approved: the next scheduled run sends this issue as it is.');
+    expect(after).toMatch(/Approved by Edna Editor at [\d-]+ [\d:]+/);
+    expect(after).toContain('Withdraw approval');
+
+    await post('/edit', [
+      ['week', '2026-W47'],
+      ['subject', 'Changed after approval'],
+    ]);
+    expect(await page()).toContain('Awaiting approval');
+
+    const foreign = await fetch(`${preview.url}/approve`, {
+      method: 'POST',
+      body: new URLSearchParams({ week: '2026-W47' }),
+      headers: { origin: 'http://evil.example' },
+    });
+    expect(foreign.status).toBe(403);
+    expect(await page()).toContain('Awaiting approval');
+  });
+});

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
-import { type Mailbox, checkMailbox } from '../mailbox.ts';
+import { type Mailbox, checkAddress, checkMailbox } from '../mailbox.ts';
 import { quoteForMessage } from '../text/escape-controls.ts';
 import { isValidCron } from './cron-times.ts';
 import { proxyEntryProblem } from './trusted-proxies.ts';
@@ -102,6 +102,31 @@ const proxyList = commaList(proxyEntryProblem, 'addresses or CIDR ranges separat
 /** `preview.lan, 10.0.0.5`: names the editors' preview answers to besides the loopback names. */
 const hostList = commaList(previewHostProblem, 'host names or IP addresses separated by commas, without scheme or port');
 
+/** `editor@example.com, chief@example.com`: who gets the review copy of an issue awaiting approval. */
+const addressList = commaList((entry) => {
+  const check = checkAddress(entry);
+  return check.ok ? null : `"${entry}" ${check.problem}`;
+}, 'email addresses separated by commas');
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** When an issue must be approved by: a weekday (1 = Monday) and a time of day, in DIGEST_TZ, after the issue's week ended. */
+export interface WeeklyTime {
+  weekday: number;
+  hour: number;
+  minute: number;
+}
+
+/** `Mon 12:00`, `tue 9:30` → a WeeklyTime. */
+const weeklyTime = z.string().transform((value, ctx): WeeklyTime => {
+  const match = /^\s*([a-z]{3})[a-z]*\s+(\d{1,2}):(\d{2})\s*$/i.exec(value);
+  const weekday = match ? WEEKDAYS.indexOf(match[1]!.toLowerCase() as (typeof WEEKDAYS)[number]) + 1 : 0;
+  const [hour, minute] = match ? [Number(match[2]), Number(match[3])] : [99, 99];
+  if (weekday > 0 && hour < 24 && minute < 60) return { weekday, hour, minute };
+  ctx.addIssue({ code: 'custom', message: `must be a weekday and a time like "Mon 12:00", got ${quoteForMessage(value)}` });
+  return z.NEVER;
+});
+
 const UNITS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
 /**
@@ -162,6 +187,10 @@ const schema = z
     TRUSTED_PROXIES: setting(proxyList, 'loopback'),
     PREVIEW_HOSTS: setting(hostList, ''),
     EDITOR_NAME: setting(z.string(), ''),
+    EDITOR_EMAILS: setting(addressList, ''),
+    DIGEST_APPROVAL: setting(z.enum(['auto', 'required']), 'auto'),
+    APPROVAL_DEADLINE: optionalSetting(weeklyTime),
+    APPROVAL_FALLBACK: setting(z.enum(['hold', 'send']), 'hold'),
     LOG_LEVEL: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   })
   .superRefine((env, ctx) => {
@@ -172,6 +201,9 @@ const schema = z
         path: ['DKIM_DOMAIN'],
         message: 'must be set together with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE',
       });
+    }
+    if (env.DIGEST_APPROVAL === 'required' && env.EDITOR_EMAILS.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['EDITOR_EMAILS'], message: 'must name who reviews each issue when DIGEST_APPROVAL=required' });
     }
     if (env.DKIM_PRIVATE_KEY_FILE && !existsSync(env.DKIM_PRIVATE_KEY_FILE)) {
       ctx.addIssue({ code: 'custom', path: ['DKIM_PRIVATE_KEY_FILE'], message: `no such file: ${env.DKIM_PRIVATE_KEY_FILE}` });
@@ -194,6 +226,14 @@ export interface Config {
   postalAddress: string;
   /** Who `digest edit` records as the editor (EDITOR_NAME); empty: the OS user. */
   editorName: string;
+  /** Who gets the review copy of an issue awaiting approval (EDITOR_EMAILS). */
+  editorEmails: string[];
+  /**
+   * DIGEST_APPROVAL: `auto` sends the scheduled issue as built; `required`
+   * builds it, sends a review copy to the editors and sends it only once
+   * approved (or past `deadline` with `fallback: 'send'`).
+   */
+  approval: { mode: 'auto' | 'required'; deadline: WeeklyTime | undefined; fallback: 'hold' | 'send' };
   /** What the publication covers, as in "the week's stories on …" (the digest's opening line, the subscribe page). */
   publicationTopic: string;
   publicUrl: string;
@@ -250,6 +290,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicationName: e.PUBLICATION_NAME,
     postalAddress: e.POSTAL_ADDRESS,
     editorName: e.EDITOR_NAME.trim(),
+    editorEmails: e.EDITOR_EMAILS,
+    approval: { mode: e.DIGEST_APPROVAL, deadline: e.APPROVAL_DEADLINE, fallback: e.APPROVAL_FALLBACK },
     publicationTopic: e.PUBLICATION_TOPIC,
     publicUrl: new URL(e.PUBLIC_URL).href.replace(/\/+$/, ''),
     appSecret: e.APP_SECRET,

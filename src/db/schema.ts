@@ -181,7 +181,21 @@ export interface DigestEditsTable {
   at: string;
 }
 
-export type EditAction = 'lead' | 'exclude' | 'include' | 'pin' | 'unpin' | 'subject' | 'preheader' | 'note' | 'signoff';
+export type EditAction =
+  | 'lead'
+  | 'exclude'
+  | 'include'
+  | 'pin'
+  | 'unpin'
+  | 'move'
+  | 'subject'
+  | 'preheader'
+  | 'note'
+  | 'signoff'
+  /** The steps of an approval (digests/approval.ts), kept in the same log: the history is one record. */
+  | 'approve'
+  | 'withdraw'
+  | 'review';
 
 export interface Database {
   articles: ArticlesTable;

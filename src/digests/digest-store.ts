@@ -61,3 +61,8 @@ export async function lastSentAt(db: Db): Promise<string | null> {
   const row = await db.selectFrom('digests').select('finished_at').where('status', '=', 'sent').orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
   return row?.finished_at ?? null;
 }
+
+/** Built issues not yet sending, oldest week first. */
+export function listDrafts(db: Db): Promise<DigestRow[]> {
+  return db.selectFrom('digests').selectAll().where('status', '=', 'draft').orderBy('week').execute();
+}

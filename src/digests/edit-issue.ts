@@ -4,6 +4,7 @@ import { UserError } from '../errors.ts';
 import type { Week } from '../week.ts';
 import { type BuildResult, type MeasureDigest, buildDigest } from './build-digest.ts';
 import { findDigest } from './digest-store.ts';
+import type { DigestRow } from '../db/schema.ts';
 import { type EditInput, recordEdits } from './edit-store.ts';
 
 /**
@@ -26,4 +27,19 @@ export async function editIssue<C>(
   }
   await recordEdits(db, week.id, edits, editor);
   return digest ? buildDigest(db, config, week, measure) : null;
+}
+
+/**
+ * Approves the week's draft as built (DIGEST_APPROVAL=required): the next
+ * scheduled run sends it as it is. Refused without a built draft and once
+ * sending started; a later edit or rebuild withdraws it (approval.ts).
+ */
+export async function approveIssue(db: Db, week: Week, editor: string, withdraw = false, now = new Date()): Promise<DigestRow> {
+  const digest = await findDigest(db, week.id);
+  if (!digest) throw new UserError(`${week.id} has no built issue to approve: build it first (digest build --week ${week.id})`, 'EUSAGE');
+  if (digest.status !== 'draft') {
+    throw new UserError(`the digest for ${week.id} is already ${digest.status === 'sent' ? 'sent' : 'being sent'}`, 'EFROZEN');
+  }
+  await recordEdits(db, week.id, [withdraw ? { action: 'withdraw', value: '' } : { action: 'approve', value: digest.built_at }], editor, now);
+  return digest;
 }

@@ -6,6 +6,8 @@ import { findDigest } from '../digests/digest-store.ts';
 import { listEdits } from '../digests/edit-store.ts';
 import { type EditorChoices, foldEdits } from '../digests/editor-choices.ts';
 import type { Week } from '../week.ts';
+import type { Config } from '../config/config.ts';
+import { type ApprovalStatus, approvalStatus } from '../digests/approval.ts';
 import { escapeHtml as e } from '../render/slots.ts';
 
 /** What the editor's desk on a week's page shows: every story of the week, the choices, and who changed what. */
@@ -16,9 +18,11 @@ export interface Desk {
   history: DigestEditRow[];
   /** Sending started: the issue can no longer change. */
   frozen: boolean;
+  /** Where the issue stands with DIGEST_APPROVAL (automatic: no approval asked). */
+  approval: ApprovalStatus;
 }
 
-export async function loadDesk(db: Db, week: Week): Promise<Desk | null> {
+export async function loadDesk(db: Db, config: Config, week: Week, now = new Date()): Promise<Desk | null> {
   const articles = orderArticles(await listArticlesInWeek(db, week));
   if (articles.length === 0) return null;
   const history = await listEdits(db, week.id);
@@ -29,6 +33,7 @@ export async function loadDesk(db: Db, week: Week): Promise<Desk | null> {
     choices: foldEdits(history),
     history,
     frozen: Boolean(digest && digest.status !== 'draft'),
+    approval: approvalStatus(config, week, digest, history, now),
   };
 }
 
@@ -76,5 +81,30 @@ ${field('signoff', 'Sign-off')}
 <tr><td></td><td></td><td><input type="radio" name="lead" value=""${choices.lead ? '' : ' checked'}${disabled}></td><td class="muted">Lead: automatic (the first in reading order)</td></tr>${rows}</tbody></table>
 <label for="desk-editor">Changed by <span class="muted">(named in the log)</span></label><input id="desk-editor" name="editor" type="text" maxlength="80" autocomplete="name"${disabled}>
 <button type="submit"${disabled}>Save the issue</button></form>
+${approvalSection(desk)}
 <h3>History</h3><ol id="desk-history">${history || '<li class="muted">No changes yet.</li>'}</ol>`;
+}
+
+/** Approve (or withdraw) the issue as built, with DIGEST_APPROVAL=required; what the approval is, either way. */
+function approvalSection(desk: Desk): string {
+  const a = desk.approval;
+  if (a.state === 'automatic')
+    return '<p class="muted" id="approval-state">Approval: not required (DIGEST_APPROVAL=auto): the scheduled run sends the issue as built.</p>';
+  const deadline = a.deadline ? ` Deadline: ${e(a.deadline.slice(0, 16).replace('T', ' '))} UTC${a.overdue ? ' (passed: the issue is held)' : ''}.` : '';
+  const review = a.reviewSentAt ? ` Review copy sent ${e(a.reviewSentAt.slice(0, 16).replace('T', ' '))} to ${e(a.reviewSentTo ?? '')}.` : '';
+  const said =
+    a.state === 'approved'
+      ? `Approved by ${e(a.approvedBy ?? '')} at ${e((a.approvedAt ?? '').slice(0, 16).replace('T', ' '))}: the next scheduled run sends it. Any change withdraws the approval.`
+      : a.state === 'awaiting approval'
+        ? `Awaiting approval: the scheduled run sends nothing until the issue as built is approved.${review}${deadline}`
+        : a.state === 'not built'
+          ? 'Not built yet: save the desk or run <code>digest build</code>, then approve what you see.'
+          : `The issue is ${e(a.state)}.`;
+  const open = a.state === 'awaiting approval' || a.state === 'approved';
+  const button =
+    a.state === 'approved' ? '<button type="submit" name="withdraw" value="1">Withdraw approval</button>' : '<button type="submit">Approve this issue</button>';
+  const form = open
+    ? `<form method="post" action="/approve" id="approve"><input type="hidden" name="week" value="${e(desk.week)}"><label for="approve-editor">Approved by <span class="muted">(named in the log)</span></label><input id="approve-editor" name="editor" type="text" maxlength="80" autocomplete="name">${button}</form>`
+    : '';
+  return `<h3>Approval</h3><p id="approval-state">${said}</p>${form}`;
 }

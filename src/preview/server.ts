@@ -17,7 +17,7 @@ import { type WeekEntry, badWeekPage, failurePage, indexPage, messagePage, previ
 import type * as RenderPreview from './render-preview.ts';
 import { listPublishedDates } from '../articles/article-store.ts';
 import { digestStatuses } from '../digests/digest-store.ts';
-import { editIssue } from '../digests/edit-issue.ts';
+import { approveIssue, editIssue } from '../digests/edit-issue.ts';
 import { editorName, editsToReach } from '../digests/editor-choices.ts';
 import { measureSampleCopy } from '../personalize/sample-copy.ts';
 import { choicesFromForm, loadDesk } from './desk.ts';
@@ -218,6 +218,7 @@ async function handle(app: PreviewApp, req: IncomingMessage, res: ServerResponse
   if (method === 'GET' && (section === 'preview' || section === 'render')) return showPreview(app, req, res, url, section, template);
   if (method === 'POST' && url.pathname === '/send-test') return sendTestCopy(app, req, res);
   if (method === 'POST' && url.pathname === '/edit') return saveDesk(app, req, res);
+  if (method === 'POST' && url.pathname === '/approve') return approveFromDesk(app, req, res);
   send(req, res, 404, messagePage('Not found', '<h1>Not found</h1><p><a href="/">The preview’s index</a></p>'));
 }
 
@@ -255,7 +256,7 @@ async function showPreview(app: PreviewApp, req: IncomingMessage, res: ServerRes
     weeks: template === 'weekly-digest' ? await listWeeks(db, config, app.now()) : [],
     query: url.searchParams.toString(),
     notice: pageNotice(url.searchParams),
-    desk: template === 'weekly-digest' ? await loadDesk(db, week) : null,
+    desk: template === 'weekly-digest' ? await loadDesk(db, config, week, app.now()) : null,
   };
   try {
     const loaded = await loadTemplate(app, template);
@@ -279,6 +280,8 @@ function pageNotice(params: URLSearchParams): string | null {
   if (params.get('sent')) return `Test sent to ${params.get('sent')}.`;
   const edited = params.get('edited');
   if (edited) return edited === '0' ? 'Nothing changed.' : `Saved: ${edited} ${edited === '1' ? 'change' : 'changes'}.`;
+  const approval = params.get('approval');
+  if (approval) return approval === 'approved' ? 'Approved: the next scheduled run sends this issue as it is.' : 'Approval withdrawn.';
   return params.get('failed');
 }
 
@@ -296,7 +299,7 @@ async function saveDesk(app: PreviewApp, req: IncomingMessage, res: ServerRespon
   if (!form) return send(req, res, 413, messagePage('Too large', '<h1>Request too large</h1>'), { connection: 'close' });
   const week = resolveWeek(app, form.get('week') || null);
   if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
-  const desk = await loadDesk(app.db, week);
+  const desk = await loadDesk(app.db, app.config, week, app.now());
   const back = new URLSearchParams({ week: week.id });
   if (!desk) back.set('failed', `${week.id} has no articles: nothing to edit.`);
   else if (desk.frozen) back.set('failed', 'Sending has started: this issue can no longer change.');
@@ -314,6 +317,27 @@ async function saveDesk(app: PreviewApp, req: IncomingMessage, res: ServerRespon
     if (refused) back.set('failed', refused);
     else back.set('edited', String(edits.length));
   }
+  res.writeHead(303, { location: `/preview/weekly-digest?${back}` });
+  res.end();
+}
+
+/** The desk's Approve (or Withdraw) button: the same step as `digest approve`; back to the page with what happened. */
+async function approveFromDesk(app: PreviewApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (crossSite(req))
+    return send(req, res, 403, messagePage('Refused', '<h1>Cross-site form refused</h1><p>Issues are approved only from the preview’s own pages.</p>'));
+  const form = await readForm(req);
+  if (!form) return send(req, res, 413, messagePage('Too large', '<h1>Request too large</h1>'), { connection: 'close' });
+  const week = resolveWeek(app, form.get('week') || null);
+  if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
+  const withdraw = form.get('withdraw') === '1';
+  const editor = editorName(form.get('editor') ?? '', app.config.editorName);
+  const back = new URLSearchParams({ week: week.id });
+  const refused = await approveIssue(app.db, week, editor, withdraw, app.now()).then(
+    () => null,
+    (error: unknown) => (isUserError(error) ? error.message : Promise.reject(error)),
+  );
+  if (refused) back.set('failed', refused);
+  else back.set('approval', withdraw ? 'withdrawn' : 'approved');
   res.writeHead(303, { location: `/preview/weekly-digest?${back}` });
   res.end();
 }

@@ -16,7 +16,7 @@ import { findStoredSegments, storeSegment } from './segment-store.ts';
  * segments). Every other setting is part of the key, so that changing one
  * between a build and its send can only cost a compile, never send stale text.
  */
-const NOT_COMPILED: readonly (keyof Config)[] = ['appSecret', 'databaseUrl', 'smtpUrl', 'dkim', 'editorName'];
+const NOT_COMPILED: readonly (keyof Config)[] = ['appSecret', 'databaseUrl', 'smtpUrl', 'dkim', 'editorName', 'editorEmails', 'approval'];
 
 let code: string | undefined;
 

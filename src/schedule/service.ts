@@ -10,11 +10,15 @@ import { catchUpDecision, nextRun, previousRun, weekForRun } from '../config/cro
 import { newOwner } from '../delivery/owner.ts';
 import { StoreUnavailableError } from '../delivery/store-patience.ts';
 import { type JobResult, runWeeklySend, runWorkerSend } from './weekly-job.ts';
+import type { AwaitingApproval } from './approval-gate.ts';
 import { runSourceFetch } from './source-fetch-job.ts';
 import { weeksBeingSent } from '../digests/digest-store.ts';
 
 /** How long the service waits before trying a send again after the SMTP server or the store stayed away. */
 const RETRY_UNAVAILABLE_MS = 5 * 60_000;
+
+/** How often a service looks again for the approval of an issue that awaits one (DIGEST_APPROVAL=required). */
+const APPROVAL_POLL_MS = 60_000;
 
 /** How long the fetch before a weekly build waits for another service's fetch of the sources to end. */
 const WAIT_FOR_OTHER_FETCH_MS = 2 * 60_000;
@@ -34,6 +38,7 @@ export interface Service {
 
 function describe(result: JobResult): string {
   if (result.outcome === 'empty') return `no articles in ${result.week}`;
+  if (result.outcome === 'awaiting-approval') return result.status.overdue ? 'awaiting approval (past the deadline)' : 'awaiting approval';
   if (result.outcome === 'busy') return `another sender holds the lease (${result.holder})`;
   const s = result.summary;
   if (s.halted) return `halted: ${s.halted}`;
@@ -67,6 +72,8 @@ class WeeklyService {
   private fetching: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | undefined;
   private tasks: { stop(): void | Promise<void> }[] = [];
+  /** Weeks whose missed approval deadline was already reported: one alert per week and process, not one per look. */
+  private readonly overdueReported = new Set<string>();
   readonly state: ServiceState;
 
   constructor(private readonly deps: ServiceDeps) {
@@ -165,6 +172,7 @@ class WeeklyService {
   private finished(weekId: string, result: JobResult): void {
     const { log } = this.deps;
     this.state.lastRun = { ...this.state.lastRun!, result: describe(result) };
+    if (result.outcome === 'awaiting-approval') this.awaitApproval(result);
     if (result.outcome !== 'sent') return;
     const { sent, deferred, failed, skipped, counts, nextRetryAt, halted, serverDownSince, serverDownReason } = result.summary;
     log.info({ week: weekId, sent, deferred, failed, skipped, counts, nextRetryAt }, 'send summary');
@@ -180,6 +188,19 @@ class WeeklyService {
     }
     // Deferred deliveries: come back when the first falls due, not next week.
     else if (nextRetryAt) this.retryAt(weekId, Date.parse(nextRetryAt), 'deferred retries due');
+  }
+
+  /** Says what the run did for the approval, alerts once past the deadline, and looks again in a minute. */
+  private awaitApproval(result: AwaitingApproval): void {
+    const { log } = this.deps;
+    const { week, status, reviewedTo, reviewFailed } = result;
+    if (reviewedTo.length > 0) log.info({ week, to: reviewedTo, deadline: status.deadline }, 'review copy sent: the issue awaits approval');
+    if (reviewFailed.length > 0) log.error({ week, failed: reviewFailed }, 'review copy not sent; trying again');
+    if (status.overdue && !this.overdueReported.has(week)) {
+      this.overdueReported.add(week);
+      log.error({ week, deadline: status.deadline }, `approval deadline passed: the ${week} issue is held until approved (digest approve --week ${week})`);
+    }
+    this.retryAt(week, Date.now() + APPROVAL_POLL_MS, 'waiting for approval');
   }
 
   private failed(weekId: string, error: unknown): void {

@@ -10,6 +10,7 @@ import { newOwner } from '../delivery/owner.ts';
 import { sleepUnlessAborted } from '../delivery/run-pool.ts';
 import { keepLease, takeLease } from './lease.ts';
 import { leaseHolder, releaseLease } from '../db/lease-store.ts';
+import { type AwaitingApproval, throughApproval } from './approval-gate.ts';
 
 /** The lock every sender takes: `digest serve` ticks and manual `digest send` alike. */
 export const SENDER_LEASE = 'sender';
@@ -24,7 +25,8 @@ export type JobOptions = SendOptions & {
 export type JobResult =
   | { outcome: 'sent'; summary: SendSummary /** Set for the worker that built the digest. */; built?: BuildResult }
   | { outcome: 'empty'; week: string }
-  | { outcome: 'busy'; holder: string; until: string };
+  | { outcome: 'busy'; holder: string; until: string }
+  | AwaitingApproval;
 
 /**
  * One of several senders sharing the store (`digest send --worker`): no
@@ -45,11 +47,16 @@ export async function runWorkerSend(deps: { db: Db; config: Config; transport: T
     if (await takeLease(db, buildLease, owner)) {
       const lease = keepLease(db, buildLease, owner);
       try {
+        // sendDigest plans the deliveries and marks the digest sending, which releases the waiting workers.
+        const signal = AbortSignal.any([lease.lost, ...(options.signal ? [options.signal] : [])]);
+        if (config.approval.mode === 'required') {
+          const gate = await throughApproval(deps, week, await findDigest(db, week.id), options);
+          if (!('send' in gate)) return 'empty' in gate ? { outcome: 'empty', week: week.id } : gate;
+          return { outcome: 'sent', summary: await sendDigest(deps, gate.send, week, { ...options, owner, signal, compiledAll: gate.compiledAll }) };
+        }
         await options.beforeBuild?.();
         const built = await buildDigest(db, config, week, sampleCopyMeasure(options.compiler));
         if (built.outcome === 'empty') return { outcome: 'empty', week: week.id };
-        // sendDigest plans the deliveries and marks the digest sending, which releases the waiting workers.
-        const signal = AbortSignal.any([lease.lost, ...(options.signal ? [options.signal] : [])]);
         const summary = await sendDigest(deps, built.digest, week, { ...options, owner, signal, compiledAll: built.compiled });
         return { outcome: 'sent', summary, built };
       } finally {
@@ -81,6 +88,11 @@ export async function runWeeklySend(
   const stop = AbortSignal.any([lease.lost, ...(options.signal ? [options.signal] : [])]);
   try {
     const digest = await findDigest(db, week.id);
+    if (config.approval.mode === 'required' && digest?.status !== 'sending' && digest?.status !== 'sent') {
+      const gate = await throughApproval(deps, week, digest, options);
+      if (!('send' in gate)) return 'empty' in gate ? { outcome: 'empty', week: week.id } : gate;
+      return { outcome: 'sent', summary: await sendDigest(deps, gate.send, week, { ...options, signal: stop, compiledAll: gate.compiledAll }) };
+    }
     if (!digest || (digest.status === 'draft' && options.build !== false)) {
       await options.beforeBuild?.();
       const built = await buildDigest(db, config, week, sampleCopyMeasure(options.compiler));

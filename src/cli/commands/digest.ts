@@ -11,6 +11,8 @@ import { buildDigest } from '../../digests/build-digest.ts';
 import { SAMPLE_RECIPIENT, sampleCopyMeasure } from '../../personalize/sample-copy.ts';
 import { draftContent, loadDigestContent } from '../../digests/find-digest.ts';
 import { findDigest } from '../../digests/digest-store.ts';
+import { type ApprovalStatus, approvalStatus } from '../../digests/approval.ts';
+import { listEdits } from '../../digests/edit-store.ts';
 import { requeueFailed } from '../../delivery/delivery-store.ts';
 import { type SendStatus, describeSend } from '../../delivery/send-status.ts';
 import { createProgressReporter } from '../progress.ts';
@@ -174,6 +176,16 @@ function printDigestStatus(config: Config, week: Week, digest: DigestRow, status
   }
 }
 
+/** The approval line of `digest status` (DIGEST_APPROVAL=required only). */
+function printApproval(a: ApprovalStatus): void {
+  if (a.state === 'automatic') return;
+  const review = a.reviewSentAt ? `; review copy sent ${a.reviewSentAt} to ${a.reviewSentTo}` : '';
+  const deadline = a.deadline ? `; deadline ${a.deadline}${a.overdue ? ' (passed: held)' : ''}` : '';
+  if (a.state === 'approved') console.log(forTerminal(`  approval:   approved by ${a.approvedBy} at ${a.approvedAt}`));
+  else if (a.state === 'awaiting approval') console.log(forTerminal(`  approval:   awaiting approval${review}${deadline} (digest approve --week ${a.week})`));
+  else console.log(forTerminal(`  approval:   ${a.state}${review}`));
+}
+
 async function dryRun(db: Db, config: Config, digest: DigestRow, week: Week): Promise<void> {
   const { renderDigest } = await import('../../personalize/personalize.ts');
   const started = performance.now();
@@ -234,6 +246,12 @@ async function sendCommand({ db, config }: CliContext, options: SendCommandOptio
     }
     if (job.outcome === 'busy') throw new UserError(`another sender is at work (${job.holder}, lease until ${job.until}); try again later`, 'EBUSY');
     if (job.outcome === 'empty') return void (options.worker && console.log(`${job.week} has no articles: nothing to send.`));
+    if (job.outcome === 'awaiting-approval') {
+      throw new UserError(
+        `the digest for ${job.week} awaits approval (DIGEST_APPROVAL=required): approve it with \`digest approve --week ${job.week}\` or in the preview`,
+        'EAPPROVAL',
+      );
+    }
     if (job.built) reportBuild(job.built);
     const summary = job.summary;
     printSendSummary(summary, transport.description);
@@ -305,10 +323,12 @@ async function statusCommand(options: { week?: string; json?: boolean }): Promis
     const digest = await findDigest(db, week.id);
     const status = digest ? await describeSend(db, config, digest.id) : null;
     const failing = await failingSources(db);
-    if (options.json) return printJson({ week: week.id, digest: digest ?? null, ...(status ?? {}), failedSources: failingSourcesJson(failing) });
+    const approval = approvalStatus(config, week, digest, await listEdits(db, week.id), new Date());
+    if (options.json) return printJson({ week: week.id, digest: digest ?? null, ...(status ?? {}), approval, failedSources: failingSourcesJson(failing) });
     // The sources feed next week's digest: a failing one is news whether or not this week's is built.
     if (!digest || !status) console.log(`${week.id}: no digest built yet (run \`digest build --week ${week.id}\`)`);
     else printDigestStatus(config, week, digest, status);
+    printApproval(approval);
     printFailingSources(failing);
   });
 }

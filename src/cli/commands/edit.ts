@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { DigestEditRow } from '../../db/schema.ts';
 import { listArticlesInWeek } from '../../articles/article-store.ts';
 import type { Db } from '../../db/connect.ts';
-import { editIssue } from '../../digests/edit-issue.ts';
+import { approveIssue, editIssue } from '../../digests/edit-issue.ts';
 import { type EditInput, listEdits } from '../../digests/edit-store.ts';
 import { editorName, foldEdits } from '../../digests/editor-choices.ts';
 import { UserError } from '../../errors.ts';
@@ -52,6 +52,25 @@ export function registerEditCommand(program: Command): void {
     .option('--as <name>', 'who is editing (default: EDITOR_NAME, else the OS user)')
     .option('--show', "print the week's choices and their history, change nothing")
     .action(editCommand);
+
+  program
+    .command('approve')
+    .description("approve a week's issue as built, so the scheduled run sends it (DIGEST_APPROVAL=required); an edit after withdraws it")
+    .option('--week <week>', 'ISO week, e.g. 2026-W48 (default: the last completed week)')
+    .option('--withdraw', 'take the approval back')
+    .option('--as <name>', 'who approves (default: EDITOR_NAME, else the OS user)')
+    .action(approveCommand);
+}
+
+async function approveCommand(options: { week?: string; withdraw?: boolean; as?: string }): Promise<void> {
+  await withContext(async ({ db, config }) => {
+    const week = resolveWeek(options.week, new Date(), config.timeZone);
+    const editor = editorName(options.as, config.editorName);
+    const digest = await approveIssue(db, week, editor, options.withdraw);
+    if (options.withdraw) return console.log(`${week.id}: approval withdrawn by ${forTerminal(editor)}; the issue waits for a new one`);
+    console.log(forTerminal(`${week.id}: "${digest.subject}" (built ${digest.built_at}) approved by ${editor}`));
+    if (config.approval.mode === 'auto') console.log('  (DIGEST_APPROVAL=auto: the scheduled run sends without waiting for approvals)');
+  });
 }
 
 async function editCommand(options: EditOptions): Promise<void> {

@@ -35,7 +35,7 @@ export function registerServeCommand(program: Command): void {
       const background = new BackgroundWork(onError);
       const routes = {
         ...audienceRoutes({ db, config, transport, onError, background }),
-        ...opsRoutes(db, service?.state ?? null, config.databaseUrl),
+        ...opsRoutes(db, service?.state ?? null, config),
         ...archiveRoutes(db, config),
       };
       const http = await startHttpServer(config, routes, { onError }).catch(async (error: NodeJS.ErrnoException) => {

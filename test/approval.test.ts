@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, describe, expect, it } from 'vitest';
+import { shiftToLastWeek } from '../src/cli/commands/demo.ts';
+import { importArticles } from '../src/articles/import-json.ts';
+import type { Db } from '../src/db/connect.ts';
+import { lastCompletedWeek } from '../src/week.ts';
+import { ROOT, createWorkspace, runCli } from './helpers/cli.ts';
+import { seedSubscribers } from './helpers/seed.ts';
+import { type ServeProcess, startServe, waitFor } from './helpers/serve.ts';
+import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
+import { openTestDb } from './helpers/store.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const fn of cleanups.reverse()) await fn();
+});
+
+const EDITOR = 'editor@example.com';
+const READERS = 5;
+
+/** Last week's sample articles, five readers, and a service that ticks every second with DIGEST_APPROVAL=required. */
+async function setUp(env: Record<string, string> = {}) {
+  const sink: SmtpSink = await startSmtpSink();
+  const ws = createWorkspace({ SMTP_URL: sink.url, DIGEST_APPROVAL: 'required', EDITOR_EMAILS: EDITOR, ...env });
+  const db: Db = await openTestDb(ws.env.DATABASE_URL!);
+  const raw = JSON.parse(readFileSync(join(ROOT, 'data/sample/articles.json'), 'utf8')) as unknown[];
+  await importArticles(db, shiftToLastWeek(raw, new Date(), 'UTC').items);
+  await seedSubscribers(
+    db,
+    Array.from({ length: READERS }, (_, i) => `reader-${i}@example.com`),
+  );
+  const processes: ServeProcess[] = [];
+  cleanups.push(async () => {
+    for (const p of processes) p.child.kill('SIGKILL');
+    await db.destroy();
+    await sink.close();
+    ws.cleanup();
+  });
+  const serve = async (args: string[] = []) => {
+    const p = await startServe({ ...ws.env, DIGEST_CRON: '* * * * * *', CATCHUP_WINDOW: '1s' }, args);
+    processes.push(p);
+    return p;
+  };
+  const cli = (args: string[]) => runCli(args, ws.env);
+  return { sink, db, serve, cli, week: lastCompletedWeek(new Date(), 'UTC').id };
+}
+
+const toReaders = (sink: SmtpSink) => sink.received.filter((m) => m.envelopeTo[0] !== EDITOR);
+const toEditor = (sink: SmtpSink) => sink.received.filter((m) => m.envelopeTo[0] === EDITOR);
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Health {
+  status: string;
+  approvals: { week: string; state: string; overdue: boolean; reviewSentTo: string | null }[];
+}
+
+describe('DIGEST_APPROVAL=required', () => {
+  it('the scheduled run sends a review copy and nothing else until approved, then the issue once', { timeout: 120_000 }, async () => {
+    const { sink, db, serve, cli, week } = await setUp();
+    const service = await serve();
+    await waitFor(() => toEditor(sink).length >= 1, 30_000, 'the review copy');
+    // Several ticks later: still only the review copy, and it is a test copy of the issue.
+    await pause(3000);
+    expect(sink.received).toHaveLength(1);
+    const review = await simpleParser(sink.received[0]!.raw);
+    expect(review.subject).toMatch(/^\[For approval\] /);
+    expect(review.html).toContain('token=');
+    expect(review.html).not.toMatch(/reader-\d@example\.com/);
+    expect((await db.selectFrom('digests').select('status').where('week', '=', week).executeTakeFirstOrThrow()).status).toBe('draft');
+
+    const health = (await (await fetch(`${service.url}/healthz`)).json()) as Health;
+    expect(health.status).toBe('awaiting approval');
+    expect(health.approvals).toEqual([expect.objectContaining({ week, state: 'awaiting approval', overdue: false, reviewSentTo: EDITOR })]);
+    expect(await (await fetch(`${service.url}/metrics`)).text()).toContain(`digest_awaiting_approval{week="${week}"} 1`);
+    const status = await cli(['status', '--week', week]);
+    expect(status.stdout).toContain(`approval:   awaiting approval; review copy sent`);
+    // A manual send waits for the approval too.
+    const manual = await cli(['send', '--week', week]);
+    expect(manual.code).not.toBe(0);
+    expect(manual.stderr.trim()).toMatch(/awaits approval .*digest approve --week/);
+
+    const approve = await cli(['approve', '--week', week, '--as', 'Ed']);
+    expect(approve.code).toBe(0);
+    expect(approve.stdout).toContain('approved by Ed');
+    await waitFor(() => toReaders(sink).length >= READERS, 30_000, 'the issue to every reader');
+    await pause(3000);
+    expect(toReaders(sink)).toHaveLength(READERS);
+    expect(new Set(toReaders(sink).map((m) => m.envelopeTo[0])).size).toBe(READERS);
+    expect(toEditor(sink)).toHaveLength(1);
+    expect((await db.selectFrom('digests').select('status').where('week', '=', week).executeTakeFirstOrThrow()).status).toBe('sent');
+    expect(((await (await fetch(`${service.url}/healthz`)).json()) as Health).status).toBe('ok');
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+  });
+
+  it('past APPROVAL_DEADLINE it holds the issue and alerts: a log line, /healthz and a metric', { timeout: 120_000 }, async () => {
+    // Monday 00:00 after the week: the moment the week ended, so always past.
+    const { sink, serve, week } = await setUp({ APPROVAL_DEADLINE: 'Mon 00:00' });
+    const service = await serve();
+    await waitFor(() => service.output.some((l) => l.includes('approval deadline passed')), 30_000, 'the alert');
+    await pause(2000);
+    expect(toReaders(sink)).toHaveLength(0);
+    expect(toEditor(sink)).toHaveLength(1);
+    const health = (await (await fetch(`${service.url}/healthz`)).json()) as Health;
+    expect(health).toMatchObject({ status: 'awaiting approval', approvals: [{ week, state: 'awaiting approval', overdue: true }] });
+    expect(await (await fetch(`${service.url}/metrics`)).text()).toContain(`digest_awaiting_approval{week="${week}"} 2`);
+    // One alert, not one per tick.
+    expect(service.output.filter((l) => l.includes('approval deadline passed'))).toHaveLength(1);
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+  });
+
+  it('with APPROVAL_FALLBACK=send it sends once the deadline passed, approved or not', { timeout: 120_000 }, async () => {
+    const { sink, serve } = await setUp({ APPROVAL_DEADLINE: 'Mon 00:00', APPROVAL_FALLBACK: 'send' });
+    const service = await serve();
+    await waitFor(() => toReaders(sink).length >= READERS, 30_000, 'the issue to every reader');
+    await pause(2000);
+    expect(toReaders(sink)).toHaveLength(READERS);
+    expect(toEditor(sink)).toHaveLength(1);
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+  });
+
+  it('an edit after the approval withdraws it; approving again lets a worker send it', { timeout: 120_000 }, async () => {
+    const { sink, serve, cli, week } = await setUp();
+    const build = await cli(['build', '--week', week]);
+    expect(build.code).toBe(0);
+    expect((await cli(['approve', '--week', week, '--as', 'Ed'])).stdout).toContain('approved by Ed');
+    expect((await cli(['edit', '--week', week, '--subject', 'A late change', '--as', 'Ed'])).code).toBe(0);
+    expect((await cli(['status', '--week', week])).stdout).toContain('approval:   awaiting approval');
+    // Not approved now: the worker's run rebuilds the issue (the editor's choices kept), sends the review copy and waits.
+    const service = await serve(['--worker']);
+    await waitFor(() => toEditor(sink).length >= 1, 30_000, 'the review copy');
+    await pause(2000);
+    expect(toReaders(sink)).toHaveLength(0);
+    expect((await cli(['approve', '--week', week])).code).toBe(0);
+    await waitFor(() => toReaders(sink).length >= READERS, 30_000, 'the issue to every reader');
+    const sent = await simpleParser(toReaders(sink)[0]!.raw);
+    expect(sent.subject).toBe('A late change');
+    expect((await cli(['edit', '--week', week, '--subject', 'Too late'])).stderr).toContain('already');
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+  });
+
+  it('refuses DIGEST_APPROVAL=required without EDITOR_EMAILS, and a bad deadline, in one line', async () => {
+    const ws = createWorkspace({ DIGEST_APPROVAL: 'required' });
+    cleanups.push(() => ws.cleanup());
+    const missing = await runCli(['status'], ws.env);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr.trim()).toMatch(/^digest: invalid configuration: EDITOR_EMAILS must name who reviews each issue when DIGEST_APPROVAL=required$/);
+    const deadline = await runCli(['status'], { ...ws.env, EDITOR_EMAILS: EDITOR, APPROVAL_DEADLINE: 'noon' });
+    expect(deadline.stderr.trim()).toMatch(/APPROVAL_DEADLINE must be a weekday and a time like "Mon 12:00", got "noon"$/);
+  });
+});
