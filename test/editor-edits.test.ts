@@ -68,6 +68,34 @@ describe(`digest edit on ${TEST_STORE}`, () => {
     expect(shown.stdout).toMatch(new RegExp(`\\d{4}-\\d\\d-\\d\\dT\\S+  Edna Editor  exclude "${second.replace(/[.?]/g, '\\$&')}"`));
   });
 
+  it('moves a story within its section and into another, frozen with the issue through a rebuild', async () => {
+    const rows = await db!.selectFrom('articles').select(['url', 'category']).execute();
+    const sections = [...new Set(rows.map((r) => r.category))];
+    // Not the lead (the first story, chosen above): the lead is shown first of all, wherever its section.
+    const story = (await frozen(db!)).urls.slice(1).find((u) => rows.find((r) => r.url === u)!.category === sections[0])!;
+    const other = sections.find((c) => c !== sections[0])!;
+    const moved = await runCli(['edit', '--week', '2026-W47', '--move', story, '--to', other, '--position', '1', '--as', 'Edna Editor'], ws.env);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stdout).toContain(`placed:    ${story} → ${other}, #1`);
+    expect((await runCli(['build', '--week', '2026-W47'], ws.env)).code).toBe(0);
+    // Frozen: the story is the first of its new section in the issue, in the HTML and the text part.
+    const out = join(ws.dir, 'moved');
+    expect((await runCli(['render', '--week', '2026-W47', '--out', out], ws.env)).code).toBe(0);
+    const text = readFileSync(join(out, 'digest.txt'), 'utf8');
+    const title = (await db!.selectFrom('articles').select('title').where('url', '=', story).executeTakeFirstOrThrow()).title;
+    const heading = text.indexOf(`${other.toUpperCase()} · `);
+    expect(heading).toBeGreaterThan(-1);
+    // The first story under the heading (titles wrap: their first words).
+    const next = text.indexOf('\n\n', text.indexOf('\n', heading + 1) + 1);
+    expect(text.slice(heading, next + 200)).toContain(title.slice(0, 24));
+    const shown = await runCli(['edit', '--week', '2026-W47', '--show'], ws.env);
+    expect(shown.stdout).toContain(`move ${story} to ${other}, place 1`);
+    expectOneLineError(
+      await runCli(['edit', '--week', '2026-W47', '--move', story, '--to', 'Nowhere'], ws.env),
+      /^digest: 2026-W47 has no section "Nowhere"; its sections: /,
+    );
+  });
+
   it('puts the editor’s note (Markdown, rendered safely) above the stories and the sign-off after them, in the HTML and the text part', async () => {
     const noteFile = join(ws.dir, 'note.md');
     writeFileSync(

@@ -77,7 +77,7 @@ describe('the editor’s desk in the preview', () => {
     expect(after).toContain('Saved: 4 changes.');
     expect(after).toContain('<dd id="subject">Desk pick: the week</dd>');
     expect(after).toMatch(/<li>[\d-]+ [\d:]+ · Edna Editor · exclude /);
-    expect(after).toContain(`name="exclude" value="${urls[1]}" checked`);
+    expect(after).toMatch(new RegExp(`name="exclude" value="${urls[1]!.replace(/[.?]/g, '\\$&')}" aria-label="[^"]+" checked`));
     // The built draft followed: what the next send would send.
     const digest = await digestRow();
     expect(digest.subject).toBe('Desk pick: the week');
@@ -101,6 +101,37 @@ describe('the editor’s desk in the preview', () => {
     expect(await db.selectFrom('digest_edits').select('id').execute()).toHaveLength(4);
   });
 
+  it('places a story in another section from the form: every row posts its section and place, a changed one is a move', async () => {
+    const before = await page();
+    const rows = await db.selectFrom('articles').select(['url', 'category']).execute();
+    // The stories the form lists with a place, in the issue's order (the excluded one has none).
+    const placed = [...before.matchAll(/name="story" value="([^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+    const categoryOf = (u: string) => rows.find((r) => r.url === u)!.category;
+    const story = placed.find((u) => u !== urls[2]);
+    const target = [...new Set(rows.map((r) => r.category))].find((c) => c !== categoryOf(story!))!;
+    const fields: [string, string][] = [
+      ['week', '2026-W47'],
+      ['subject', 'Desk pick: the week'],
+      ['note', 'A **short** note <script>alert(1)</script>'],
+      ['lead', urls[2]!],
+      ['exclude', urls[1]!],
+    ];
+    const places = new Map<string, number>();
+    for (const u of placed) {
+      const position = (places.get(categoryOf(u)) ?? 0) + 1;
+      places.set(categoryOf(u), position);
+      fields.push(['story', u], ['section', u === story ? target : categoryOf(u)], ['position', u === story ? '1' : String(position)]);
+    }
+    const saved = await post(fields);
+    expect(saved.headers.get('location')).toBe('/preview/weekly-digest?week=2026-W47&edited=1');
+    const after = await page();
+    expect(after).toMatch(/· move \S+ to [^,]+, place 1<\/li>/);
+    // The story is now listed under its new section, first there.
+    const row = after.slice(after.indexOf(`name="story" value="${story}"`));
+    expect(row.slice(0, row.indexOf('</tr>'))).toContain(`<option selected>${target}</option>`);
+    expect(row.slice(0, row.indexOf('</tr>'))).toContain('value="1"');
+  });
+
   it('refuses a form from another site, and any change once sending started', async () => {
     const foreign = await post(
       [
@@ -117,7 +148,7 @@ describe('the editor’s desk in the preview', () => {
     ]);
     expect(late.headers.get('location')).toContain('failed=Sending+has+started');
     expect((await digestRow()).subject).toBe('Desk pick: the week');
-    expect(await db.selectFrom('digest_edits').select('id').execute()).toHaveLength(4);
+    expect(await db.selectFrom('digest_edits').select('id').execute()).toHaveLength(5);
     expect(await page()).toContain('Sending has started: this issue can no longer change.');
   });
 });

@@ -19,9 +19,17 @@ export interface Editorial {
   signoff: string | null;
   subject: string | null;
   preheader: string | null;
+  /** Stories the editor moved to another section for this issue: article id → section. */
+  sections?: Record<string, string>;
 }
 
 export const NO_EDITORIAL: Editorial = { note: null, signoff: null, subject: null, preheader: null };
+
+/** A frozen issue's articles in the sections the editor put them in. */
+export function inEditorsSections(articles: ArticleRow[], editorial: Editorial): ArticleRow[] {
+  const moved = editorial.sections ?? {};
+  return articles.map((a) => (moved[a.id] ? { ...a, category: moved[a.id]! } : a));
+}
 
 /** Content with the editor's words: their subject and preheader over the automatic ones, and the note and sign-off carried along. */
 export function withEditorial(content: DigestContent, editorial: Editorial | undefined): DigestContent {

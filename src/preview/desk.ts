@@ -4,7 +4,7 @@ import { listArticlesInWeek } from '../articles/article-store.ts';
 import { orderArticles } from '../digests/digest-content.ts';
 import { findDigest } from '../digests/digest-store.ts';
 import { listEdits } from '../digests/edit-store.ts';
-import { type EditorChoices, foldEdits } from '../digests/editor-choices.ts';
+import { type EditorChoices, type Move, applyChoices, describeEdit, foldEdits, placesOf } from '../digests/editor-choices.ts';
 import type { Week } from '../week.ts';
 import type { Config } from '../config/config.ts';
 import { type ApprovalStatus, approvalStatus } from '../digests/approval.ts';
@@ -13,7 +13,10 @@ import { escapeHtml as e } from '../render/slots.ts';
 /** What the editor's desk on a week's page shows: every story of the week, the choices, and who changed what. */
 export interface Desk {
   week: string;
-  stories: { url: string; title: string; category: string }[];
+  /** The issue's stories in its order (section, position), then the ones left out. */
+  stories: { url: string; title: string; category: string; position: number | null }[];
+  /** The week's sections, the editor's new ones included. */
+  sections: string[];
   choices: EditorChoices;
   history: DigestEditRow[];
   /** Sending started: the issue can no longer change. */
@@ -27,10 +30,15 @@ export async function loadDesk(db: Db, config: Config, week: Week, now = new Dat
   if (articles.length === 0) return null;
   const history = await listEdits(db, week.id);
   const digest = await findDigest(db, week.id);
+  const choices = foldEdits(history);
+  const shaped = applyChoices(articles, choices);
+  const places = placesOf(shaped);
+  const left = articles.filter((a) => !places.has(a.url));
   return {
     week: week.id,
-    stories: articles.map((a) => ({ url: a.url, title: a.title, category: a.category })),
-    choices: foldEdits(history),
+    stories: [...shaped, ...left].map((a) => ({ url: a.url, title: a.title, category: a.category, position: places.get(a.url)?.position ?? null })),
+    sections: [...new Set([...shaped, ...articles].map((a) => a.category))],
+    choices,
     history,
     frozen: Boolean(digest && digest.status !== 'draft'),
     approval: approvalStatus(config, week, digest, history, now),
@@ -47,11 +55,29 @@ export function choicesFromForm(form: URLSearchParams, desk: Desk): EditorChoice
     lead: known.has(lead) ? lead : null,
     excluded: stories('exclude'),
     pinned: stories('pin'),
+    moves: [...desk.choices.moves, ...movesFromForm(form, desk)],
     subject: text('subject')?.replace(/\s+/g, ' ') ?? null,
     preheader: text('preheader')?.replace(/\s+/g, ' ') ?? null,
     note: text('note'),
     signoff: text('signoff')?.replace(/\s+/g, ' ') ?? null,
   };
+}
+
+/**
+ * The stories the editor placed elsewhere: each row posts its story, section
+ * and position; a row that names another place than the story has is a move.
+ */
+function movesFromForm(form: URLSearchParams, desk: Desk): Move[] {
+  const [urls, sections, positions] = [form.getAll('story'), form.getAll('section'), form.getAll('position')];
+  const moves: Move[] = [];
+  urls.forEach((url, i) => {
+    const story = desk.stories.find((s) => s.url === url);
+    const section = sections[i]?.trim();
+    const position = Number(positions[i]);
+    if (!story || story.position === null || !section || !desk.sections.includes(section) || !Number.isInteger(position) || position < 1) return;
+    if (section !== story.category || position !== story.position) moves.push({ url, section, position });
+  });
+  return moves;
 }
 
 /** The desk as a plain form (no JavaScript): posting it records what changed and shows the result at once. */
@@ -60,25 +86,20 @@ export function deskSection(desk: Desk): string {
   const disabled = desk.frozen ? ' disabled' : '';
   const field = (name: 'subject' | 'preheader' | 'signoff', label: string) =>
     `<label for="desk-${name}">${label}</label><input id="desk-${name}" name="${name}" type="text" maxlength="300" value="${e(choices[name] ?? '')}" placeholder="automatic"${disabled}>`;
-  const rows = desk.stories
-    .map((s) => {
-      const check = (name: 'exclude' | 'pin', on: boolean) => `<input type="checkbox" name="${name}" value="${e(s.url)}"${on ? ' checked' : ''}${disabled}>`;
-      return `<tr><td>${check('exclude', choices.excluded.includes(s.url))}</td><td>${check('pin', choices.pinned.includes(s.url))}</td><td><input type="radio" name="lead" value="${e(s.url)}"${choices.lead === s.url ? ' checked' : ''}${disabled}></td><td>${e(s.title)} <span class="muted">${e(s.category)}</span></td></tr>`;
-    })
-    .join('');
+  const rows = desk.stories.map((s) => storyRow(desk, s, disabled)).join('');
   const history = desk.history
-    .map(
-      (h) =>
-        `<li>${e(h.at.slice(0, 16).replace('T', ' '))} · ${e(h.editor)} · ${e(h.action)} ${h.value ? e(h.value.length > 80 ? `${h.value.slice(0, 79)}…` : h.value) : '(cleared)'}</li>`,
-    )
+    .map((h) => {
+      const said = describeEdit(h);
+      return `<li>${e(h.at.slice(0, 16).replace('T', ' '))} · ${e(h.editor)} · ${e(said.length > 120 ? `${said.slice(0, 119)}…` : said)}</li>`;
+    })
     .join('');
   return `<h2>Editor’s desk</h2>${desk.frozen ? '<p class="muted">Sending has started: this issue can no longer change.</p>' : ''}
 <form method="post" action="/edit" id="desk"><input type="hidden" name="week" value="${e(desk.week)}">
 ${field('subject', 'Subject')}${field('preheader', 'Preheader')}
 <label for="desk-note">Intro note <span class="muted">(Markdown, shown first)</span></label><textarea id="desk-note" name="note" rows="4"${disabled}>${e(choices.note ?? '')}</textarea>
 ${field('signoff', 'Sign-off')}
-<table id="desk-stories"><thead><tr><th>Leave out</th><th>Pin</th><th>Lead</th><th>Story</th></tr></thead><tbody>
-<tr><td></td><td></td><td><input type="radio" name="lead" value=""${choices.lead ? '' : ' checked'}${disabled}></td><td class="muted">Lead: automatic (the first in reading order)</td></tr>${rows}</tbody></table>
+<table id="desk-stories"><thead><tr><th>Leave out</th><th>Pin</th><th>Lead</th><th>Section</th><th>Place</th><th>Story</th></tr></thead><tbody>
+<tr><td></td><td></td><td><input type="radio" name="lead" value="" aria-label="Automatic lead"${choices.lead ? '' : ' checked'}${disabled}></td><td></td><td></td><td class="muted">Lead: automatic (the first in reading order)</td></tr>${rows}</tbody></table>
 <label for="desk-editor">Changed by <span class="muted">(named in the log)</span></label><input id="desk-editor" name="editor" type="text" maxlength="80" autocomplete="name"${disabled}>
 <button type="submit"${disabled}>Save the issue</button></form>
 ${approvalSection(desk)}
@@ -107,4 +128,19 @@ function approvalSection(desk: Desk): string {
     ? `<form method="post" action="/approve" id="approve"><input type="hidden" name="week" value="${e(desk.week)}"><label for="approve-editor">Approved by <span class="muted">(named in the log)</span></label><input id="approve-editor" name="editor" type="text" maxlength="80" autocomplete="name">${button}</form>`
     : '';
   return `<h3>Approval</h3><p id="approval-state">${said}</p>${form}`;
+}
+
+/** One story's row: leave out, pin, lead, its section and place (a story left out has none), each control labelled with the story. */
+function storyRow(desk: Desk, s: Desk['stories'][number], disabled: string): string {
+  const { choices } = desk;
+  const title = e(s.title);
+  const check = (name: 'exclude' | 'pin', label: string, on: boolean) =>
+    `<input type="checkbox" name="${name}" value="${e(s.url)}" aria-label="${label}: ${title}"${on ? ' checked' : ''}${disabled}>`;
+  const lead = `<input type="radio" name="lead" value="${e(s.url)}" aria-label="Lead with: ${title}"${choices.lead === s.url ? ' checked' : ''}${disabled}>`;
+  const options = desk.sections.map((name) => `<option${name === s.category ? ' selected' : ''}>${e(name)}</option>`).join('');
+  const placed =
+    s.position === null
+      ? '<td></td><td></td>'
+      : `<td><input type="hidden" name="story" value="${e(s.url)}"><select name="section" aria-label="Section of: ${title}"${disabled}>${options}</select></td><td><input type="number" name="position" min="1" value="${s.position}" aria-label="Place in its section: ${title}" class="place"${disabled}></td>`;
+  return `<tr><td>${check('exclude', 'Leave out', choices.excluded.includes(s.url))}</td><td>${check('pin', 'Pin', choices.pinned.includes(s.url))}</td><td>${lead}</td>${placed}<td>${title} <span class="muted">${e(s.category)}</span></td></tr>`;
 }

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { DigestEditRow } from '../../db/schema.ts';
+import type { ArticleRow, DigestEditRow } from '../../db/schema.ts';
 import { listArticlesInWeek } from '../../articles/article-store.ts';
 import type { Db } from '../../db/connect.ts';
 import { approveIssue, editIssue } from '../../digests/edit-issue.ts';
 import { type EditInput, listEdits } from '../../digests/edit-store.ts';
-import { editorName, foldEdits } from '../../digests/editor-choices.ts';
+import { type Move, applyChoices, describeEdit, editorName, foldEdits, moveValue } from '../../digests/editor-choices.ts';
+import { orderArticles } from '../../digests/digest-content.ts';
 import { UserError } from '../../errors.ts';
 import { sampleCopyMeasure } from '../../personalize/sample-copy.ts';
 import { compileInProcess } from '../../render/segment-compiler.ts';
@@ -23,6 +24,9 @@ interface EditOptions {
   include: string[];
   pin: string[];
   unpin: string[];
+  move?: string;
+  to?: string;
+  position?: string;
   subject?: string;
   preheader?: string;
   note?: string;
@@ -45,6 +49,9 @@ export function registerEditCommand(program: Command): void {
     .option('--include <url>', 'take an excluded story back (repeatable)', collect, [])
     .option('--pin <url>', 'keep a story at the top of its section (repeatable)', collect, [])
     .option('--unpin <url>', 'let a pinned story go back to its place (repeatable)', collect, [])
+    .option('--move <url>', 'place a story: into the section --to names and/or at --position')
+    .option('--to <section>', "with --move: a section of the week (default: the story's own)")
+    .option('--position <n>', 'with --move: its place in the section, 1 = first (default: last)')
     .option('--subject <text>', 'the subject line ("" for the automatic one)')
     .option('--preheader <text>', 'the inbox preview text ("" for the automatic one)')
     .option('--note <file>', 'the editor\'s note above the stories: a Markdown file, - for stdin ("" for none)')
@@ -88,7 +95,8 @@ async function editCommand(options: EditOptions): Promise<void> {
 
 /** The edits the options ask for, each story checked against the week's articles. */
 async function editsFrom(db: Db, week: Week, options: EditOptions): Promise<EditInput[]> {
-  const urls = new Set((await listArticlesInWeek(db, week)).map((a) => a.url));
+  const articles = await listArticlesInWeek(db, week);
+  const urls = new Set(articles.map((a) => a.url));
   const story = (url: string) => {
     if (!urls.has(url)) throw new UserError(`${week.id} has no article at ${forTerminal(url)} (see \`digest render --week ${week.id}\`)`, 'EUSAGE');
     return url;
@@ -99,6 +107,8 @@ async function editsFrom(db: Db, week: Week, options: EditOptions): Promise<Edit
   for (const url of options.include) edits.push({ action: 'include', value: url });
   for (const url of options.pin) edits.push({ action: 'pin', value: story(url) });
   for (const url of options.unpin) edits.push({ action: 'unpin', value: url });
+  if (options.move !== undefined) edits.push({ action: 'move', value: moveValue(await placement(db, week, articles, story(options.move), options)) });
+  else if (options.to !== undefined || options.position !== undefined) throw new UserError('--to and --position place the story --move names', 'EUSAGE');
   // Headers are one line: line breaks and control characters become spaces.
   if (options.subject !== undefined) edits.push({ action: 'subject', value: toOneLine(options.subject) });
   if (options.preheader !== undefined) edits.push({ action: 'preheader', value: toOneLine(options.preheader) });
@@ -109,6 +119,20 @@ async function editsFrom(db: Db, week: Week, options: EditOptions): Promise<Edit
     throw new UserError(`${week.id} has no articles: nothing to edit`, 'EUSAGE');
   }
   return edits;
+}
+
+/** Where --move puts a story: --to (a section of the week) at --position, by default last. */
+async function placement(db: Db, week: Week, articles: ArticleRow[], url: string, options: EditOptions): Promise<Move> {
+  const shaped = applyChoices(orderArticles(articles), foldEdits(await listEdits(db, week.id)));
+  const sections = [...new Set(articles.map((a) => a.category))];
+  const section = options.to ?? shaped.find((a) => a.url === url)?.category ?? articles.find((a) => a.url === url)!.category;
+  if (!sections.includes(section)) {
+    throw new UserError(`${week.id} has no section ${forTerminal(JSON.stringify(section))}; its sections: ${sections.join(', ')}`, 'EUSAGE');
+  }
+  if (options.position !== undefined && !/^[1-9]\d*$/.test(options.position))
+    throw new UserError(`--position must be 1 or more, got "${options.position}"`, 'EUSAGE');
+  const last = shaped.filter((a) => a.category === section && a.url !== url).length + 1;
+  return { url, section, position: options.position === undefined ? last : Number(options.position) };
 }
 
 /** The note's Markdown from a file or stdin; a file that cannot be read is a one-line error. */
@@ -133,11 +157,12 @@ function showChoices(edits: DigestEditRow[], week: Week, withHistory = true): vo
   console.log(forTerminal(`  lead:      ${choices.lead ?? '(automatic: the first in reading order)'}`));
   console.log(forTerminal(`  excluded:  ${choices.excluded.join(', ') || '(none)'}`));
   console.log(forTerminal(`  pinned:    ${choices.pinned.join(', ') || '(none)'}`));
+  for (const m of choices.moves) console.log(forTerminal(`  placed:    ${m.url} → ${m.section}, #${m.position}`));
   console.log(forTerminal(`  subject:   ${choices.subject ?? '(automatic)'}`));
   console.log(forTerminal(`  preheader: ${choices.preheader ?? '(automatic)'}`));
   console.log(forTerminal(`  note:      ${choices.note ? `${choices.note.split('\n')[0]}${choices.note.includes('\n') ? ' …' : ''}` : '(none)'}`));
   console.log(forTerminal(`  sign-off:  ${choices.signoff ?? '(none)'}`));
   if (!withHistory) return;
   console.log(edits.length === 0 ? '  history:   (no changes yet)' : '  history:');
-  for (const e of edits) console.log(forTerminal(`    ${e.at}  ${e.editor}  ${e.action} ${e.value ? JSON.stringify(e.value) : '(cleared)'}`));
+  for (const e of edits) console.log(forTerminal(`    ${e.at}  ${e.editor}  ${describeEdit(e)}`));
 }
