@@ -6,6 +6,8 @@ import { Footer } from './components/footer.tsx';
 import { Header } from './components/header.tsx';
 import { SafeMarkdown } from './components/markdown.tsx';
 import { TableOfContents } from './components/table-of-contents.tsx';
+import { LeadStory } from './components/lead-story.tsx';
+import { MoreThisWeek } from './components/more-this-week.tsx';
 
 /** Per-recipient values; at compile time these are slot placeholders, filled per subscriber. */
 export interface DigestRecipient {
@@ -31,13 +33,43 @@ export interface WeeklyDigestProps {
   /** The editor's note above the stories (untrusted Markdown, rendered safely) and sign-off after them. */
   note?: string | null;
   signoff?: string | null;
+  /** Stories after the lead shown as full cards; the rest go to "More this week", one line each (DIGEST_FULL_CARDS). */
+  fullCards?: number;
 }
 
-/** More than this many stories and the digest opens with a table of contents. */
+export const DEFAULT_FULL_CARDS = 8;
+
+/** More full cards than this and the digest opens with a table of contents of them. */
 export const TOC_THRESHOLD = 5;
 
 export function countArticles(sections: DigestSection[]): number {
   return sections.reduce((sum, section) => sum + section.articles.length, 0);
+}
+
+/** Stories regrouped by category, in the order given (which is the issue's). */
+function grouped(articles: DigestArticle[]): DigestSection[] {
+  const sections: DigestSection[] = [];
+  for (const article of articles) {
+    const last = sections.at(-1);
+    if (last && last.category === article.category) last.articles.push(article);
+    else sections.push({ category: article.category, articles: [article] });
+  }
+  return sections;
+}
+
+/** How an issue is laid out: its lead, the full cards after it, and the rest as one line each; the HTML and the text part share it. */
+export interface DigestLayout {
+  lead: DigestArticle | null;
+  cards: DigestSection[];
+  more: DigestSection[];
+  /** The contents helps only when there are many full cards to scroll past. */
+  toc: boolean;
+}
+
+export function layoutOf(sections: DigestSection[], fullCards = DEFAULT_FULL_CARDS): DigestLayout {
+  const [lead = null, ...rest] = sections.flatMap((section) => section.articles);
+  const cards = rest.slice(0, fullCards);
+  return { lead, cards: grouped(cards), more: grouped(rest.slice(fullCards)), toc: cards.length > TOC_THRESHOLD };
 }
 
 function capitalize(text: string): string {
@@ -53,6 +85,7 @@ export function introLine(sections: DigestSection[], publicationTopic: string): 
 
 export default function WeeklyDigest(props: WeeklyDigestProps) {
   const { publication, week, sections, recipient } = props;
+  const layout = layoutOf(sections, props.fullCards);
   return (
     <EmailLayout title={props.subject} preheader={props.preheader}>
       <Gap height={24} />
@@ -69,14 +102,30 @@ export default function WeeklyDigest(props: WeeklyDigestProps) {
           </MjmlText>
         ) : null}
       </CardSection>
-      {countArticles(sections) > TOC_THRESHOLD ? (
+      {layout.toc ? (
         <>
           <Gap />
-          <TableOfContents sections={sections} />
+          <TableOfContents sections={layout.cards} more={countArticles(layout.more)} />
         </>
       ) : null}
-      <Gap />
-      <CategorySections sections={sections} />
+      {layout.lead ? (
+        <>
+          <Gap />
+          <LeadStory article={layout.lead} />
+        </>
+      ) : null}
+      {layout.cards.length > 0 ? (
+        <>
+          <Gap />
+          <CategorySections sections={layout.cards} />
+        </>
+      ) : null}
+      {layout.more.length > 0 ? (
+        <>
+          <Gap />
+          <MoreThisWeek sections={layout.more} />
+        </>
+      ) : null}
       {props.signoff ? (
         <CardSection padding="8px 28px 24px">
           <MjmlText>

@@ -14,6 +14,8 @@ export interface DigestArticle {
   /** Markdown; may be empty */
   whyItMatters: string;
   source: { title: string; name: string; url: string };
+  /** An https picture for the story (shown for the lead only); absent: none. */
+  image?: string | null;
 }
 
 /**

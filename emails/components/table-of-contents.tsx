@@ -2,8 +2,8 @@ import { MjmlText } from '@faire/mjml-react';
 import type { DigestSection } from './category-section.tsx';
 import { CardSection } from './email-layout.tsx';
 
-/** "In this issue": the headlines by category, shown when the digest holds more than a handful. */
-export function TableOfContents({ sections }: { sections: DigestSection[] }) {
+/** "In this issue": the full cards' headlines by category, and how many more follow one line each. */
+export function TableOfContents({ sections, more }: { sections: DigestSection[]; more: number }) {
   return (
     <CardSection padding="22px 28px">
       <MjmlText>
@@ -24,6 +24,7 @@ export function TableOfContents({ sections }: { sections: DigestSection[] }) {
             </ul>
           </div>
         ))}
+        {more > 0 ? <p className="meta" style={{ margin: '10px 0 0' }}>{`…and ${more} more, one line each, under More this week.`}</p> : null}
       </MjmlText>
     </CardSection>
   );

@@ -55,6 +55,13 @@ export const inlineCss = `
 .label{margin:0;font-size:14px;font-family:${fonts.sans};font-weight:700;color:${L.accent}}
 .src{display:inline-block;padding:12px 0;color:${L.accent}}
 .toc a{color:${L.text}}
+.lead h2{margin:0;font-family:${fonts.serif};font-size:26px;line-height:1.25}
+.lead h2 a{display:block;padding:6px 0 8px;color:${L.text};text-decoration:none}
+.lead-img img{display:block;width:100%;max-width:544px;height:auto;margin:0 0 16px;border:1px solid ${L.rule};border-radius:6px}
+.more h3{margin:16px 0 2px;font-size:14px;font-weight:700}
+.more ul{margin:0;padding-left:18px}
+.more li{margin:6px 0}
+.more a{color:${L.text}}
 .foot a{display:inline-block;padding:12px 8px;color:${L.muted}}
 `;
 
@@ -71,11 +78,11 @@ export const darkCss = `
 @media (prefers-color-scheme:dark){
 .dm-page,.dm-page div,.dm-page td{background:${D.page}!important}
 .dm-page .dm-card,.dm-page .dm-card div,.dm-page .dm-card td{background:${D.card}!important}
-.dm-card div,.dm-card h1 a,.dm-card h3 a,.toc a{color:${D.text}!important}
+.dm-card div,.dm-card h1 a,.dm-card h2 a,.dm-card h3 a,.toc a,.more a{color:${D.text}!important}
 .dm-card .meta,.dm-muted div,.dm-muted p,.foot a{color:${D.muted}!important}
 .dm-card .label,.md a,.src{color:${D.accent}!important}
 .dm-page .dm-card .why,.dm-page .dm-card .why div{background:${D.note}!important;border-color:${D.accent}!important}
-.card{border-color:${D.rule}!important}
+.card,.lead-img img{border-color:${D.rule}!important}
 .section{border-color:${D.accent}!important}
 .dm-page .dm-card .bar,.dm-page .dm-card .btn td,.dm-page .dm-card .btn a{background:${D.accent}!important;color:${D.onAccent}!important}
 }
@@ -85,6 +92,8 @@ export const darkCss = `
 export const mobileCss = `
 @media only screen and (max-width:480px){
 .card h3{font-size:20px!important}
+.lead h2{font-size:23px!important}
 .toc a{display:block;padding:9px 0}
+.more a{display:block;padding:8px 0 0}
 }
 `;

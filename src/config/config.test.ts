@@ -110,7 +110,7 @@ describe('.env.example', () => {
     const { readFileSync } = await import('node:fs');
     const { parseEnv } = await import('node:util');
     const env = parseEnv(readFileSync(new URL('../../.env.example', import.meta.url), 'utf8')) as Record<string, string>;
-    expect(Object.keys(env)).toHaveLength(36);
+    expect(Object.keys(env)).toHaveLength(37);
     expect(loadConfig(env)).toEqual(loadConfig({}));
   });
 });

@@ -186,6 +186,7 @@ const schema = z
     HTTP_PORT: setting(wholeNumber(0, 65535), '8080'),
     TRUSTED_PROXIES: setting(proxyList, 'loopback'),
     PREVIEW_HOSTS: setting(hostList, ''),
+    DIGEST_FULL_CARDS: setting(wholeNumber(0, 100), '8'),
     EDITOR_NAME: setting(z.string(), ''),
     EDITOR_EMAILS: setting(addressList, ''),
     DIGEST_APPROVAL: setting(z.enum(['auto', 'required']), 'auto'),
@@ -224,6 +225,8 @@ export interface Config {
   mailReplyTo: Mailbox | undefined;
   publicationName: string;
   postalAddress: string;
+  /** Stories after the lead shown as full cards; the rest one line each under "More this week" (DIGEST_FULL_CARDS). */
+  fullCards: number;
   /** Who `digest edit` records as the editor (EDITOR_NAME); empty: the OS user. */
   editorName: string;
   /** Who gets the review copy of an issue awaiting approval (EDITOR_EMAILS). */
@@ -289,6 +292,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailReplyTo: e.MAIL_REPLY_TO,
     publicationName: e.PUBLICATION_NAME,
     postalAddress: e.POSTAL_ADDRESS,
+    fullCards: e.DIGEST_FULL_CARDS,
     editorName: e.EDITOR_NAME.trim(),
     editorEmails: e.EDITOR_EMAILS,
     approval: { mode: e.DIGEST_APPROVAL, deadline: e.APPROVAL_DEADLINE, fallback: e.APPROVAL_FALLBACK },

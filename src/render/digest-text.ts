@@ -1,4 +1,5 @@
-import { TOC_THRESHOLD, countArticles, introLine, type WeeklyDigestProps } from '../../emails/weekly-digest.tsx';
+import type { DigestArticle } from '../../emails/components/article-card.tsx';
+import { countArticles, introLine, layoutOf, type WeeklyDigestProps } from '../../emails/weekly-digest.tsx';
 import { markdownToText } from '../text/markdown.ts';
 import { toOneLine } from '../text/one-line.ts';
 import { wrapText } from '../text/wrap-text.ts';
@@ -27,26 +28,35 @@ export function digestText(props: WeeklyDigestProps & { recipient: NonNullable<W
   out.push(wrapText(intro.charAt(0).toUpperCase() + intro.slice(1)), '');
   if (props.note) out.push(wrapText(markdownToText(props.note)), '');
 
-  if (countArticles(sections) > TOC_THRESHOLD) {
+  const layout = layoutOf(sections, props.fullCards);
+  if (layout.toc) {
     out.push('IN THIS ISSUE', '');
-    for (const section of sections) {
+    for (const section of layout.cards) {
       for (const article of section.articles) {
         out.push(wrapText(`- ${toOneLine(article.title)} (${section.category})`, 78).replace(/\n/g, '\n  '));
       }
     }
-    out.push('');
+    const more = countArticles(layout.more);
+    out.push(...(more > 0 ? ['', `...and ${more} more, one line each, under MORE THIS WEEK.`] : []), '');
   }
+  if (layout.lead) out.push(HEAVY_RULE, `THE LEAD · ${toOneLine(layout.lead.category).toUpperCase()}`, HEAVY_RULE, '', ...story(layout.lead));
 
-  for (const section of sections) {
+  for (const section of layout.cards) {
     const count = section.articles.length;
     out.push(HEAVY_RULE, `${toOneLine(section.category).toUpperCase()} · ${count} ${count === 1 ? 'story' : 'stories'}`, HEAVY_RULE, '');
     section.articles.forEach((article, i) => {
       if (i > 0) out.push(RULE, '');
-      out.push(wrapText(toOneLine(article.title)), `${article.date} · reported by ${toOneLine(article.source.name)}`, '');
-      if (article.summary) out.push(wrapText(markdownToText(article.summary)), '');
-      if (article.whyItMatters) out.push(wrapText(`Why this matters: ${markdownToText(article.whyItMatters)}`), '');
-      out.push(linkLine('Read the story:', article.url), linkLine(`Original source, ${toOneLine(article.source.name)}:`, article.source.url), '');
+      out.push(...story(article));
     });
+  }
+  if (layout.more.length > 0) {
+    out.push(HEAVY_RULE, 'MORE THIS WEEK', HEAVY_RULE, '');
+    for (const section of layout.more) {
+      out.push(toOneLine(section.category), '');
+      for (const a of section.articles)
+        out.push(wrapText(`- ${toOneLine(a.title)} (${toOneLine(a.source.name)}, ${a.date})`, 76).replace(/\n/g, '\n  '), `  ${a.url}`);
+      out.push('');
+    }
   }
 
   if (props.signoff) out.push(HEAVY_RULE, '', wrapText(toOneLine(props.signoff)), '');
@@ -55,4 +65,13 @@ export function digestText(props: WeeklyDigestProps & { recipient: NonNullable<W
   out.push('Read this issue in your browser:', props.archiveUrl, '');
   out.push(wrapText(publication.postalAddress), '');
   return out.join('\n');
+}
+
+/** A full story: title, date and source, summary, why it matters, links. */
+function story(article: DigestArticle): string[] {
+  const out = [wrapText(toOneLine(article.title)), `${article.date} · reported by ${toOneLine(article.source.name)}`, ''];
+  if (article.summary) out.push(wrapText(markdownToText(article.summary)), '');
+  if (article.whyItMatters) out.push(wrapText(`Why this matters: ${markdownToText(article.whyItMatters)}`), '');
+  out.push(linkLine('Read the story:', article.url), linkLine(`Original source, ${toOneLine(article.source.name)}:`, article.source.url), '');
+  return out;
 }

@@ -24,7 +24,7 @@ function hrefs(html: string): string[] {
 }
 
 describe('renderDigest', () => {
-  it('shows every article, grouped by category, biggest section first, with its links', async () => {
+  it('shows every article, the lead first, then grouped by category, biggest section first, with its links', async () => {
     const articles = [
       articleRow(1, { category: 'Labor', title: 'Couriers paid by algorithm' }),
       articleRow(2, { category: 'Privacy', title: 'Cabin cameras sold to insurers' }),
@@ -34,7 +34,10 @@ describe('renderDigest', () => {
     const order = ['Cabin cameras sold to insurers', 'Dating app inferred orientation', 'Couriers paid by algorithm'].map((t) => html.lastIndexOf(t));
     expect(order.every((position) => position > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(html).toContain('PRIVACY · 2 STORIES');
+    // The first in reading order leads; the rest keep their sections.
+    expect(html).toContain('THE LEAD · PRIVACY');
+    expect(html).toContain('PRIVACY · 1 STORY');
+    expect(html).toContain('LABOR · 1 STORY');
     expect(html).toContain('Why this matters');
     expect(html).toContain('Original source: The Northwind Tribune');
     expect(html).toContain(`href="${articles[0]!.url}"`);
@@ -43,7 +46,7 @@ describe('renderDigest', () => {
     expect(html).toMatch(/<title>The Harm Ledger · Week 47: Cabin cameras sold to insurers<\/title>/);
     expect(html).toContain('name="color-scheme" content="light dark"');
     expect(html).toContain('prefers-color-scheme:dark');
-    // No request leaves the reader's client: no web fonts, no remote stylesheets or images.
+    // No request leaves the reader's client: no web fonts, no remote stylesheets, no images (none of these stories has one).
     expect(html).not.toMatch(/<link|@import|<img/);
     // 3 stories: no table of contents.
     expect(html).not.toContain('IN THIS ISSUE');
@@ -70,9 +73,43 @@ describe('renderDigest', () => {
     expect(html).not.toContain('<b>Eve');
   });
 
-  it('opens with a table of contents when there are more than 5 stories', async () => {
-    const { html } = await renderFor(manyArticles(6));
-    expect(html).toContain('IN THIS ISSUE');
+  it('opens with a table of contents only when more than 5 full cards follow the lead', async () => {
+    expect((await renderFor(manyArticles(6))).html).not.toContain('IN THIS ISSUE');
+    expect((await renderFor(manyArticles(7))).html).toContain('IN THIS ISSUE');
+  });
+
+  it('lays a 30-story week out as the lead, 8 full cards and one line for each of the rest, every story linked', async () => {
+    const articles = manyArticles(30);
+    const { html, text } = await renderFor(articles);
+    for (const article of articles) expect(hrefs(html)).toContain(article.url);
+    for (const article of articles) expect(text).toContain(article.url);
+    expect(html.match(/class="card"/g)).toHaveLength(8);
+    expect(html).toContain('MORE THIS WEEK');
+    expect(html).toContain('…and 21 more, one line each, under More this week.');
+    const more = html.slice(html.indexOf('MORE THIS WEEK'), html.indexOf('class="foot'));
+    expect(more.match(/<li[^>]*><a href="[^"]+"[^>]*>[^<]+<\/a> <span class="meta"[^>]*>The Northwind Tribune · \w{3} \d+ \w{3}<\/span><\/li>/g)).toHaveLength(
+      21,
+    );
+    expect(text).toContain('MORE THIS WEEK');
+    // DIGEST_FULL_CARDS=0: the lead, then every other story one line each, and no contents.
+    const compact = await renderDigest(digestOf(orderArticles(articles), config), { ...config, fullCards: 0 });
+    expect(compact.html).not.toContain('class="card"');
+    expect(compact.html).not.toContain('IN THIS ISSUE');
+  });
+
+  it('shows the lead’s picture with width, alt text and a dark-mode frame; never a plain-http or tracking URL', async () => {
+    const lead = (image_url: string) => [articleRow(1, { image_url, title: 'Cabin cameras sold to insurers' }), articleRow(2, { image_url })];
+    const { html } = await renderFor(lead('https://img.example.org/cabin.jpg?w=1200&utm_source=feed&utm_medium=rss'));
+    const imgs = html.match(/<img\b[^>]*>/g) ?? [];
+    // Only the lead's; the other story's picture is not shown.
+    expect(imgs).toHaveLength(1);
+    expect(imgs[0]).toContain('src="https://img.example.org/cabin.jpg?w=1200"');
+    expect(imgs[0]).toContain('width="544"');
+    expect(imgs[0]).toContain('alt="Cabin cameras sold to insurers"');
+    expect(imgs[0]).toMatch(/style="[^"]*height:auto/);
+    expect(html).toMatch(/\.lead-img img\{border-color:#3a3d42!important\}|,\.lead-img img\{border-color/);
+    expect((await renderFor(lead('http://img.example.org/cabin.jpg'))).html).not.toContain('<img');
+    expect((await renderFor(lead('https://user:pw@img.example.org/cabin.jpg'))).html).not.toContain('<img');
   });
 
   it('keeps 30 articles under the 90 KB budget after personalisation', async () => {
@@ -212,7 +249,7 @@ describe('the plain-text part', () => {
       across 2 topics: what happened, and why it matters.
 
       ==============================================================================
-      LABOR · 1 story
+      THE LEAD · LABOR
       ==============================================================================
 
       Couriers say a routing update cut their pay & nobody explained why

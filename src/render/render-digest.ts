@@ -36,7 +36,25 @@ function toDigestArticle(row: ArticleRow, timeZone: string): DigestArticle {
     summary: row.summary,
     whyItMatters: row.why_it_matters,
     source: { title: toOneLine(row.source_title), name: toOneLine(row.source_name), url: safeHref(row.source_url) },
+    image: imageSrc(row.image_url),
   };
+}
+
+/** Campaign parameters a feed's image URL may carry: they track, and show nothing. */
+const TRACKING_PARAM = /^(utm_|mc_|fbclid$|gclid$|_hs)/i;
+
+/**
+ * The lead's picture as the email may load it: https only (a client would
+ * warn about or block plain http), no user name or password, campaign
+ * parameters removed; else none. Never rewritten through a proxy of ours:
+ * the digest counts no opens.
+ */
+export function imageSrc(url: string | null): string | null {
+  if (!url || !URL.canParse(url.trim())) return null;
+  const parsed = new URL(url.trim());
+  if (parsed.protocol !== 'https:' || parsed.username || parsed.password || /[\s"'<>]/.test(url.trim())) return null;
+  for (const name of [...parsed.searchParams.keys()]) if (TRACKING_PARAM.test(name)) parsed.searchParams.delete(name);
+  return parsed.href;
 }
 
 /** Sections in the order of `articles` (already in reading order). */
@@ -65,6 +83,7 @@ export function digestProps<R extends WeeklyDigestProps['recipient']>(
     sections: toSections(content.articles, content.week.timeZone),
     note: content.editorial?.note ?? null,
     signoff: content.editorial?.signoff ?? null,
+    fullCards: config.fullCards,
     archiveUrl: archiveUrl(config, content.week.id),
     recipient,
     subscribeUrl: `${config.publicUrl}/subscribe`,
