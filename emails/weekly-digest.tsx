@@ -105,7 +105,7 @@ export default function WeeklyDigest(props: WeeklyDigestProps) {
       {layout.toc ? (
         <>
           <Gap />
-          <TableOfContents sections={layout.cards} more={countArticles(layout.more)} />
+          <TableOfContents lead={layout.lead} sections={layout.cards} more={countArticles(layout.more)} />
         </>
       ) : null}
       {layout.lead ? (

@@ -31,6 +31,7 @@ export function digestText(props: WeeklyDigestProps & { recipient: NonNullable<W
   const layout = layoutOf(sections, props.fullCards);
   if (layout.toc) {
     out.push('IN THIS ISSUE', '');
+    if (layout.lead) out.push(wrapText(`- ${toOneLine(layout.lead.title)} (the lead)`, 78).replace(/\n/g, '\n  '));
     for (const section of layout.cards) {
       for (const article of section.articles) {
         out.push(wrapText(`- ${toOneLine(article.title)} (${section.category})`, 78).replace(/\n/g, '\n  '));
