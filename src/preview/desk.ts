@@ -81,7 +81,7 @@ function movesFromForm(form: URLSearchParams, desk: Desk): Move[] {
 }
 
 /** The desk as a plain form (no JavaScript): posting it records what changed and shows the result at once. */
-export function deskSection(desk: Desk): string {
+export function deskSection(desk: Desk, view = ''): string {
   const { choices } = desk;
   const disabled = desk.frozen ? ' disabled' : '';
   const field = (name: 'subject' | 'preheader' | 'signoff', label: string) =>
@@ -94,7 +94,7 @@ export function deskSection(desk: Desk): string {
     })
     .join('');
   return `<h2>Editor’s desk</h2>${desk.frozen ? '<p class="muted">Sending has started: this issue can no longer change.</p>' : ''}
-<form method="post" action="/edit" id="desk"><input type="hidden" name="week" value="${e(desk.week)}">
+<form method="post" action="/edit" id="desk"><input type="hidden" name="week" value="${e(desk.week)}">${view}
 ${field('subject', 'Subject')}${field('preheader', 'Preheader')}
 <label for="desk-note">Intro note <span class="muted">(Markdown, shown first)</span></label><textarea id="desk-note" name="note" rows="4"${disabled}>${e(choices.note ?? '')}</textarea>
 ${field('signoff', 'Sign-off')}
@@ -102,12 +102,12 @@ ${field('signoff', 'Sign-off')}
 <tr><td></td><td></td><td><input type="radio" name="lead" value="" aria-label="Automatic lead"${choices.lead ? '' : ' checked'}${disabled}></td><td></td><td></td><td class="muted">Lead: automatic (the first in reading order)</td></tr>${rows}</tbody></table>
 <label for="desk-editor">Changed by <span class="muted">(named in the log)</span></label><input id="desk-editor" name="editor" type="text" maxlength="80" autocomplete="name"${disabled}>
 <button type="submit"${disabled}>Save the issue</button></form>
-${approvalSection(desk)}
+${approvalSection(desk, view)}
 <h3>History</h3><ol id="desk-history">${history || '<li class="muted">No changes yet.</li>'}</ol>`;
 }
 
 /** Approve (or withdraw) the issue as built, with DIGEST_APPROVAL=required; what the approval is, either way. */
-function approvalSection(desk: Desk): string {
+function approvalSection(desk: Desk, view: string): string {
   const a = desk.approval;
   if (a.state === 'automatic')
     return '<p class="muted" id="approval-state">Approval: not required (DIGEST_APPROVAL=auto): the scheduled run sends the issue as built.</p>';
@@ -125,7 +125,7 @@ function approvalSection(desk: Desk): string {
   const button =
     a.state === 'approved' ? '<button type="submit" name="withdraw" value="1">Withdraw approval</button>' : '<button type="submit">Approve this issue</button>';
   const form = open
-    ? `<form method="post" action="/approve" id="approve"><input type="hidden" name="week" value="${e(desk.week)}"><label for="approve-editor">Approved by <span class="muted">(named in the log)</span></label><input id="approve-editor" name="editor" type="text" maxlength="80" autocomplete="name">${button}</form>`
+    ? `<form method="post" action="/approve" id="approve"><input type="hidden" name="week" value="${e(desk.week)}">${view}<label for="approve-editor">Approved by <span class="muted">(named in the log)</span></label><input id="approve-editor" name="editor" type="text" maxlength="80" autocomplete="name">${button}</form>`
     : '';
   return `<h3>Approval</h3><p id="approval-state">${said}</p>${form}`;
 }

@@ -61,6 +61,7 @@ function apply() {
     b.setAttribute(b.getAttribute('role') === 'tab' ? 'aria-selected' : 'aria-pressed', String(on));
   }
   for (const p of document.querySelectorAll('[data-tab]')) p.hidden = p.dataset.tab !== tab;
+  for (const input of document.querySelectorAll('input[data-view]')) if (['width', 'scheme', 'tab'].includes(input.name)) input.value = params.get(input.name) || '';
 }
 for (const b of document.querySelectorAll('[data-set]')) b.addEventListener('click', () => {
   const [k, v] = b.dataset.set.split('='); params.set(k, v); history.replaceState(null, '', '?' + params); apply();
@@ -119,6 +120,8 @@ export interface PreviewPageState {
   notice: string | null;
   /** The week's editor's desk (digest pages of a week with articles). */
   desk?: Desk | null;
+  /** The id of this page's render, kept for its iframe. */
+  frame?: string;
 }
 
 function toolbar(): string {
@@ -130,16 +133,20 @@ function toolbar(): string {
 function weekPicker(state: PreviewPageState): string {
   if (state.template !== 'weekly-digest') return '';
   const options = state.weeks.map((w) => `<option value="${e(w.id)}"${w.id === state.week ? ' selected' : ''}>${e(w.id)} (${w.articles})</option>`).join('');
-  return `<form method="get" class="tools"><label>Week <select name="week" onchange="this.form.submit()">${options}</select></label></form>`;
+  return `<form method="get" class="tools"><label>Week <select name="week" onchange="this.form.submit()">${options}</select></label>${viewFields(state.query)}</form>`;
 }
 
-/** The reader and version on screen, carried by the test-send form so the test copy is that version. */
-function keptChoice(state: PreviewPageState): string {
-  const params = new URLSearchParams(state.query);
-  return (['reader', 'segment'] as const)
-    .filter((name) => params.get(name))
-    .map((name) => `<input type="hidden" name="${name}" value="${e(params.get(name)!)}">`)
-    .join('');
+/** What the editor is looking at, besides the week: kept by every form, so a save, a test send or a reload changes none of it. */
+export const VIEW_PARAMS = ['reader', 'segment', 'width', 'scheme', 'tab'] as const;
+
+/**
+ * The view as hidden fields of a form (`names`: which of them); the page's
+ * script keeps their values in step with the toolbar, which changes the view
+ * without a request.
+ */
+export function viewFields(query: string, names: readonly string[] = VIEW_PARAMS): string {
+  const params = new URLSearchParams(query);
+  return names.map((name) => `<input type="hidden" name="${name}" value="${e(params.get(name) ?? '')}" data-view>`).join('');
 }
 
 /** Which reader, and which version of the issue, the page shows: a GET form, so the address says it (and reloads keep it). */
@@ -155,7 +162,14 @@ function readerPicker(state: PreviewPageState, result: PreviewResult): string {
   ].join('');
   return `<h2>Reader and version</h2><form method="get" id="reader-form"><input type="hidden" name="week" value="${e(state.week)}">
 <label for="reader">Reader <span class="muted">(address, or part of one)</span></label><input id="reader" name="reader" type="search" value="${e(params.get('reader') ?? '')}" placeholder="${e(result.recipient)}">
-<label for="segment">Version</label><select id="segment" name="segment">${options}</select><button type="submit">Show</button></form>`;
+<label for="segment">Version</label><select id="segment" name="segment">${options}</select>${viewFields(state.query, ['width', 'scheme', 'tab'])}<button type="submit">Show</button></form>`;
+}
+
+/** The iframe's query: the page's own, and the id of the render the page kept for it. */
+function frameQuery(state: PreviewPageState): string {
+  const params = new URLSearchParams(state.query);
+  if (state.frame) params.set('frame', state.frame);
+  return params.toString();
 }
 
 export function previewPage(state: PreviewPageState, result: PreviewResult): string {
@@ -172,15 +186,15 @@ export function previewPage(state: PreviewPageState, result: PreviewResult): str
 <div class="bar${bytes > HTML_BUDGET_BYTES ? ' over' : ''}"><span style="width:${share}%"></span></div>
 ${readerPicker(state, result)}
 <h2>MJML</h2><p id="mjml-status">Valid at strict level: no errors or warnings.</p>
-${state.desk ? deskSection(state.desk) : ''}
+${state.desk ? deskSection(state.desk, viewFields(state.query)) : ''}
 <h2>Send a test</h2>
-<form method="post" action="/send-test"><input type="hidden" name="template" value="${e(state.template)}"><input type="hidden" name="week" value="${e(state.week ?? '')}">${keptChoice(state)}
+<form method="post" action="/send-test"><input type="hidden" name="template" value="${e(state.template)}"><input type="hidden" name="week" value="${e(state.week ?? '')}">${viewFields(state.query)}
 <label for="to">To</label><input id="to" name="to" type="email" required placeholder="you@example.com">
 <label for="name">Your name <span class="muted">(optional, for the greeting)</span></label><input id="name" name="name" type="text" maxlength="80" autocomplete="name"><button type="submit">Send test email</button></form>
 <p class="muted">A test copy greets you, and its unsubscribe, preferences and confirm links only explain what they do: they change no reader.</p>
 <h2>Links (${extractLinks(message.html).length})</h2><ul id="links">${links}</ul></aside>`;
   const main = `<section>${toolbar()}
-<div data-tab="preview" class="frame"><iframe id="email" title="Email preview" src="/render/${e(state.template)}?${e(state.query)}"></iframe></div>
+<div data-tab="preview" class="frame"><iframe id="email" title="Email preview" src="/render/${e(state.template)}?${e(frameQuery(state))}"></iframe></div>
 <pre data-tab="html" id="html-source">${e(message.html)}</pre><pre data-tab="text" id="text-source">${e(message.text)}</pre><pre data-tab="mjml" id="mjml-source">${e(result.mjml)}</pre></section>`;
   const said = [state.notice, result.notice].filter(Boolean).join(' ');
   const notice = said ? `<p class="note" role="status">${e(said)}</p>` : '';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,7 +14,7 @@ import { escapeHtml as e } from '../render/slots.ts';
 import type { OutgoingMessage, Transport } from '../domain.ts';
 import { AllowedHosts } from '../config/allowed-hosts.ts';
 import { FreshModule, describeFailure } from './load-fresh.ts';
-import { type WeekEntry, badWeekPage, failurePage, indexPage, messagePage, previewPage, renderFailurePage } from './pages.ts';
+import { VIEW_PARAMS, type WeekEntry, badWeekPage, failurePage, indexPage, messagePage, previewPage, renderFailurePage } from './pages.ts';
 import type * as RenderPreview from './render-preview.ts';
 import { listPublishedDates } from '../articles/article-store.ts';
 import { digestStatuses } from '../digests/digest-store.ts';
@@ -131,7 +132,11 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       join(root, 'tsconfig.json'),
     ),
     listeners: new Set<ServerResponse>(),
+    renders: new Map(),
   };
+  // Loading the templates and the render path takes most of a second: begin now, while the server starts
+  // and the editor opens the page, instead of on the first request. A failure shows on that page.
+  app.renderer.get().catch(() => undefined);
   const watcher = watchTemplates(app);
   const server = createServer(
     {
@@ -173,6 +178,28 @@ interface PreviewApp extends PreviewServerOptions {
   renderer: FreshModule<typeof RenderPreview>;
   /** Open pages waiting for `reload` events. */
   listeners: Set<ServerResponse>;
+  /** HTML a page just rendered, kept briefly for its iframe (by the id in the iframe's URL), so a page load renders once. */
+  renders: Map<string, { html: string; until: number }>;
+}
+
+/** How long a page's render waits for its iframe to ask for it. */
+const RENDER_KEPT_MS = 30_000;
+
+/** Keeps `html` for the iframe of the page being sent; drops what expired. */
+function keepRender(app: PreviewApp, html: string): string {
+  const now = Date.now();
+  for (const [id, kept] of app.renders) if (kept.until < now) app.renders.delete(id);
+  const id = randomUUID();
+  app.renders.set(id, { html, until: now + RENDER_KEPT_MS });
+  return id;
+}
+
+/** The HTML the page rendered for this iframe, once; null when gone (expired, or the frame reloaded alone). */
+function takeRender(app: PreviewApp, id: string | null): string | null {
+  const kept = id ? app.renders.get(id) : undefined;
+  if (!kept || !id) return null;
+  app.renders.delete(id);
+  return kept.until >= Date.now() ? kept.html : null;
 }
 
 /** Reloads open pages when a file under emails/ changes. */
@@ -247,6 +274,9 @@ function openEvents(app: PreviewApp, req: IncomingMessage, res: ServerResponse):
 /** A template's page (`/preview/T`) or the exact HTML the sender would send (`/render/T`, the page's iframe). */
 async function showPreview(app: PreviewApp, req: IncomingMessage, res: ServerResponse, url: URL, section: string, template: string): Promise<void> {
   const { db, config } = app;
+  // The iframe of a page just rendered: the same bytes, not a second render.
+  const kept = section === 'render' ? takeRender(app, url.searchParams.get('frame')) : null;
+  if (kept !== null) return send(req, res, 200, kept);
   const week = resolveWeek(app, url.searchParams.get('week'));
   if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
   const state = {
@@ -268,11 +298,23 @@ async function showPreview(app: PreviewApp, req: IncomingMessage, res: ServerRes
     const result = await loaded.module.renderPreview(db, config, loaded.known.name, week, app.now(), choice);
     // The iframe gets the exact HTML string of the message the sender would send.
     if (section === 'render') return send(req, res, 200, result.message.html);
-    return send(req, res, 200, previewPage({ ...state, title: loaded.known.title }, result));
+    const frame = keepRender(app, result.message.html);
+    return send(req, res, 200, previewPage({ ...state, title: loaded.known.title, frame }, result));
   } catch (error) {
     const failure = describeFailure(error, app.root);
     return send(req, res, 500, section === 'render' ? renderFailurePage(failure) : failurePage(state, failure));
   }
+}
+
+/** Where a form sends the editor back: the week and the view it was posted from, and `said` (what happened). */
+function backTo(form: URLSearchParams, week: string | null, said: [string, string] | null = null): URLSearchParams {
+  const back = new URLSearchParams(week ? { week } : {});
+  for (const name of VIEW_PARAMS) {
+    const value = form.get(name);
+    if (value) back.set(name, value);
+  }
+  if (said) back.set(...said);
+  return back;
 }
 
 /** What the page says after a form sent it back: a test sent, the issue saved, or what failed. */
@@ -300,7 +342,7 @@ async function saveDesk(app: PreviewApp, req: IncomingMessage, res: ServerRespon
   const week = resolveWeek(app, form.get('week') || null);
   if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
   const desk = await loadDesk(app.db, app.config, week, app.now());
-  const back = new URLSearchParams({ week: week.id });
+  const back = backTo(form, week.id);
   if (!desk) back.set('failed', `${week.id} has no articles: nothing to edit.`);
   else if (desk.frozen) back.set('failed', 'Sending has started: this issue can no longer change.');
   else {
@@ -331,7 +373,7 @@ async function approveFromDesk(app: PreviewApp, req: IncomingMessage, res: Serve
   if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
   const withdraw = form.get('withdraw') === '1';
   const editor = editorName(form.get('editor') ?? '', app.config.editorName);
-  const back = new URLSearchParams({ week: week.id });
+  const back = backTo(form, week.id);
   const refused = await approveIssue(app.db, week, editor, withdraw, app.now()).then(
     () => null,
     (error: unknown) => (isUserError(error) ? error.message : Promise.reject(error)),
@@ -355,9 +397,8 @@ async function sendTestCopy(app: PreviewApp, req: IncomingMessage, res: ServerRe
   const name = form.get('template') ?? 'weekly-digest';
   const week = resolveWeek(app, form.get('week') || null);
   if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
-  const back = new URLSearchParams(form.get('week') ? { week: week.id } : {});
+  const back = backTo(form, form.get('week') ? week.id : null);
   const choice = { reader: form.get('reader'), segment: form.get('segment') };
-  for (const [name, value] of Object.entries(choice)) if (value) back.set(name, value);
   const loaded = check.ok ? await loadTemplate(app, name).catch(() => null) : null;
   // The sender's own message for the editor: To, greeting and inert links are theirs (render-preview.ts).
   const editor = { email: to, name: (form.get('name') ?? '').trim() };
