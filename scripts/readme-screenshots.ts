@@ -35,7 +35,10 @@ await migrateToLatest(db);
 // Thirty sample stories spread over one week, each with a picture (the lead shows its own).
 const items = (JSON.parse(readFileSync('data/sample/articles.json', 'utf8')) as Record<string, unknown>[]).slice(0, 30).map((item, i) => ({
   ...item,
-  publishedAt: week.start.plus({ hours: 6 + i * 5 }).toUTC().toISO(),
+  publishedAt: week.start
+    .plus({ hours: 6 + i * 5 })
+    .toUTC()
+    .toISO(),
   imageUrl: `${IMAGE_HOST}story-${i}.svg`,
 }));
 await importArticles(db, items);

@@ -21,13 +21,14 @@ import { composeDigestMessage, composeNoticeMessage, testCopyKey } from '../pers
 import { type Recipient, displayName, recipientValues, testRecipient } from '../personalize/recipient-values.ts';
 import { compileMjml } from '../render/compile-mjml.ts';
 import { digestText } from '../render/digest-text.ts';
-import { compileDigest } from '../render/render-digest.ts';
+import { compileInProcess } from '../render/segment-compiler.ts';
+import { storedCompiler } from '../render/stored-segments.ts';
 import { withMime } from '../personalize/personalize.ts';
 import { renderConfirmSubscription, renderWelcome } from '../render/render-notice.ts';
 import { confirmationProps, welcomeProps } from '../subscribers/notices.ts';
 import type { OutgoingMessage } from '../domain.ts';
 import { activeTopicChoices, firstActiveSubscriber, searchSubscribers } from '../subscribers/subscriber-store.ts';
-import { ALL, type SegmentKey, segmentContent, segmentFor } from '../digests/segments.ts';
+import { ALL, type SegmentKey, segmentFor } from '../digests/segments.ts';
 
 export const TEMPLATES = [
   { name: 'weekly-digest', title: 'Weekly digest', file: 'emails/weekly-digest.tsx' },
@@ -100,7 +101,9 @@ async function previewDigest(db: Db, config: Config, week: Week, now: Date, read
   const segment = asked ?? readerKey ?? ALL;
   const notice =
     reader.notice ?? (readerKey === null && !asked ? `${recipient.email} gets no digest this week: no stories in their topics. Shown: the full digest.` : null);
-  const compiled = await compileDigest(segmentContent(content, segment, config.publicationName), config);
+  // A built issue's versions are in the store once compiled (the sender's own cache, keyed by everything they
+  // are compiled from, templates included): the same bytes, without compiling on every page load.
+  const compiled = (await storedCompiler(db, compileInProcess)(content, [segment], config)).get(segment)!;
   // withMime encodes the subject into the shared headers: a test copy's is marked before that.
   const rendered = withMime(config, { ...compiled, subject: subjectFor(recipient, compiled.subject) });
   const message = composeDigestMessage(config, rendered, week.id, recipient, now);
@@ -186,4 +189,14 @@ export async function renderTestCopy(
   // The version on the editor's screen: the chosen reader's (by their topics) or the chosen one; sent to the editor.
   const topics = choice.reader?.trim() ? (await chosenReader(db, choice.reader)).topics : null;
   return (await renderFor(db, config, template, week, now, { recipient: testRecipient(editor), topics, notice: null }, choice)).message;
+}
+
+/**
+ * Compiles the digest's PreviewProps once and throws the result away: the
+ * first compile in a process loads the rest of the toolchain (the minifier,
+ * CSS tools) and costs ten times a later one, and the preview pays it at
+ * start instead of on the editor's first page.
+ */
+export async function warmUp(): Promise<void> {
+  await compileMjml(createElement(WeeklyDigest, digestPreviewProps));
 }

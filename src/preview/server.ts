@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
@@ -42,6 +41,9 @@ export interface PreviewServerOptions {
  * longer is stuck or hostile, and Node's default holds it for 300 s.
  */
 const DEFAULT_TIMEOUTS = { headersMs: 10_000, requestMs: 15_000 };
+
+/** How long after start the preview compiles once to warm up, leaving the first page the CPU. */
+const WARM_UP_AFTER_MS = 1500;
 
 /** The test-send form is two short fields; anything bigger is not ours. */
 const MAX_FORM_BYTES = 10_000;
@@ -125,18 +127,20 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     ...options,
     now: options.now ?? (() => new Date()),
     hosts: new AllowedHosts(config.previewHosts),
-    // An absolute file URL: this code may run from a bundle in a cache folder (bin/digest.js).
-    renderer: new FreshModule<typeof RenderPreview>(
-      pathToFileURL(join(root, 'src/preview/render-preview.ts')).href,
-      import.meta.url,
-      join(root, 'tsconfig.json'),
-    ),
+    // By path under the root: this code may run from a bundle in a cache folder (bin/digest.js).
+    renderer: new FreshModule<typeof RenderPreview>(join(root, 'src/preview/render-preview.ts'), root),
     listeners: new Set<ServerResponse>(),
     renders: new Map(),
   };
-  // Loading the templates and the render path takes most of a second: begin now, while the server starts
-  // and the editor opens the page, instead of on the first request. A failure shows on that page.
-  app.renderer.get().catch(() => undefined);
+  // Loading the templates and the render path takes half a second: begin now, while the server starts and
+  // the editor opens the page, instead of on the first request (a failure shows on that page). The first
+  // compile loads MJML's minifier (another half second): done once the first page had its turn.
+  app.renderer
+    .get()
+    .then(() => new Promise((resolve) => setTimeout(resolve, WARM_UP_AFTER_MS).unref()))
+    .then(() => app.renderer.get())
+    .then((module) => module.warmUp())
+    .catch(() => undefined);
   const watcher = watchTemplates(app);
   const server = createServer(
     {
@@ -301,7 +305,7 @@ async function showPreview(app: PreviewApp, req: IncomingMessage, res: ServerRes
     const frame = keepRender(app, result.message.html);
     return send(req, res, 200, previewPage({ ...state, title: loaded.known.title, frame }, result));
   } catch (error) {
-    const failure = describeFailure(error, app.root);
+    const failure = describeFailure(app.renderer.original(error), app.root);
     return send(req, res, 500, section === 'render' ? renderFailurePage(failure) : failurePage(state, failure));
   }
 }
