@@ -94,6 +94,6 @@ export const mobileCss = `
 .card h3{font-size:20px!important}
 .lead h2{font-size:23px!important}
 .toc a{display:block;padding:9px 0}
-.more a{display:block;padding:8px 0 0}
+.more a{display:block;padding:10px 0 9px}
 }
 `;
