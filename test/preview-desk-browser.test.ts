@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
 import { buildDigest } from '../src/digests/build-digest.ts';
+import { loadDigestContent } from '../src/digests/find-digest.ts';
 import { measureSampleCopy } from '../src/personalize/sample-copy.ts';
 import { type PreviewServer, startPreviewServer } from '../src/preview/server.ts';
 import { createOutboxTransport } from '../src/transport/outbox.ts';
@@ -27,6 +28,7 @@ describe('the editor’s desk in a real browser', () => {
   let browser: Browser;
   let page: Page;
   const titles: Record<string, string> = {};
+  let topic: string;
 
   beforeAll(async () => {
     ws = createWorkspace();
@@ -34,7 +36,20 @@ describe('the editor’s desk in a real browser', () => {
     const config = testConfig(env);
     db = await openTestDb(config.databaseUrl);
     await seedSampleArticles(db);
-    await seedSubscribers(db, ['rita.reader@example.com']);
+    await seedSubscribers(db, ['rita.reader@example.com', 'pat.topic@example.com']);
+    // Pat reads one section of the week: the last in reading order.
+    const inWeek = await db
+      .selectFrom('articles')
+      .select('category')
+      .where('published_at', '>=', '2026-11-16')
+      .where('published_at', '<', '2026-11-23')
+      .execute();
+    topic = inWeek.map((a) => a.category).sort()[0]!;
+    await db
+      .updateTable('subscribers')
+      .set({ topics: JSON.stringify([topic]) })
+      .where('email', '=', 'pat.topic@example.com')
+      .execute();
     await buildDigest(db, config, weekOf('2026-W47', 'UTC'), measureSampleCopy);
     for (const a of await db.selectFrom('articles').select(['url', 'title']).execute()) titles[a.url] = a.title;
     preview = await startPreviewServer({ db, config, root: ROOT, port: 0, createTransport: () => createOutboxTransport(join(ws.dir, 'outbox')) });
@@ -117,5 +132,30 @@ describe('the editor’s desk in a real browser', () => {
     await expectViewKept();
     expect(new URL(page.url()).searchParams.get('tab')).toBe('text');
     expect(await page.locator('#text-source').isVisible()).toBe(true);
+  });
+
+  it('shows any of the week’s versions, and a reader in the version their topics give them', async () => {
+    await page.goto(`${preview.url}/preview/weekly-digest?week=2026-W47`);
+    // The issue's sections, as the editor shaped them above (a story moved into a section is in it).
+    const digest = await db.selectFrom('digests').selectAll().where('week', '=', '2026-W47').executeTakeFirstOrThrow();
+    const issue = await loadDigestContent(db, digest, weekOf('2026-W47', 'UTC'));
+    const inTopic = issue.articles.filter((a) => a.category === topic).map((a) => a.title);
+    const label = `${topic.toLowerCase()} (1 reader)`;
+    expect(await page.locator('#segment option').allTextContents()).toContain(label);
+    const all = await frame().locator('.lead h2, .card h3, .more li > a').allTextContents();
+    await page.locator('#segment').selectOption({ label });
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/segment=/);
+    await expect.poll(async () => (await frame().locator('.lead h2, .card h3, .more li > a').allTextContents()).length).toBeLessThan(all.length);
+    const shown = await frame().locator('.lead h2, .card h3, .more li > a').allTextContents();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.filter((title) => !inTopic.includes(title.trim()))).toEqual([]);
+
+    // The Privacy reader, found by part of their address, gets the same version.
+    await page.locator('#segment').selectOption({ label: 'Their version' });
+    await page.locator('#reader').fill('pat.top');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/reader=pat.top/);
+    expect(await frame().locator('.lead h2, .card h3, .more li > a').allTextContents()).toEqual(shown);
   });
 });
