@@ -105,9 +105,9 @@ describe('digest preview in a real browser', () => {
         .first()
         .evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(await cardBackground()).toBe('rgb(255, 255, 255)');
-    await page.getByRole('button', { name: 'Dark' }).click();
+    await page.getByRole('button', { name: 'Dark', exact: true }).click();
     expect(await cardBackground()).toBe('rgb(31, 33, 37)');
-    await page.getByRole('button', { name: 'Light' }).click();
+    await page.getByRole('button', { name: 'Light', exact: true }).click();
     expect(await cardBackground()).toBe('rgb(255, 255, 255)');
   });
 

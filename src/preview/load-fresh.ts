@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { type SourceMapPayload, SourceMap } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -48,6 +49,8 @@ export class FreshModule<T> {
   #loading: Promise<T> | null = null;
   /** Each bundle's source map, by its file: stack traces name the bundle, editors want their template. */
   readonly #maps = new Map<string, { map: SourceMap; dir: string }>();
+  /** In every bundle's name: Node keeps a module by its URL, so two of these in one process (tests) must never share one. */
+  readonly #id = randomUUID();
   version = 0;
 
   /**
@@ -83,7 +86,7 @@ export class FreshModule<T> {
   }
 
   private async load(version: number): Promise<T> {
-    const outfile = join(this.root, 'node_modules/.cache/weekly-digest', `preview-${process.pid}-${version}.mjs`);
+    const outfile = join(this.root, 'node_modules/.cache/weekly-digest', `preview-${this.#id}-${version}.mjs`);
     const result = await build({
       entryPoints: [this.entry],
       absWorkingDir: this.root,

@@ -2,6 +2,8 @@ import { escapeHtml as e } from '../render/slots.ts';
 import { HTML_BUDGET_BYTES, formatKb, htmlBytes } from '../render/size-budget.ts';
 import { type Desk, deskSection } from './desk.ts';
 import type { CompileFailure } from './load-fresh.ts';
+import { inboxSection } from './checks-panel.ts';
+import { axePanelScript } from './checks/axe.ts';
 import type { PreviewResult, TemplateName } from './render-preview.ts';
 
 export interface WeekEntry {
@@ -51,10 +53,20 @@ function applyScheme(frame, scheme) {
   style.textContent = css;
   doc.head.appendChild(style);
 }
+function simulate(frame, scheme) {
+  // Gmail's app and Outlook.com recolour emails themselves: the frame shows the server's simulation of it.
+  const simulated = scheme === 'gmail' || scheme === 'outlook';
+  const src = simulated ? '/simulate/' + scheme + '/' + frame.dataset.template + '?' + frame.dataset.query : frame.dataset.src;
+  if (frame.getAttribute('src') !== src) frame.setAttribute('src', src);
+  const note = document.getElementById('simulation-note');
+  if (note) note.hidden = !simulated;
+  return simulated ? 'light' : scheme;
+}
 function apply() {
-  const width = params.get('width') || 'desktop', scheme = params.get('scheme') || 'light', tab = params.get('tab') || 'preview';
+  const width = params.get('width') || 'desktop', tab = params.get('tab') || 'preview';
   const frame = document.getElementById('email');
-  if (frame) { frame.style.width = width === 'mobile' ? '375px' : '700px'; frame.style.colorScheme = scheme; applyScheme(frame, scheme); frame.onload = () => applyScheme(frame, scheme); }
+  let scheme = params.get('scheme') || 'light';
+  if (frame) { scheme = simulate(frame, scheme); frame.style.width = width === 'mobile' ? '375px' : '700px'; frame.style.colorScheme = scheme; applyScheme(frame, scheme); frame.onload = () => applyScheme(frame, scheme); }
   for (const b of document.querySelectorAll('[data-set]')) {
     const [k, v] = b.dataset.set.split('=');
     const on = (params.get(k) || {width:'desktop',scheme:'light',tab:'preview'}[k]) === v;
@@ -68,6 +80,20 @@ for (const b of document.querySelectorAll('[data-set]')) b.addEventListener('cli
 });
 apply();
 new EventSource('/events').addEventListener('reload', () => location.reload());
+// The slow checks (links, pictures, client support) once the email is on screen; the spam score on request.
+function fill(box, src) {
+  box.setAttribute('aria-busy', 'true');
+  return fetch(src)
+    .then((r) => r.ok ? r.text() : Promise.reject(new Error('status ' + r.status)))
+    .then((html) => { box.innerHTML = html; box.setAttribute('aria-busy', 'false'); })
+    .catch((error) => { box.querySelector('.check-summary').textContent = 'The check could not run: ' + error.message; });
+}
+const checks = document.getElementById('checks');
+const emailFrame = document.getElementById('email');
+if (checks && emailFrame) emailFrame.addEventListener('load', () => fill(checks, checks.dataset.src), { once: true });
+const spam = document.getElementById('spam-check');
+if (spam) spam.querySelector('a').addEventListener('click', (event) => { event.preventDefault(); spam.querySelector('.check-summary').textContent = 'Scoring with SpamAssassin (a few seconds)…'; fill(spam, spam.dataset.src); });
+${axePanelScript()}
 `;
 
 function page(title: string, body: string): string {
@@ -126,7 +152,7 @@ export interface PreviewPageState {
 
 function toolbar(): string {
   const button = (set: string, label: string, role = '') => `<button type="button" data-set="${set}"${role ? ` role="${role}"` : ''}>${label}</button>`;
-  return `<div class="tools" aria-label="View">${button('width=desktop', 'Desktop 700 px')}${button('width=mobile', 'Mobile 375 px')}${button('scheme=light', 'Light')}${button('scheme=dark', 'Dark')}</div>
+  return `<div class="tools" aria-label="View">${button('width=desktop', 'Desktop 700 px')}${button('width=mobile', 'Mobile 375 px')}${button('scheme=light', 'Light')}${button('scheme=dark', 'Dark')}${button('scheme=gmail', 'Gmail app dark')}${button('scheme=outlook', 'Outlook.com dark')}</div>
 <div class="tools" role="tablist">${button('tab=preview', 'Preview', 'tab')}${button('tab=html', 'HTML', 'tab')}${button('tab=text', 'Plain text', 'tab')}${button('tab=mjml', 'MJML', 'tab')}</div>`;
 }
 
@@ -165,6 +191,12 @@ function readerPicker(state: PreviewPageState, result: PreviewResult): string {
 <label for="segment">Version</label><select id="segment" name="segment">${options}</select>${viewFields(state.query, ['width', 'scheme', 'tab'])}<button type="submit">Show</button></form>`;
 }
 
+function withParam(query: string, name: string, value: string): string {
+  const params = new URLSearchParams(query);
+  params.set(name, value);
+  return params.toString();
+}
+
 /** The iframe's query: the page's own, and the id of the render the page kept for it. */
 function frameQuery(state: PreviewPageState): string {
   const params = new URLSearchParams(state.query);
@@ -186,6 +218,10 @@ export function previewPage(state: PreviewPageState, result: PreviewResult): str
 <div class="bar${bytes > HTML_BUDGET_BYTES ? ' over' : ''}"><span style="width:${share}%"></span></div>
 ${readerPicker(state, result)}
 <h2>MJML</h2><p id="mjml-status">Valid at strict level: no errors or warnings.</p>
+<h2>Checks</h2>${inboxSection(message, extractPreheader(message.html))}
+<div id="checks" aria-live="polite" data-src="/checks/${e(state.template)}?${e(withParam(state.query, 'fragment', '1'))}"><p class="check-summary">Links, pictures and client support are checked once the email is on screen (<a href="/checks/${e(state.template)}?${e(state.query)}">open them on a page</a>).</p></div>
+<section class="check check-spam" id="spam-check" aria-live="polite" data-src="/checks/${e(state.template)}?${e(withParam(withParam(state.query, 'spam', '1'), 'fragment', '1'))}"><h3>Spam score</h3><p class="check-summary">SpamAssassin, local tests only: <a href="/checks/${e(state.template)}?${e(withParam(state.query, 'spam', '1'))}">score this email</a> (a few seconds).</p></section>
+<section class="check check-axe"><h3>Accessibility</h3><div id="axe-results"><p class="check-summary">axe-core runs on the email once it is on screen (needs JavaScript).</p></div></section>
 ${state.desk ? deskSection(state.desk, viewFields(state.query)) : ''}
 <h2>Send a test</h2>
 <form method="post" action="/send-test"><input type="hidden" name="template" value="${e(state.template)}"><input type="hidden" name="week" value="${e(state.week ?? '')}">${viewFields(state.query)}
@@ -194,7 +230,8 @@ ${state.desk ? deskSection(state.desk, viewFields(state.query)) : ''}
 <p class="muted">A test copy greets you, and its unsubscribe, preferences and confirm links only explain what they do: they change no reader.</p>
 <h2>Links (${extractLinks(message.html).length})</h2><ul id="links">${links}</ul></aside>`;
   const main = `<section>${toolbar()}
-<div data-tab="preview" class="frame"><iframe id="email" title="Email preview" src="/render/${e(state.template)}?${e(frameQuery(state))}"></iframe></div>
+<p class="note" id="simulation-note" hidden>A simulation of how this client recolours the email in dark mode (its own algorithm is unpublished): where colours flip, not the exact shades. The bytes sent are unchanged.</p>
+<div data-tab="preview" class="frame"><iframe id="email" title="Email preview" src="/render/${e(state.template)}?${e(frameQuery(state))}" data-src="/render/${e(state.template)}?${e(frameQuery(state))}" data-template="${e(state.template)}" data-query="${e(state.query)}"></iframe></div>
 <pre data-tab="html" id="html-source">${e(message.html)}</pre><pre data-tab="text" id="text-source">${e(message.text)}</pre><pre data-tab="mjml" id="mjml-source">${e(result.mjml)}</pre></section>`;
   const said = [state.notice, result.notice].filter(Boolean).join(' ');
   const notice = said ? `<p class="note" role="status">${e(said)}</p>` : '';
@@ -220,16 +257,17 @@ export function badWeekPage(problem: string): string {
   );
 }
 
-function failureSection(failure: CompileFailure): string {
+/** Where the template broke and why; `details`: HTML of our own (MJML's errors placed in the templates). */
+function failureSection(failure: CompileFailure, details = ''): string {
   const where = failure.file ? `${failure.file}${failure.line ? `, line ${failure.line}${failure.column ? `:${failure.column}` : ''}` : ''}` : 'the template';
-  return `<section class="error" role="alert" id="error"><h2>Cannot render: error in ${e(where)}</h2><pre>${e(failure.message)}</pre><p>Fix the file and save: this page reloads by itself.</p></section>`;
+  return `<section class="error" role="alert" id="error"><h2>Cannot render: error in ${e(where)}</h2><pre>${e(failure.message)}</pre>${details}<p>Fix the file and save: this page reloads by itself.</p></section>`;
 }
 
-export function failurePage(state: PreviewPageState, failure: CompileFailure): string {
-  return page(`${state.title} · error`, `<h1>${e(state.title)}</h1>${failureSection(failure)}`);
+export function failurePage(state: PreviewPageState, failure: CompileFailure, details = ''): string {
+  return page(`${state.title} · error`, `<h1>${e(state.title)}</h1>${failureSection(failure, details)}`);
 }
 
 /** What the iframe shows when the template does not render (the page around it has the reload script). */
-export function renderFailurePage(failure: CompileFailure): string {
-  return messagePage('Cannot render', failureSection(failure));
+export function renderFailurePage(failure: CompileFailure, details = ''): string {
+  return messagePage('Cannot render', failureSection(failure, details));
 }

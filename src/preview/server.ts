@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { type FSWatcher, watch } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
@@ -12,7 +13,9 @@ import { checkAddress } from '../mailbox.ts';
 import { escapeHtml as e } from '../render/slots.ts';
 import type { OutgoingMessage, Transport } from '../domain.ts';
 import { AllowedHosts } from '../config/allowed-hosts.ts';
-import { FreshModule, describeFailure } from './load-fresh.ts';
+import { type CompileFailure, FreshModule, describeFailure } from './load-fresh.ts';
+import { locateMjmlErrors, mjmlErrorsHtml } from './checks/mjml-errors.ts';
+import type { MjmlWarning } from '../render/compile-mjml.ts';
 import { VIEW_PARAMS, type WeekEntry, badWeekPage, failurePage, indexPage, messagePage, previewPage, renderFailurePage } from './pages.ts';
 import type * as RenderPreview from './render-preview.ts';
 import { listPublishedDates } from '../articles/article-store.ts';
@@ -21,6 +24,9 @@ import { approveIssue, editIssue } from '../digests/edit-issue.ts';
 import { editorName, editsToReach } from '../digests/editor-choices.ts';
 import { measureSampleCopy } from '../personalize/sample-copy.ts';
 import { choicesFromForm, loadDesk } from './desk.ts';
+import { type CheckCaches, checkCaches, slowChecks, spamCheck } from './checks-panel.ts';
+import { gmailAppDark, outlookComDark } from './checks/dark-inversion.ts';
+import { AXE_SCRIPT_URL, axeScriptPath } from './checks/axe.ts';
 
 export interface PreviewServerOptions {
   db: Db;
@@ -131,6 +137,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     renderer: new FreshModule<typeof RenderPreview>(join(root, 'src/preview/render-preview.ts'), root),
     listeners: new Set<ServerResponse>(),
     renders: new Map(),
+    checks: checkCaches(),
   };
   // Loading the templates and the render path takes half a second: begin now, while the server starts and
   // the editor opens the page, instead of on the first request (a failure shows on that page). The first
@@ -182,6 +189,8 @@ interface PreviewApp extends PreviewServerOptions {
   renderer: FreshModule<typeof RenderPreview>;
   /** Open pages waiting for `reload` events. */
   listeners: Set<ServerResponse>;
+  /** What the checks panel remembers between page loads (links and pictures by address). */
+  checks: CheckCaches;
   /** HTML a page just rendered, kept briefly for its iframe (by the id in the iframe's URL), so a page load renders once. */
   renders: Map<string, { html: string; until: number }>;
 }
@@ -247,6 +256,9 @@ async function handle(app: PreviewApp, req: IncomingMessage, res: ServerResponse
   }
   if (method === 'GET' && url.pathname === '/events') return openEvents(app, req, res);
   if (method === 'GET' && (section === 'preview' || section === 'render')) return showPreview(app, req, res, url, section, template);
+  if (method === 'GET' && url.pathname === AXE_SCRIPT_URL) return sendAxe(req, res);
+  if (method === 'GET' && section === 'checks') return showChecks(app, req, res, url, template);
+  if (method === 'GET' && section === 'simulate') return showSimulation(app, req, res, url);
   if (method === 'POST' && url.pathname === '/send-test') return sendTestCopy(app, req, res);
   if (method === 'POST' && url.pathname === '/edit') return saveDesk(app, req, res);
   if (method === 'POST' && url.pathname === '/approve') return approveFromDesk(app, req, res);
@@ -305,8 +317,8 @@ async function showPreview(app: PreviewApp, req: IncomingMessage, res: ServerRes
     const frame = keepRender(app, result.message.html);
     return send(req, res, 200, previewPage({ ...state, title: loaded.known.title, frame }, result));
   } catch (error) {
-    const failure = describeFailure(app.renderer.original(error), app.root);
-    return send(req, res, 500, section === 'render' ? renderFailurePage(failure) : failurePage(state, failure));
+    const { failure, details } = await explainFailure(app, error);
+    return send(req, res, 500, section === 'render' ? renderFailurePage(failure, details) : failurePage(state, failure, details));
   }
 }
 
@@ -319,6 +331,69 @@ function backTo(form: URLSearchParams, week: string | null, said: [string, strin
   }
   if (said) back.set(...said);
   return back;
+}
+
+/**
+ * Where a render failed, for the editor: a build or run-time error names its
+ * template file and line (through the bundle's source map); MJML's
+ * validation errors, which name a line of the generated MJML nobody sees,
+ * are placed in the templates that produced them (checks/mjml-errors.ts).
+ */
+async function explainFailure(app: PreviewApp, error: unknown): Promise<{ failure: CompileFailure; details: string }> {
+  const failure = describeFailure(app.renderer.original(error), app.root);
+  // By its code, not instanceof: the error comes from a bundle with its own copy of the class.
+  const mjml = error as { code?: string; warnings?: MjmlWarning[]; mjml?: string };
+  if (mjml.code !== 'EMJML' || !mjml.warnings || !mjml.mjml) return { failure, details: '' };
+  const located = (await locateMjmlErrors(mjml.warnings, { mjml: mjml.mjml, templateDir: join(app.root, 'emails') })).map((l) => ({
+    ...l,
+    candidates: l.candidates.map((c) => ({ ...c, file: relative(app.root, c.file) })),
+  }));
+  const best = located[0]?.candidates[0];
+  return { failure: best ? { ...failure, file: best.file, line: best.line, column: null } : failure, details: mjmlErrorsHtml(located) };
+}
+
+/** The template rendered as the page shows it (same week, reader and version), or why not (a page to send). */
+async function renderAsShown(app: PreviewApp, url: URL, template: string): Promise<RenderPreview.PreviewResult | { status: number; page: string }> {
+  const week = resolveWeek(app, url.searchParams.get('week'));
+  if ('problem' in week) return { status: 400, page: badWeekPage(week.problem) };
+  try {
+    const loaded = await loadTemplate(app, template);
+    if (!loaded) return { status: 404, page: messagePage('Unknown template', `<h1>Unknown template</h1><p>There is no template called ${e(template)}.</p>`) };
+    const choice = { reader: url.searchParams.get('reader'), segment: url.searchParams.get('segment') };
+    return await loaded.module.renderPreview(app.db, app.config, loaded.known.name, week, app.now(), choice);
+  } catch (error) {
+    const { failure, details } = await explainFailure(app, error);
+    return { status: 500, page: renderFailurePage(failure, details) };
+  }
+}
+
+/**
+ * The checks that take time or the network (links, pictures, client support,
+ * spam score) for what the page shows: the page fetches this fragment after
+ * it is visible (`fragment=1`); without JavaScript it is a page of its own.
+ */
+async function showChecks(app: PreviewApp, req: IncomingMessage, res: ServerResponse, url: URL, template: string): Promise<void> {
+  const result = await renderAsShown(app, url, template);
+  if ('page' in result) return send(req, res, result.status, result.page);
+  const fragment = url.searchParams.get('spam') === '1' ? await spamCheck(result.message) : await slowChecks(result.message, app.checks);
+  if (url.searchParams.get('fragment') === '1') return send(req, res, 200, fragment);
+  send(req, res, 200, messagePage('Checks', `<h1>Checks · ${e(template)}</h1>${fragment}`));
+}
+
+/** axe-core's browser build, which the checks panel loads into the email's frame. */
+async function sendAxe(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  send(req, res, 200, await readFile(axeScriptPath(), 'utf8'), { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=3600' });
+}
+
+/** The email as Gmail's app (`gmail`) or Outlook.com (`outlook`) would recolour it in dark mode: a simulation, for the iframe. */
+async function showSimulation(app: PreviewApp, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const client = url.pathname.split('/')[2];
+  const simulate = client === 'gmail' ? gmailAppDark : client === 'outlook' ? outlookComDark : null;
+  const name = url.pathname.split('/')[3] ?? 'weekly-digest';
+  if (!simulate) return send(req, res, 404, messagePage('Not found', '<h1>No such simulation</h1><p>gmail or outlook.</p>'));
+  const result = await renderAsShown(app, url, name);
+  if ('page' in result) return send(req, res, result.status, result.page);
+  send(req, res, 200, simulate(result.message.html));
 }
 
 /** What the page says after a form sent it back: a test sent, the issue saved, or what failed. */

@@ -15,11 +15,17 @@ export interface CompiledMjml {
 
 export class MjmlCompileError extends Error {
   readonly code = 'EMJML';
-  constructor(readonly warnings: MjmlWarning[]) {
+  /** @param mjml the generated MJML the warnings' lines refer to (the preview places them in the templates) */
+  constructor(
+    readonly warnings: MjmlWarning[],
+    readonly mjml = '',
+  ) {
     super(`MJML validation failed: ${warnings.map((w) => `line ${w.line} <${w.tagName}>: ${w.message}`).join('; ')}`);
     this.name = 'MjmlCompileError';
   }
 }
+
+const warningOf = ({ line, tagName, message }: MjmlWarning): MjmlWarning => ({ line, tagName, message });
 
 const MJML_OPTIONS = {
   validationLevel: 'strict',
@@ -70,11 +76,11 @@ export async function compileMjml(element: ReactElement): Promise<CompiledMjml> 
   const result = await mjml2html(mjml, MJML_OPTIONS).catch((error: unknown) => {
     // mjml throws on strict validation errors, with the details attached.
     const details = (error as { errors?: { line: number; tagName: string; message: string }[] }).errors;
-    if (details) throw new MjmlCompileError(details.map(({ line, tagName, message }) => ({ line, tagName, message })));
+    if (details) throw new MjmlCompileError(details.map(warningOf), mjml);
     throw error;
   });
   if (result.errors.length > 0) {
-    throw new MjmlCompileError(result.errors.map(({ line, tagName, message }) => ({ line, tagName, message })));
+    throw new MjmlCompileError(result.errors.map(warningOf), mjml);
   }
   // MJML hides the preheader in white text. On our off-white page spam filters read that as text
   // coloured like its background (SpamAssassin's HTML_FONT_LOW_CONTRAST, 0.7 points for every digest);

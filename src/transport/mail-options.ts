@@ -1,3 +1,4 @@
+import { createTransport } from 'nodemailer';
 import type { OutgoingMessage } from '../domain.ts';
 
 /** nodemailer's mail options for a message (shared by both transports). */
@@ -17,4 +18,13 @@ export function toMailOptions(message: OutgoingMessage) {
     date: message.date,
     headers: message.headers,
   };
+}
+
+let composer: ReturnType<typeof createTransport> | undefined;
+
+/** The message's bytes as a transport writes them: its own raw bytes, else composed by nodemailer. */
+export async function messageBytes(message: OutgoingMessage): Promise<Buffer> {
+  if (message.raw !== undefined) return message.raw;
+  composer ??= createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return (await composer.sendMail(toMailOptions(message))).message as Buffer;
 }

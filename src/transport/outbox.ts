@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { createTransport } from 'nodemailer';
 import type { Transport } from '../domain.ts';
-import { toMailOptions } from './mail-options.ts';
+import { messageBytes } from './mail-options.ts';
 
 /**
  * Writes each message as an .eml file (RFC 5322, openable by any mail client)
@@ -11,11 +10,10 @@ import { toMailOptions } from './mail-options.ts';
  * that exists is complete: that is this transport's "250 OK".
  */
 export function createOutboxTransport(dir: string): Transport {
-  const composer = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     description: `outbox ${dir}`,
     async send(message) {
-      const bytes = message.raw !== undefined ? message.raw : ((await composer.sendMail(toMailOptions(message))).message as Buffer);
+      const bytes = await messageBytes(message);
       const path = join(dir, `${message.key.replace(/[^A-Za-z0-9@._+/-]/g, '_').replace(/\.\.+/g, '.')}.eml`);
       await mkdir(dirname(path), { recursive: true });
       // Unique per send: two sends of one key at once (a retry beside its first attempt) must not
