@@ -3,18 +3,13 @@ import { escapeHtml as e } from '../render/slots.ts';
 import { messageBytes } from '../transport/mail-options.ts';
 import { compatByClient, compatHtml } from './checks/client-compat.ts';
 import { type ImageFetch, checkImages, imageCheckHtml } from './checks/image-check.ts';
-import { inboxRows, inboxRowsHtml } from './checks/inbox-row.ts';
-import { LinkCache, checkLinks, extractLinks, linkCheckHtml } from './checks/link-check.ts';
+import { type LinkCache, checkLinks, extractLinks, linkCheckHtml } from './checks/link-check.ts';
 import { spamScore, spamScoreHtml } from './checks/spam-score.ts';
 
 /** What the checks remember between page loads (a template save reloads every page): links and pictures, by address. */
 export interface CheckCaches {
   links: LinkCache;
   images: LinkCache<ImageFetch>;
-}
-
-export function checkCaches(): CheckCaches {
-  return { links: new LinkCache(), images: new LinkCache<ImageFetch>() };
 }
 
 /**
@@ -24,11 +19,6 @@ export function checkCaches(): CheckCaches {
  */
 function isPersonal(href: string): boolean {
   return /[?&]token=/.test(href);
-}
-
-/** The inbox row: instant, so it is on the page itself. */
-export function inboxSection(message: OutgoingMessage, preheader: string): string {
-  return inboxRowsHtml(inboxRows({ fromName: message.from.name || message.from.address, subject: message.subject, preheader }));
 }
 
 /**

@@ -2,7 +2,7 @@ import { escapeHtml as e } from '../render/slots.ts';
 import { HTML_BUDGET_BYTES, formatKb, htmlBytes } from '../render/size-budget.ts';
 import { type Desk, deskSection } from './desk.ts';
 import type { CompileFailure } from './load-fresh.ts';
-import { inboxSection } from './checks-panel.ts';
+import { inboxRows, inboxRowsHtml } from './checks/inbox-row.ts';
 import { axePanelScript } from './checks/axe.ts';
 import type { PreviewResult, TemplateName } from './render-preview.ts';
 
@@ -218,7 +218,7 @@ export function previewPage(state: PreviewPageState, result: PreviewResult): str
 <div class="bar${bytes > HTML_BUDGET_BYTES ? ' over' : ''}"><span style="width:${share}%"></span></div>
 ${readerPicker(state, result)}
 <h2>MJML</h2><p id="mjml-status">Valid at strict level: no errors or warnings.</p>
-<h2>Checks</h2>${inboxSection(message, extractPreheader(message.html))}
+<h2>Checks</h2>${inboxRowsHtml(inboxRows({ fromName: message.from.name || message.from.address, subject: message.subject, preheader: extractPreheader(message.html) }))}
 <div id="checks" aria-live="polite" data-src="/checks/${e(state.template)}?${e(withParam(state.query, 'fragment', '1'))}"><p class="check-summary">Links, pictures and client support are checked once the email is on screen (<a href="/checks/${e(state.template)}?${e(state.query)}">open them on a page</a>).</p></div>
 <section class="check check-spam" id="spam-check" aria-live="polite" data-src="/checks/${e(state.template)}?${e(withParam(withParam(state.query, 'spam', '1'), 'fragment', '1'))}"><h3>Spam score</h3><p class="check-summary">SpamAssassin, local tests only: <a href="/checks/${e(state.template)}?${e(withParam(state.query, 'spam', '1'))}">score this email</a> (a few seconds).</p></section>
 <section class="check check-axe"><h3>Accessibility</h3><div id="axe-results"><p class="check-summary">axe-core runs on the email once it is on screen (needs JavaScript).</p></div></section>

@@ -24,7 +24,9 @@ import { approveIssue, editIssue } from '../digests/edit-issue.ts';
 import { editorName, editsToReach } from '../digests/editor-choices.ts';
 import { measureSampleCopy } from '../personalize/sample-copy.ts';
 import { choicesFromForm, loadDesk } from './desk.ts';
-import { type CheckCaches, checkCaches, slowChecks, spamCheck } from './checks-panel.ts';
+import type { CheckCaches } from './checks-panel.ts';
+import { LinkCache } from './checks/link-check.ts';
+import type { ImageFetch } from './checks/image-check.ts';
 import { gmailAppDark, outlookComDark } from './checks/dark-inversion.ts';
 import { AXE_SCRIPT_URL, axeScriptPath } from './checks/axe.ts';
 
@@ -137,7 +139,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     renderer: new FreshModule<typeof RenderPreview>(join(root, 'src/preview/render-preview.ts'), root),
     listeners: new Set<ServerResponse>(),
     renders: new Map(),
-    checks: checkCaches(),
+    checks: { links: new LinkCache(), images: new LinkCache<ImageFetch>() },
   };
   // Loading the templates and the render path takes half a second: begin now, while the server starts and
   // the editor opens the page, instead of on the first request (a failure shows on that page). The first
@@ -375,6 +377,8 @@ async function renderAsShown(app: PreviewApp, url: URL, template: string): Promi
 async function showChecks(app: PreviewApp, req: IncomingMessage, res: ServerResponse, url: URL, template: string): Promise<void> {
   const result = await renderAsShown(app, url, template);
   if ('page' in result) return send(req, res, result.status, result.page);
+  // Loaded on the first check (caniemail's tables and the rest): the preview's start does not wait for them.
+  const { slowChecks, spamCheck } = await import('./checks-panel.ts');
   const fragment = url.searchParams.get('spam') === '1' ? await spamCheck(result.message) : await slowChecks(result.message, app.checks);
   if (url.searchParams.get('fragment') === '1') return send(req, res, 200, fragment);
   send(req, res, 200, messagePage('Checks', `<h1>Checks · ${e(template)}</h1>${fragment}`));
