@@ -17,7 +17,9 @@ export function confirmSubject(props: ConfirmSubscriptionProps): string {
   return `Confirm your subscription to ${props.publication.name}`;
 }
 
-export default function ConfirmSubscription(props: ConfirmSubscriptionProps) {
+export default function ConfirmSubscription(given: ConfirmSubscriptionProps) {
+  // React Email renders a template with no props (`<ConfirmSubscription />`): its PreviewProps stand in for what is not given.
+  const props: ConfirmSubscriptionProps = { ...PreviewProps, ...given };
   const { publication } = props;
   return (
     <EmailLayout title={confirmSubject(props)} preheader="One click and the weekly digest is on its way. Didn't ask for it? Ignore this email.">
@@ -55,3 +57,6 @@ export const PreviewProps: ConfirmSubscriptionProps = {
   confirmUrl: 'https://harmledger.example/confirm?token=preview',
   validDays: 7,
 };
+
+/** Where React Email's tools (`email dev`, `email export`) look for a template's sample props. */
+ConfirmSubscription.PreviewProps = PreviewProps;

@@ -83,7 +83,9 @@ export function introLine(sections: DigestSection[], publicationTopic: string): 
   return `here ${stories === 1 ? 'is' : 'are'} ${what} we published this week on ${publicationTopic}, across ${topics} ${topics === 1 ? 'topic' : 'topics'}: what happened, and why it matters.`;
 }
 
-export default function WeeklyDigest(props: WeeklyDigestProps) {
+export default function WeeklyDigest(given: WeeklyDigestProps) {
+  // React Email renders a template with no props (`<WeeklyDigest />`): its PreviewProps stand in for what is not given.
+  const props: WeeklyDigestProps = { ...PreviewProps, ...given };
   const { publication, week, sections, recipient } = props;
   const layout = layoutOf(sections, props.fullCards);
   return (
@@ -208,3 +210,6 @@ export const PreviewProps: WeeklyDigestProps & { recipient: DigestRecipient } = 
     },
   ],
 };
+
+/** Where React Email's tools (`email dev`, `email export`) look for a template's sample props. */
+WeeklyDigest.PreviewProps = PreviewProps;

@@ -27,7 +27,9 @@ export function topicsSentence(topics: string[]): string {
   return topics.length === 0 ? 'every topic we cover' : topics.length === 1 ? topics[0]! : `${topics.slice(0, -1).join(', ')} and ${topics.at(-1)}`;
 }
 
-export default function Welcome(props: WelcomeProps) {
+export default function Welcome(given: WelcomeProps) {
+  // React Email renders a template with no props (`<Welcome />`): its PreviewProps stand in for what is not given.
+  const props: WelcomeProps = { ...PreviewProps, ...given };
   const { publication } = props;
   return (
     <EmailLayout title={welcomeSubject(props)} preheader={`You're subscribed: the weekly digest arrives ${props.schedule}.`}>
@@ -69,3 +71,6 @@ export const PreviewProps: WelcomeProps = {
   preferencesUrl: 'https://harmledger.example/preferences?token=preview',
   unsubscribeUrl: 'https://harmledger.example/unsubscribe?token=preview',
 };
+
+/** Where React Email's tools (`email dev`, `email export`) look for a template's sample props. */
+Welcome.PreviewProps = PreviewProps;
