@@ -1,5 +1,6 @@
 import { SafeMarkdown } from './markdown.tsx';
 import { palette } from './theme.ts';
+import { Headline, ThemedLink } from './themed.tsx';
 
 /** One article as the digest shows it; text fields are untrusted and escaped. */
 export interface DigestArticle {
@@ -26,9 +27,9 @@ export interface DigestArticle {
 export function ArticleCard({ article, first }: { article: DigestArticle; first: boolean }) {
   return (
     <div className="card" style={first ? undefined : { borderTop: `1px solid ${palette.light.rule}`, marginTop: '20px', paddingTop: '14px' }}>
-      <h3>
-        <a href={article.url}>{article.title}</a>
-      </h3>
+      <Headline as="h3" href={article.url}>
+        {article.title}
+      </Headline>
       <p className="meta">{`${article.category} · ${article.date}`}</p>
       {/* A feed item may be a bare headline. */}
       {article.summary ? <SafeMarkdown source={article.summary} /> : null}
@@ -38,7 +39,7 @@ export function ArticleCard({ article, first }: { article: DigestArticle; first:
           <SafeMarkdown source={article.whyItMatters} />
         </div>
       ) : null}
-      <a className="src" href={article.source.url}>{`Original source: ${article.source.name}`}</a>
+      <ThemedLink className="src" href={article.source.url}>{`Original source: ${article.source.name}`}</ThemedLink>
     </div>
   );
 }

@@ -3,6 +3,7 @@ import type { DigestArticle } from './article-card.tsx';
 import { CardSection } from './email-layout.tsx';
 import { SafeMarkdown } from './markdown.tsx';
 import { WIDTH } from './theme.ts';
+import { FluidImage, Headline, ThemedLink } from './themed.tsx';
 
 /** The lead image's width: the card's inner width (600 px less 28 px padding each side). */
 export const LEAD_IMAGE_WIDTH = WIDTH - 56;
@@ -22,13 +23,13 @@ export function LeadStory({ article }: { article: DigestArticle }) {
         <div className="card lead">
           {article.image ? (
             <a href={article.url} className="lead-img">
-              <img src={article.image} width={LEAD_IMAGE_WIDTH} alt={article.title} />
+              <FluidImage src={article.image} width={LEAD_IMAGE_WIDTH} alt={article.title} />
             </a>
           ) : null}
           <p className="label">{`THE LEAD · ${article.category.toUpperCase()}`}</p>
-          <h2>
-            <a href={article.url}>{article.title}</a>
-          </h2>
+          <Headline as="h2" href={article.url}>
+            {article.title}
+          </Headline>
           <p className="meta">{`${article.source.name} · ${article.date}`}</p>
           {article.summary ? <SafeMarkdown source={article.summary} /> : null}
           {article.whyItMatters ? (
@@ -37,7 +38,7 @@ export function LeadStory({ article }: { article: DigestArticle }) {
               <SafeMarkdown source={article.whyItMatters} />
             </div>
           ) : null}
-          <a className="src" href={article.source.url}>{`Original source: ${article.source.name}`}</a>
+          <ThemedLink className="src" href={article.source.url}>{`Original source: ${article.source.name}`}</ThemedLink>
         </div>
       </MjmlText>
     </CardSection>

@@ -1,6 +1,7 @@
 import { MjmlText } from '@faire/mjml-react';
 import type { DigestSection } from './category-section.tsx';
 import { CardSection } from './email-layout.tsx';
+import { ThemedLink } from './themed.tsx';
 
 /**
  * The stories past the full cards: one line each (title link, source, date),
@@ -20,7 +21,10 @@ export function MoreThisWeek({ sections }: { sections: DigestSection[] }) {
             <ul>
               {section.articles.map((article) => (
                 <li key={article.id}>
-                  <a href={article.url}>{article.title}</a> <span className="meta">{`${article.source.name} · ${article.date}`}</span>
+                  <ThemedLink href={article.url} tone="text">
+                    {article.title}
+                  </ThemedLink>{' '}
+                  <span className="meta">{`${article.source.name} · ${article.date}`}</span>
                 </li>
               ))}
             </ul>

@@ -2,6 +2,7 @@ import { MjmlText } from '@faire/mjml-react';
 import type { DigestArticle } from './article-card.tsx';
 import type { DigestSection } from './category-section.tsx';
 import { CardSection } from './email-layout.tsx';
+import { ThemedLink } from './themed.tsx';
 
 /** "In this issue": the full cards' headlines by category, and how many more follow one line each. */
 export function TableOfContents({ lead, sections, more }: { lead: DigestArticle | null; sections: DigestSection[]; more: number }) {
@@ -18,7 +19,9 @@ export function TableOfContents({ lead, sections, more }: { lead: DigestArticle 
             </p>
             <ul style={{ margin: 0, paddingLeft: '20px' }}>
               <li>
-                <a href={lead.url}>{lead.title}</a>
+                <ThemedLink href={lead.url} tone="text">
+                  {lead.title}
+                </ThemedLink>
               </li>
             </ul>
           </div>
@@ -31,7 +34,9 @@ export function TableOfContents({ lead, sections, more }: { lead: DigestArticle 
             <ul style={{ margin: 0, paddingLeft: '20px' }}>
               {section.articles.map((article) => (
                 <li key={article.id}>
-                  <a href={article.url}>{article.title}</a>
+                  <ThemedLink href={article.url} tone="text">
+                    {article.title}
+                  </ThemedLink>
                 </li>
               ))}
             </ul>
