@@ -9,8 +9,8 @@
  */
 import { createElement } from 'react';
 import WeeklyDigest, { PreviewProps as digestPreviewProps } from '../../emails/weekly-digest.tsx';
-import { PreviewProps as confirmPreviewProps } from '../../emails/confirm-subscription.tsx';
-import { PreviewProps as welcomePreviewProps } from '../../emails/welcome.tsx';
+import ConfirmSubscription, { PreviewProps as confirmPreviewProps } from '../../emails/confirm-subscription.tsx';
+import Welcome, { PreviewProps as welcomePreviewProps } from '../../emails/welcome.tsx';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
 import type { Week } from '../week.ts';
@@ -199,4 +199,17 @@ export async function renderTestCopy(
  */
 export async function warmUp(): Promise<void> {
   await compileMjml(createElement(WeeklyDigest, digestPreviewProps));
+}
+
+const COMPONENTS = { 'weekly-digest': WeeklyDigest, 'confirm-subscription': ConfirmSubscription, welcome: Welcome } as const;
+
+/**
+ * A template compiled with the props given, by the sender's compile (strict
+ * MJML): what React Email's tools show (react-email/, scripts/email-dev.ts).
+ * Props missing are the template's PreviewProps.
+ */
+export async function compileTemplate(name: string, props: object): Promise<string> {
+  if (!Object.hasOwn(COMPONENTS, name)) throw new Error(`no template called ${name}`);
+  const Template = COMPONENTS[name as TemplateName] as (props: object) => ReturnType<typeof WeeklyDigest>;
+  return (await compileMjml(createElement(Template, props))).html;
 }

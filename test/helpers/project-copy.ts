@@ -10,7 +10,7 @@ import { ROOT } from './cli.ts';
  */
 export function copyProject(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'digest-project-'));
-  for (const entry of ['bin', 'src', 'emails', 'data/sample', 'package.json', 'tsconfig.json']) {
+  for (const entry of ['bin', 'src', 'emails', 'react-email', 'scripts', 'data/sample', 'package.json', 'tsconfig.json']) {
     cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
