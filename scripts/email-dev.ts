@@ -56,7 +56,8 @@ const args =
 const child = spawn(process.execPath, ['--import', pathToFileURL(join(root, 'scripts/loopback-only.mjs')).href, cli, ...args], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, DIGEST_COMPILE_URL: compileUrl },
+  // Nothing leaves the machine: Next.js (under React Email's UI) would report telemetry.
+  env: { ...process.env, DIGEST_COMPILE_URL: compileUrl, NEXT_TELEMETRY_DISABLED: '1' },
 });
 const stop = () => child.kill('SIGTERM');
 process.once('SIGINT', stop).once('SIGTERM', stop);
