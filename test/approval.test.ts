@@ -76,11 +76,6 @@ describe('DIGEST_APPROVAL=required', () => {
     expect(await (await fetch(`${service.url}/metrics`)).text()).toContain(`digest_awaiting_approval{week="${week}"} 1`);
     const status = await cli(['status', '--week', week]);
     expect(status.stdout).toContain(`approval:   awaiting approval; review copy sent`);
-    // A manual send waits for the approval too.
-    const manual = await cli(['send', '--week', week]);
-    expect(manual.code).not.toBe(0);
-    expect(manual.stderr.trim()).toMatch(/awaits approval .*digest approve --week/);
-
     const approve = await cli(['approve', '--week', week, '--as', 'Ed']);
     expect(approve.code).toBe(0);
     expect(approve.stdout).toContain('approved by Ed');
@@ -130,6 +125,11 @@ describe('DIGEST_APPROVAL=required', () => {
     expect((await cli(['approve', '--week', week, '--as', 'Ed'])).stdout).toContain('approved by Ed');
     expect((await cli(['edit', '--week', week, '--subject', 'A late change', '--as', 'Ed'])).code).toBe(0);
     expect((await cli(['status', '--week', week])).stdout).toContain('approval:   awaiting approval');
+    // A manual send waits for the approval too (no service runs yet: nothing else holds the sender lease).
+    const manual = await cli(['send', '--week', week]);
+    expect(manual.code).not.toBe(0);
+    expect(manual.stderr.trim()).toMatch(/awaits approval .*digest approve --week/);
+    expect(sink.received).toHaveLength(0);
     // Not approved now: the worker's run rebuilds the issue (the editor's choices kept), sends the review copy and waits.
     const service = await serve(['--worker']);
     await waitFor(() => toEditor(sink).length >= 1, 30_000, 'the review copy');
