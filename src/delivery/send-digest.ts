@@ -181,9 +181,10 @@ class SendRun {
     // include anyone who subscribed since.
     const joining = digest.status === 'sending' && (await store(() => heldByOthers(db, digest.id, this.owner))) > 0;
     const planned = digest.status === 'sent' || joining ? 0 : await store(() => planDeliveries(db, digest.id, this.categories, this.now()));
-    // Every segment the open deliveries need, in one go, before sending starts.
+    // Every segment the open deliveries need, in one go, before sending starts; none when nothing is open
+    // (a send run again after it finished compiles nothing).
     const topicChoices = await store(() => openTopicChoices(db, digest.id));
-    const needed = new Set([ALL, ...topicChoices.flatMap((topics) => segmentFor(topics, this.categories) ?? [])]);
+    const needed = new Set(topicChoices.length === 0 ? [] : [ALL, ...topicChoices.flatMap((topics) => segmentFor(topics, this.categories) ?? [])]);
     const missing = [...needed].filter((key) => !this.segments.has(key));
     if (missing.length > 0) await this.compile(missing);
     // Only now, with everything compiled, is the digest frozen for good.

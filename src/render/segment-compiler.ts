@@ -32,7 +32,7 @@ export interface CompileRequest {
 /** A compile child (`digest compile-segments`), started before its request is known. */
 interface CompileChild {
   compile(request: CompileRequest): Promise<Map<SegmentKey, CompiledDigest>>;
-  /** Lets an unused child exit. */
+  /** Stops an unused child at once (it has nothing in flight; letting it finish loading kept its parent waiting ~1 s). */
   close(): void;
 }
 
@@ -62,7 +62,7 @@ function startCompileChild(): CompileChild {
       return result;
     },
     close() {
-      if (!asked) child.stdin.end();
+      if (!asked) child.kill();
     },
   };
 }
