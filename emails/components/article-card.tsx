@@ -31,6 +31,15 @@ export function ArticleCard({ article, first }: { article: DigestArticle; first:
         {article.title}
       </Headline>
       <p className="meta">{`${article.category} · ${article.date}`}</p>
+      <StoryBody article={article} />
+    </div>
+  );
+}
+
+/** What a full story says under its headline: summary, why it matters, the original source; the lead's and every card's. */
+export function StoryBody({ article }: { article: DigestArticle }) {
+  return (
+    <>
       {/* A feed item may be a bare headline. */}
       {article.summary ? <SafeMarkdown source={article.summary} /> : null}
       {article.whyItMatters ? (
@@ -40,6 +49,6 @@ export function ArticleCard({ article, first }: { article: DigestArticle; first:
         </div>
       ) : null}
       <ThemedLink className="src" href={article.source.url}>{`Original source: ${article.source.name}`}</ThemedLink>
-    </div>
+    </>
   );
 }

@@ -1,9 +1,8 @@
 import { MjmlText } from '@faire/mjml-react';
-import type { DigestArticle } from './article-card.tsx';
+import { type DigestArticle, StoryBody } from './article-card.tsx';
 import { CardSection } from './email-layout.tsx';
-import { SafeMarkdown } from './markdown.tsx';
 import { WIDTH } from './theme.ts';
-import { FluidImage, Headline, ThemedLink } from './themed.tsx';
+import { FluidImage, Headline } from './themed.tsx';
 
 /** The lead image's width: the card's inner width (600 px less 28 px padding each side). */
 export const LEAD_IMAGE_WIDTH = WIDTH - 56;
@@ -31,14 +30,7 @@ export function LeadStory({ article }: { article: DigestArticle }) {
             {article.title}
           </Headline>
           <p className="meta">{`${article.source.name} · ${article.date}`}</p>
-          {article.summary ? <SafeMarkdown source={article.summary} /> : null}
-          {article.whyItMatters ? (
-            <div className="why">
-              <p className="label">Why this matters</p>
-              <SafeMarkdown source={article.whyItMatters} />
-            </div>
-          ) : null}
-          <ThemedLink className="src" href={article.source.url}>{`Original source: ${article.source.name}`}</ThemedLink>
+          <StoryBody article={article} />
         </div>
       </MjmlText>
     </CardSection>
