@@ -1,16 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shiftToLastWeek } from '../src/cli/commands/demo.ts';
-import { importArticles } from '../src/articles/import-json.ts';
-import type { Db } from '../src/db/connect.ts';
-import { lastCompletedWeek } from '../src/week.ts';
-import { ROOT, createWorkspace, runCli } from './helpers/cli.ts';
-import { seedSubscribers } from './helpers/seed.ts';
-import { type ServeProcess, startServe, waitFor } from './helpers/serve.ts';
-import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
-import { openTestDb } from './helpers/store.ts';
+import { createWorkspace, runCli } from './helpers/cli.ts';
+import { waitFor } from './helpers/serve.ts';
+import { serviceWeek } from './helpers/service-week.ts';
+import type { SmtpSink } from './helpers/smtp-sink.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -22,29 +15,11 @@ const READERS = 5;
 
 /** Last week's sample articles, five readers, and a service that ticks every second with DIGEST_APPROVAL=required. */
 async function setUp(env: Record<string, string> = {}) {
-  const sink: SmtpSink = await startSmtpSink();
-  const ws = createWorkspace({ SMTP_URL: sink.url, DIGEST_APPROVAL: 'required', EDITOR_EMAILS: EDITOR, ...env });
-  const db: Db = await openTestDb(ws.env.DATABASE_URL!);
-  const raw = JSON.parse(readFileSync(join(ROOT, 'data/sample/articles.json'), 'utf8')) as unknown[];
-  await importArticles(db, shiftToLastWeek(raw, new Date(), 'UTC').items);
-  await seedSubscribers(
-    db,
-    Array.from({ length: READERS }, (_, i) => `reader-${i}@example.com`),
-  );
-  const processes: ServeProcess[] = [];
-  cleanups.push(async () => {
-    for (const p of processes) p.child.kill('SIGKILL');
-    await db.destroy();
-    await sink.close();
-    ws.cleanup();
-  });
-  const serve = async (args: string[] = []) => {
-    const p = await startServe({ ...ws.env, DIGEST_CRON: '* * * * * *', CATCHUP_WINDOW: '1s' }, args);
-    processes.push(p);
-    return p;
-  };
-  const cli = (args: string[]) => runCli(args, ws.env);
-  return { sink, db, serve, cli, week: lastCompletedWeek(new Date(), 'UTC').id };
+  const week = await serviceWeek(READERS, {}, { DIGEST_APPROVAL: 'required', EDITOR_EMAILS: EDITOR, ...env });
+  cleanups.push(week.cleanup);
+  const serve = (args: string[] = []) => week.serve({ DIGEST_CRON: '* * * * * *', CATCHUP_WINDOW: '1s' }, args);
+  const cli = (args: string[]) => runCli(args, week.ws.env);
+  return { ...week, serve, cli };
 }
 
 const toReaders = (sink: SmtpSink) => sink.received.filter((m) => m.envelopeTo[0] !== EDITOR);

@@ -1,17 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shiftToLastWeek } from '../src/cli/commands/demo.ts';
 import { lastCompletedWeek } from '../src/week.ts';
-import { importArticles } from '../src/articles/import-json.ts';
 import { addSource, listSources } from '../src/articles/source-store.ts';
 import type { Db } from '../src/db/connect.ts';
-import { ROOT, type Workspace, createWorkspace } from './helpers/cli.ts';
-import { type ServeProcess, startServe, waitFor } from './helpers/serve.ts';
-import { type SinkOptions, type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
-import { seedSubscribers } from './helpers/seed.ts';
+import { type ServeProcess, waitFor } from './helpers/serve.ts';
+import { serviceWeek } from './helpers/service-week.ts';
+import type { SinkOptions, SmtpSink } from './helpers/smtp-sink.ts';
 import { type FeedServer, startFeedServer } from './helpers/feed-server.ts';
-import { hideStore, openTestDb } from './helpers/store.ts';
+import { hideStore } from './helpers/store.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -20,28 +15,9 @@ afterAll(async () => {
 
 /** The sample articles moved so their newest week is the last completed one: what a run today sends. */
 async function setUp(subscribers: number, sinkOptions: SinkOptions = {}, env: Record<string, string> = {}) {
-  const sink: SmtpSink = await startSmtpSink(sinkOptions);
-  const ws: Workspace = createWorkspace({ SMTP_URL: sink.url, ...env });
-  const db: Db = await openTestDb(ws.env.DATABASE_URL!);
-  const raw = JSON.parse(readFileSync(join(ROOT, 'data/sample/articles.json'), 'utf8')) as unknown[];
-  await importArticles(db, shiftToLastWeek(raw, new Date(), 'UTC').items);
-  await seedSubscribers(
-    db,
-    Array.from({ length: subscribers }, (_, i) => `reader-${i}@example.com`),
-  );
-  const processes: ServeProcess[] = [];
-  cleanups.push(async () => {
-    for (const p of processes) p.child.kill('SIGKILL');
-    await db.destroy();
-    await sink.close();
-    ws.cleanup();
-  });
-  const serve = async (extra: Record<string, string> = {}, args: string[] = []) => {
-    const p = await startServe({ ...ws.env, ...extra }, args);
-    processes.push(p);
-    return p;
-  };
-  return { sink, ws, db, serve, week: lastCompletedWeek(new Date(), 'UTC').id };
+  const week = await serviceWeek(subscribers, sinkOptions, env);
+  cleanups.push(week.cleanup);
+  return week;
 }
 
 const uniqueRecipients = (sink: SmtpSink) => new Set(sink.received.map((m) => m.envelopeTo[0])).size;
