@@ -18,7 +18,7 @@ import { Parser } from 'htmlparser2';
 import { imageSize } from 'image-size';
 import { escapeHtml as e } from '../../render/slots.ts';
 import { formatKb } from '../../render/size-budget.ts';
-import { DEFAULT_TIMEOUT_MS, type LinkCache, classifyStatus, isHttpUrl, mapWithLimit, noAnswerReason, throughCache } from './link-check.ts';
+import { DEFAULT_TIMEOUT_MS, type LinkCache, classifyStatus, isHttpUrl, mapWithLimit, noAnswerReason, throughCache, unresolvedHost } from './link-check.ts';
 import { checkSection, plural, stateBadge } from './panel-html.ts';
 
 /** Over this a picture is slow on a phone's data connection; the figure email guides (Litmus, Email on Acid) give. */
@@ -108,6 +108,8 @@ async function readCapped(response: Response, max: number): Promise<{ body: Uint
 /** GET the picture, following redirects as the clients' image proxies do; never throws. */
 async function fetchImage(src: string, timeoutMs: number): Promise<ImageFetch> {
   if (!isHttpUrl(src)) return { status: null, state: 'unknown', detail: 'not an http(s) address: not fetched', bytes: null, intrinsic: null };
+  const unresolved = await unresolvedHost(src, timeoutMs);
+  if (unresolved) return { status: null, state: 'unknown', detail: unresolved, bytes: null, intrinsic: null };
   try {
     const response = await fetch(src, { signal: AbortSignal.timeout(timeoutMs) });
     const verdict = classifyStatus(src, response.status, null);

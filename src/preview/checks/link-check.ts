@@ -8,6 +8,8 @@
  * certificate) says "unknown", never "broken". Only an answer from the server
  * itself (4xx, 5xx) is broken.
  */
+import { Resolver } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { Parser } from 'htmlparser2';
 import { escapeHtml as e } from '../../render/slots.ts';
 import { checkSection, plural, stateBadge } from './panel-html.ts';
@@ -112,6 +114,27 @@ export function noAnswerReason(error: unknown, timeoutMs: number): string {
   return err.cause?.message || err.message || String(error);
 }
 
+/**
+ * Why `url`'s host cannot be reached, asked of DNS directly (c-ares, with
+ * its own timeout); null when it resolves, or is an IP address or a name
+ * the hosts file knows (localhost). fetch resolves with getaddrinfo on
+ * Node's small thread pool, which a resolver that never answers (offline,
+ * a captive network) holds for many seconds per lookup: a page of links
+ * then stalls every lookup and file read of the preview behind it.
+ */
+export async function unresolvedHost(url: string, timeoutMs: number): Promise<string | null> {
+  const { hostname } = new URL(url);
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) || host === 'localhost' || host.endsWith('.localhost')) return null;
+  const resolver = new Resolver({ timeout: Math.min(timeoutMs, 2000), tries: 1 });
+  const found = await Promise.any([resolver.resolve4(host), resolver.resolve6(host)]).then(
+    () => true,
+    (error: AggregateError) => (error.errors[0] as { code?: string }).code ?? 'no answer',
+  );
+  if (found === true) return null;
+  return found === 'ENOTFOUND' || found === 'ENODATA' ? 'host not found (no such domain)' : `host not found (offline, or no DNS answer: ${found})`;
+}
+
 /** Status and Location of one request; the body, if any, is discarded unread. */
 async function request(url: string, method: 'HEAD' | 'GET', signal: AbortSignal): Promise<{ status: number; location: string | null }> {
   const response = await fetch(url, { method, redirect: 'manual', signal });
@@ -136,6 +159,8 @@ export function classifyStatus(url: string, status: number, location: string | n
 
 /** HEAD, then GET if HEAD was refused; one deadline for both. */
 async function probeLink(url: string, timeoutMs: number): Promise<LinkResult> {
+  const unresolved = await unresolvedHost(url, timeoutMs);
+  if (unresolved) return { url, status: null, state: 'unknown', detail: unresolved };
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     let answer = await request(url, 'HEAD', signal);
