@@ -59,8 +59,12 @@ const child = spawn(process.execPath, ['--import', pathToFileURL(join(root, 'scr
   // Nothing leaves the machine: Next.js (under React Email's UI) would report telemetry.
   env: { ...process.env, DIGEST_COMPILE_URL: compileUrl, NEXT_TELEMETRY_DISABLED: '1' },
 });
-const stop = () => child.kill('SIGTERM');
-process.once('SIGINT', stop).once('SIGTERM', stop);
+// React Email's CLI (Next.js under it) may outlive a SIGTERM: a stop it ignores for 2 s is a SIGKILL.
+const stop = () => {
+  child.kill('SIGTERM');
+  setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+};
+process.once('SIGINT', stop).once('SIGTERM', stop).once('SIGHUP', stop);
 child.on('exit', (code) => {
   watcher.close();
   server.close();

@@ -81,8 +81,9 @@ describe('React Email’s tools', () => {
     const project = copyProject();
     cleanups.push(() => project.cleanup());
     const port = await freePort();
-    const dev: ChildProcess = spawn(TSX, ['scripts/email-dev.ts', 'dev', '--port', String(port)], { cwd: project.dir, env: childEnv({}) });
-    cleanups.push(() => dev.kill('SIGTERM'));
+    // Its own process group: tsx, the compile server and React Email's CLI all go at the end, none left behind.
+    const dev: ChildProcess = spawn(TSX, ['scripts/email-dev.ts', 'dev', '--port', String(port)], { cwd: project.dir, env: childEnv({}), detached: true });
+    cleanups.push(() => process.kill(-dev.pid!, 'SIGKILL'));
     let log = '';
     dev.stdout!.on('data', (c) => (log += c));
     dev.stderr!.on('data', (c) => (log += c));
