@@ -20,9 +20,9 @@ import { type Page, chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
 import { lastCompletedWeek, weekContaining } from '../src/week.ts';
 
-const { values: args } = parseArgs({ options: { edits: { type: 'string', default: '10' }, starts: { type: 'string', default: '5' } } });
-const edits = Number(args.edits);
-const values = { starts: Number(args.starts) };
+const { values } = parseArgs({ options: { edits: { type: 'string', default: '10' }, starts: { type: 'string', default: '5' } } });
+const edits = Number(values.edits);
+const startCount = Number(values.starts);
 const root = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'preview-bench-'));
 const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: `file:${dir}/digest.db`, OUTBOX_DIR: join(dir, 'outbox') };
@@ -95,7 +95,7 @@ async function firstPage() {
 
 const starts: { listening: number; visible: number; by: string }[] = [];
 try {
-  for (let i = 1; i < values.starts; i++) {
+  for (let i = 1; i < startCount; i++) {
     const run = await firstPage();
     starts.push(run);
     // Each start on a quiet machine: the last preview gone, its page closed.

@@ -410,6 +410,21 @@ function pageNotice(params: URLSearchParams): string | null {
   return params.get('failed');
 }
 
+/**
+ * A posted form of the preview's own pages, or null once the refusal is sent:
+ * 403 for a form from another site (`why` says what it would have done), 413
+ * for one larger than any form of ours.
+ */
+async function ownForm(req: IncomingMessage, res: ServerResponse, why: string): Promise<URLSearchParams | null> {
+  if (crossSite(req)) {
+    send(req, res, 403, messagePage('Refused', `<h1>Cross-site form refused</h1><p>${e(why)}</p>`));
+    return null;
+  }
+  const form = await readForm(req);
+  if (!form) send(req, res, 413, messagePage('Too large', '<h1>Request too large</h1>'), { connection: 'close' });
+  return form;
+}
+
 /** Only forms from the preview's own pages: a page on another site must not act through the editor's browser. */
 function crossSite(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
@@ -418,10 +433,8 @@ function crossSite(req: IncomingMessage): boolean {
 
 /** The editor's desk form: records what changed (with who), rebuilds a built draft, and shows the page again. */
 async function saveDesk(app: PreviewApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (crossSite(req))
-    return send(req, res, 403, messagePage('Refused', '<h1>Cross-site form refused</h1><p>The issue is edited only from the preview’s own pages.</p>'));
-  const form = await readForm(req);
-  if (!form) return send(req, res, 413, messagePage('Too large', '<h1>Request too large</h1>'), { connection: 'close' });
+  const form = await ownForm(req, res, 'The issue is edited only from the preview’s own pages.');
+  if (!form) return;
   const week = resolveWeek(app, form.get('week') || null);
   if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
   const desk = await loadDesk(app.db, app.config, week, app.now());
@@ -448,10 +461,8 @@ async function saveDesk(app: PreviewApp, req: IncomingMessage, res: ServerRespon
 
 /** The desk's Approve (or Withdraw) button: the same step as `digest approve`; back to the page with what happened. */
 async function approveFromDesk(app: PreviewApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (crossSite(req))
-    return send(req, res, 403, messagePage('Refused', '<h1>Cross-site form refused</h1><p>Issues are approved only from the preview’s own pages.</p>'));
-  const form = await readForm(req);
-  if (!form) return send(req, res, 413, messagePage('Too large', '<h1>Request too large</h1>'), { connection: 'close' });
+  const form = await ownForm(req, res, 'Issues are approved only from the preview’s own pages.');
+  if (!form) return;
   const week = resolveWeek(app, form.get('week') || null);
   if ('problem' in week) return send(req, res, 400, badWeekPage(week.problem));
   const withdraw = form.get('withdraw') === '1';
@@ -470,11 +481,8 @@ async function approveFromDesk(app: PreviewApp, req: IncomingMessage, res: Serve
 /** The test-send form: a copy of what the page shows, to the editor, with inert links; then back to the page with what happened. */
 async function sendTestCopy(app: PreviewApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // Only forms from this page: a page on another site must not make us send mail.
-  if (crossSite(req)) {
-    return send(req, res, 403, messagePage('Refused', '<h1>Cross-site form refused</h1><p>Test copies are sent only from the preview’s own pages.</p>'));
-  }
-  const form = await readForm(req);
-  if (!form) return send(req, res, 413, messagePage('Too large', '<h1>Request too large</h1>'), { connection: 'close' });
+  const form = await ownForm(req, res, 'Test copies are sent only from the preview’s own pages.');
+  if (!form) return;
   const check = checkAddress(form.get('to') ?? '');
   const to = check.ok ? check.address : (form.get('to') ?? '').trim();
   const name = form.get('template') ?? 'weekly-digest';
