@@ -1,6 +1,7 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWorkspace, runCli } from './helpers/cli.ts';
+import { signToken } from '../src/personalize/tokens.ts';
 import { waitFor } from './helpers/serve.ts';
 import { serviceWeek } from './helpers/service-week.ts';
 import type { SmtpSink } from './helpers/smtp-sink.ts';
@@ -33,7 +34,7 @@ interface Health {
 
 describe('DIGEST_APPROVAL=required', () => {
   it('the scheduled run sends a review copy and nothing else until approved, then the issue once', { timeout: 120_000 }, async () => {
-    const { sink, db, serve, cli, week } = await setUp();
+    const { sink, db, ws, serve, cli, week } = await setUp();
     const service = await serve();
     await waitFor(() => toEditor(sink).length >= 1, 30_000, 'the review copy');
     // Several ticks later: still only the review copy, and it is a test copy of the issue.
@@ -41,7 +42,10 @@ describe('DIGEST_APPROVAL=required', () => {
     expect(sink.received).toHaveLength(1);
     const review = await simpleParser(sink.received[0]!.raw);
     expect(review.subject).toMatch(/^\[For approval\] /);
-    expect(review.html).toContain('token=');
+    // Every personal link carries the inert test token, none a reader's.
+    const tokens = [...(review.html as string).matchAll(/token=([\w.-]+)/g)].map((m) => m[1]);
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(new Set(tokens)).toEqual(new Set([signToken(ws.env.APP_SECRET!, 'test', 0)]));
     expect(review.html).not.toMatch(/reader-\d@example\.com/);
     expect((await db.selectFrom('digests').select('status').where('week', '=', week).executeTakeFirstOrThrow()).status).toBe('draft');
 
